@@ -1,0 +1,29 @@
+# Two entry points: `make demo` and `make test`. Each creates .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+OUT    ?= out/demo
+
+.PHONY: demo test install bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/outreach demo --out $(OUT)
+
+test: install
+	$(PY) -m pytest -n 2 -q
+
+bench: install
+	$(PY) benchmarks/routing.py
+	$(PY) benchmarks/simulation.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,405 @@
+"""Domain model: frozen records for geography, campaign resources and plans.
+
+This module imports nothing else of the project. Coordinates are WGS84
+longitude/latitude at the edges (``lon``, ``lat``) and EPSG:32648 (UTM 48N)
+metres inside (``x_m``, ``y_m``). Units are in the field names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, Mapping
+
+UTM_EPSG = 32648
+Sex = Literal["F", "M"]
+Slot = Literal["morning", "afternoon", "evening"]
+SLOTS: tuple[Slot, ...] = ("morning", "afternoon", "evening")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# --------------------------------------------------------------------------- geography
+@dataclass(frozen=True)
+class Province:
+    code: str
+    name_en: str
+    name_kh: str
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    name_en: str
+    name_kh: str
+    province_code: str
+
+
+@dataclass(frozen=True)
+class Sangkat:
+    """A commune (khum) or sangkat. ``boundary`` is a shapely polygon in WGS84, or None."""
+
+    code: str
+    name_en: str
+    name_kh: str
+    district_code: str
+    boundary: Any = None
+
+
+@dataclass(frozen=True)
+class Village:
+    """A village (phum) with its official 8-digit code.
+
+    ``households`` is the planning count; ``women``/``men`` are persons when
+    known (0 when unknown). ``setting`` selects ambient noise and door rates.
+    ``position_source`` says where the point comes from (e.g. ``census2008``,
+    ``user``, ``synthetic``).
+    """
+
+    code: str
+    name_en: str
+    name_kh: str
+    sangkat_code: str
+    district_code: str
+    province_code: str
+    lon: float
+    lat: float
+    x_m: float
+    y_m: float
+    households: int
+    population: int = 0
+    women: int = 0
+    men: int = 0
+    setting: Literal["rural", "periurban", "roadside"] = "rural"
+    position_source: str = "user"
+    market: bool = False
+
+
+@dataclass(frozen=True)
+class Geography:
+    """The campaign area: provinces, districts, sangkats and villages in code order."""
+
+    provinces: tuple[Province, ...]
+    districts: tuple[District, ...]
+    sangkats: tuple[Sangkat, ...]
+    villages: tuple[Village, ...]
+    synthetic_positions: bool = False
+
+    @cached_property
+    def village_by_code(self) -> Mapping[str, Village]:
+        return {v.code: v for v in self.villages}
+
+    @cached_property
+    def sangkat_by_code(self) -> Mapping[str, Sangkat]:
+        return {s.code: s for s in self.sangkats}
+
+    @cached_property
+    def district_by_code(self) -> Mapping[str, District]:
+        return {d.code: d for d in self.districts}
+
+    def villages_in(self, sangkat_code: str) -> tuple[Village, ...]:
+        """Villages of one sangkat, in code order."""
+        return tuple(v for v in self.villages if v.sangkat_code == sangkat_code)
+
+    @property
+    def households(self) -> int:
+        return sum(v.households for v in self.villages)
+
+
+@dataclass(frozen=True)
+class RoadNetwork:
+    """A road graph in EPSG:32648 metres.
+
+    ``graph`` is a ``networkx.MultiDiGraph`` or ``Graph`` whose nodes carry
+    ``x``/``y`` (metres) and whose edges carry ``length_m`` and ``travel_s``
+    (at transit speed). ``village_node`` maps each village code to its nearest
+    node, ``depot_node`` each vehicle id to its depot node. ``kind`` is
+    ``"osm"`` or ``"proxy"``. Treat the graph as read-only.
+    """
+
+    graph: Any
+    village_node: Mapping[str, Any]
+    depot_node: Mapping[str, Any]
+    kind: Literal["osm", "proxy"]
+    circuity: float = 1.0
+    source: str = ""
+
+
+# --------------------------------------------------------------------------- resources
+@dataclass(frozen=True)
+class Volunteer:
+    """A youth volunteer. ``availability`` holds ``(weekday, slot)`` pairs, weekday 0 = Monday."""
+
+    id: str
+    name: str
+    sex: Sex
+    home_village: str
+    availability: frozenset[tuple[int, Slot]]
+    outings_per_week: int = 2
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    phone: str = ""
+    fixed_pair: str = ""
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """A loudspeaker vehicle (tuk-tuk) based at a depot (OWSO office or municipal hall)."""
+
+    id: str
+    district_code: str
+    depot_name: str
+    depot_lon: float
+    depot_lat: float
+    depot_x_m: float
+    depot_y_m: float
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """A unit cost line in USD, as in the toolkit's annex-6 budget template."""
+
+    key: str
+    label: str
+    unit: str
+    usd: float
+    channel: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Campaign dates. ``holidays`` are Cambodian public holidays in range; ``blackout`` user dates."""
+
+    start: dt.date
+    weeks: int
+    holidays: Mapping[dt.date, str] = field(default_factory=dict)
+    blackout: frozenset[dt.date] = frozenset()
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=7 * self.weeks - 1)
+
+    def days(self) -> tuple[dt.date, ...]:
+        """Every calendar day of the campaign."""
+        return tuple(self.start + dt.timedelta(days=i) for i in range(7 * self.weeks))
+
+    def is_workable(self, day: dt.date) -> bool:
+        """False on public holidays and blackout dates."""
+        return day not in self.holidays and day not in self.blackout
+
+    def working_days(self, *, weekdays: frozenset[int] = frozenset(range(7))) -> tuple[dt.date, ...]:
+        """Campaign days that are neither holidays nor blackout, on the given weekdays."""
+        return tuple(d for d in self.days() if self.is_workable(d) and d.weekday() in weekdays)
+
+    def week_of(self, day: dt.date) -> int:
+        """0-based campaign week of a date."""
+        return (day - self.start).days // 7
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Coverage targets. ``loudspeaker_passes_per_sangkat`` passes on distinct days."""
+
+    loudspeaker_passes_per_sangkat: int = 2
+    min_awareness: float = 0.0
+    min_awareness_by_sangkat: Mapping[str, float] = field(default_factory=dict)
+    min_women_reached_share: float = 0.0
+    forums_per_sangkat: int = 1
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """Everything a plan needs: the area, roads, calendar, resources, costs, budget and targets."""
+
+    name: str
+    seed: int
+    geography: Geography
+    roads: RoadNetwork
+    calendar: Calendar
+    volunteers: tuple[Volunteer, ...]
+    vehicles: tuple[Vehicle, ...]
+    costs: Mapping[str, CostItem]
+    budget_usd: float
+    targets: Targets
+    params: Mapping[str, float]
+    door_rounds: int = 1
+    usd_to_khr: float = 4100.0
+    source_file: str = ""
+    notes: tuple[str, ...] = ()
+
+    def param(self, key: str) -> float:
+        return self.params[key]
+
+    def cost(self, key: str) -> float:
+        return self.costs[key].usd
+
+
+# --------------------------------------------------------------------------- plan
+@dataclass(frozen=True)
+class BudgetLine:
+    key: str
+    label: str
+    unit: str
+    quantity: float
+    unit_usd: float
+    channel: str
+
+    @property
+    def total_usd(self) -> float:
+        return round(self.quantity * self.unit_usd, 2)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """How the budget is spread over channels and places."""
+
+    door_rounds_by_village: Mapping[str, int]
+    loudspeaker_passes_by_sangkat: Mapping[str, int]
+    forums_by_sangkat: Mapping[str, int]
+    banners_by_village: Mapping[str, int]
+    leaflets: int
+    budget_lines: tuple[BudgetLine, ...]
+    strategy: str
+    status: str = "FEASIBLE"
+    gap: float | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def planned_usd(self) -> float:
+        return round(sum(b.total_usd for b in self.budget_lines), 2)
+
+    def by_channel(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for b in self.budget_lines:
+            out[b.channel] = round(out.get(b.channel, 0.0) + b.total_usd, 2)
+        return out
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A broadcast stop: the vehicle drives through the village between ``arrive_s`` and ``leave_s``
+    (seconds after midnight)."""
+
+    village_code: str
+    arrive_s: float
+    leave_s: float
+
+
+@dataclass(frozen=True)
+class VehicleDay:
+    """One loudspeaker tour: a vehicle on a date, its stops and its timed road geometry.
+
+    ``path`` holds ``(lon, lat, t_s)`` triples along the roads; ``broadcast``
+    flags per path point whether the loudspeaker plays on the segment that
+    starts there.
+    """
+
+    vehicle_id: str
+    date: dt.date
+    stops: tuple[Stop, ...]
+    path: tuple[tuple[float, float, float], ...]
+    broadcast: tuple[bool, ...]
+    km: float
+    duration_s: float
+    fuel_l: float
+
+
+@dataclass(frozen=True)
+class DroppedVisit:
+    village_code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tours:
+    days: tuple[VehicleDay, ...]
+    dropped: tuple[DroppedVisit, ...]
+    strategy: str
+    status: str = "FEASIBLE"
+    objective: float | None = None
+
+    @property
+    def km(self) -> float:
+        return round(sum(d.km for d in self.days), 2)
+
+    def passes_by_sangkat(self, geography: Geography) -> dict[str, int]:
+        """Distinct days on which each sangkat hears the loudspeaker."""
+        days: dict[str, set[tuple[str, dt.date]]] = {s.code: set() for s in geography.sangkats}
+        vb = geography.village_by_code
+        for vd in self.days:
+            for st in vd.stops:
+                days[vb[st.village_code].sangkat_code].add((vd.vehicle_id, vd.date))
+        return {k: len({d for _, d in v}) for k, v in days.items()}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A door-to-door team of two (or three) volunteers and its turf."""
+
+    id: str
+    members: tuple[str, ...]
+    villages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outing:
+    """A pair's door-to-door outing: date, slot, villages and households to visit."""
+
+    pair_id: str
+    date: dt.date
+    slot: Slot
+    visits: tuple[tuple[str, int], ...]  # (village_code, households)
+    kind: Literal["round", "callback"] = "round"
+
+    @property
+    def households(self) -> int:
+        return sum(n for _, n in self.visits)
+
+
+@dataclass(frozen=True)
+class Roster:
+    pairs: tuple[Pair, ...]
+    outings: tuple[Outing, ...]
+    strategy: str
+    status: str = "FEASIBLE"
+    unmet_households: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A complete plan: allocation, loudspeaker tours and the volunteer roster."""
+
+    campaign_name: str
+    allocation: Allocation
+    tours: Tours
+    roster: Roster
+
+
+@dataclass(frozen=True)
+class Band:
+    """A Monte Carlo estimate: mean and 5 % / 95 % quantiles."""
+
+    mean: float
+    p05: float
+    p95: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"mean": round(self.mean, 1), "p05": round(self.p05, 1), "p95": round(self.p95, 1)}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Households reached and made aware by a plan."""
+
+    households_reached: Band
+    households_aware: Band
+    women_reached: Band
+    men_reached: Band
+    reached_by_sangkat: Mapping[str, float]
+    reached_by_village: Mapping[str, float]
+    aware_by_village: Mapping[str, float]
+    by_channel: Mapping[str, float]
+    replications: int
+    seed: int
+    method: str

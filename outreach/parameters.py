@@ -1,0 +1,150 @@
+"""Every default parameter of the engine, in one place, with source and range.
+
+Values come from ``shared/reference/simulation-parameters.md`` (researched,
+tagged [S] stated by a source, [D] derived, [W] weak source) or from the seed
+report of the API project (2012) in Pursat, Kampong Chhnang and Chbar Mon.
+Values marked [A] are planning assumptions with no published source; they are
+kept deliberately round and their range is wide. A scenario may override any
+value by its dotted key (``[parameters]`` table in ``scenario.toml``).
+
+The table is plain data: ``DEFAULTS[key].value``. Use :func:`resolve` to merge
+overrides and validate them against the stated range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from .errors import ScenarioError
+
+
+@dataclass(frozen=True)
+class Param:
+    """One default: value, plausible range, unit and where it comes from."""
+
+    value: float
+    low: float
+    high: float
+    unit: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if not (self.low <= self.value <= self.high):
+            raise ValueError(f"default {self.value} outside its range [{self.low}, {self.high}]")
+
+
+_SIM = "shared/reference/simulation-parameters.md"
+_SEED = "API project final report 2012 (seeds/001)"
+
+_TABLE: dict[str, Param] = {
+    # --- A. Mobile loudspeaker -------------------------------------------------
+    "loudspeaker.speech_laeq_1m_db": Param(110, 100, 117, "dB", f"{_SIM} A: TOA guide p.21 [D]"),
+    "loudspeaker.off_axis_penalty_db": Param(6, 0, 12, "dB", f"{_SIM} A: JBL manual p.30 [S]"),
+    "loudspeaker.atm_absorption_db_per_km": Param(8, 5, 13, "dB/km", f"{_SIM} A: ISO 9613-1 at 30 C [D]"),
+    "loudspeaker.ground_receiver_height_m": Param(1.75, 1.0, 2.5, "m", f"{_SIM} A: ISO 9613-2 eq.10 [S]"),
+    "loudspeaker.house_row_barrier_db": Param(7, 5, 10, "dB", f"{_SIM} A: FHWA barriers [S]"),
+    "loudspeaker.foliage_db_per_m": Param(0.05, 0.02, 0.16, "dB/m", f"{_SIM} A: ISO 9613-2 foliage [S]"),
+    "loudspeaker.foliage_cap_m": Param(200, 0, 200, "m", f"{_SIM} A: ISO 9613-2 cap [S]"),
+    "loudspeaker.facade_loss_db": Param(10, 5, 15, "dB", f"{_SIM} A: EPA levels document [S]"),
+    "loudspeaker.ambient_rural_dba": Param(45, 35, 55, "dB(A)", f"{_SIM} A: EPA 1974 farm areas [S]"),
+    "loudspeaker.ambient_periurban_dba": Param(55, 50, 65, "dB(A)", f"{_SIM} A: EPA residential [S]"),
+    "loudspeaker.ambient_roadside_dba": Param(65, 60, 80, "dB(A)", f"{_SIM} A: Phuket roads, WHO [S]"),
+    "loudspeaker.snr_intelligible_db": Param(10, 6, 15, "dB", f"{_SIM} A: WHO, ANSI S3.5 [S]"),
+    "loudspeaker.snr_audible_db": Param(0, 0, 6, "dB", f"{_SIM} A [S]"),
+    "loudspeaker.broadcast_speed_kmh": Param(15, 10, 20, "km/h", f"{_SIM} A: design choice (unsourced)"),
+    "loudspeaker.transit_speed_kmh": Param(25, 15, 40, "km/h", f"{_SIM} D: laterite 15-30 km/h [S]"),
+    "loudspeaker.message_length_s": Param(30, 20, 60, "s", f"{_SIM} A (recommended default)"),
+    "loudspeaker.shift_hours": Param(6, 3, 9, "h", "[A] two broadcast windows of about 3 h"),
+    "loudspeaker.fuel_l_per_100km": Param(4.0, 2.5, 8.0, "l/100 km", "[A] 125-150 cc motorbike pulling a remorque"),
+    "loudspeaker.passes_per_sangkat": Param(2, 0, 10, "passes", f"{_SEED}: 'two times per Sangkat' [S]"),
+    # --- B. Door-to-door ------------------------------------------------------
+    "canvass.team_size": Param(2, 2, 3, "persons", "EU DAR toolkit: 'at least in teams of two' [S]"),
+    "canvass.doors_per_hour_per_pair": Param(10, 6, 25, "doors/h", f"{_SIM} B: Wellstone, Thigpenn [S]"),
+    "canvass.min_not_home": Param(1, 0.5, 2, "min", f"{_SIM} B [W]"),
+    "canvass.min_contact": Param(3, 2, 5, "min", f"{_SIM} B [W]"),
+    "canvass.p_answer_first_visit": Param(0.30, 0.15, 0.50, "prob", f"{_SIM} B: US anchors [W]"),
+    "canvass.at_home_beta_concentration": Param(2.0, 0.5, 20, "a+b", "[A] heterogeneity that makes callbacks saturate"),
+    "canvass.max_callbacks": Param(2, 0, 3, "visits", f"{_SIM} B [W]"),
+    "canvass.evening_weekend_multiplier": Param(1.35, 1.0, 1.4, "x", f"{_SIM} B: doornoc [W]"),
+    "canvass.shift_hours": Param(3.5, 3, 4, "h", f"{_SIM} B [W]"),
+    "canvass.household_spillover": Param(0.6, 0.0, 1.0, "share", f"{_SIM} B: Nickerson 2008 [S]"),
+    "canvass.outings_per_week": Param(2.5, 2, 3, "outings", f"{_SEED}: 'two to three times per week' [S]"),
+    # --- C. Awareness ---------------------------------------------------------
+    "awareness.p_door": Param(0.8, 0.4, 0.95, "prob", f"{_SIM} C: UNCALIBRATED"),
+    "awareness.p_loudspeaker": Param(0.3, 0.1, 0.6, "prob", f"{_SIM} C: UNCALIBRATED"),
+    "awareness.p_banner_pass": Param(0.05, 0.015, 0.08, "prob", f"{_SIM} C: billboard recall 1.5-8 % [W/D]"),
+    "awareness.p_forum": Param(0.9, 0.6, 1.0, "prob", "[A] a half-day forum explains the OWSO in depth"),
+    "awareness.p_leaflet": Param(0.1, 0.02, 0.3, "prob", f"{_SIM} C: DeFleur & Rainboth [A]"),
+    "awareness.effective_frequency_k": Param(1, 1, 3, "exposures", f"{_SIM} C: Jones 1995 [S]"),
+    "awareness.half_life_weeks": Param(4, 2, 12, "weeks", f"{_SIM} C [S]"),
+    "awareness.wom_engaged_vs_informed": Param(7, 1, 10, "x", f"{_SIM} C: Banerjee 2013 [S]"),
+    "awareness.wom_rate": Param(0.05, 0.0, 0.2, "share", "[A] aware households informing an unaware neighbour"),
+    "awareness.baseline": Param(0.3, 0.0, 0.95, "share", "[A] used only when no survey is given"),
+    # --- Forums, banners ------------------------------------------------------
+    "forum.participants": Param(85, 20, 300, "persons", f"{_SEED}: 1,451 participants in 17 forums [S]"),
+    "forum.women_share": Param(0.355, 0.1, 0.7, "share", f"{_SEED}: 515 of 1,451 [S]"),
+    "forum.attendance_decay_km": Param(2.0, 0.5, 10, "km", "[A] attendance halves every decay length"),
+    "forum.participation_rate": Param(0.66, 0.2, 0.9, "share", f"{_SIM} C: Cambodian village drama events [S]"),
+    "banner.passes_per_week": Param(3, 0, 14, "passes", "[A] villagers pass the village road banner"),
+    "banner.per_village": Param(1, 0, 4, "banners", f"{_SEED}: 132 banners, one per village road [S]"),
+    # --- D. Travel ------------------------------------------------------------
+    "travel.walk_kmh": Param(4.5, 3, 5, "km/h", f"{_SIM} D [S]"),
+    "travel.moto_paved_kmh": Param(40, 30, 50, "km/h", f"{_SIM} D [S]"),
+    "travel.moto_laterite_kmh": Param(25, 15, 30, "km/h", f"{_SIM} D [S]"),
+    "travel.moto_track_kmh": Param(15, 5, 20, "km/h", f"{_SIM} D [S]"),
+    "travel.circuity_factor": Param(1.3, 1.1, 1.8, "x", "[A] road length over straight line, proxy network"),
+    "travel.proxy_k_neighbours": Param(6, 3, 12, "edges", "[A] k-nearest + Delaunay proxy road graph"),
+    # --- Households -----------------------------------------------------------
+    "household.size": Param(4.6, 3.5, 6.0, "persons", f"{_SIM} B: CDHS 2014 [S]"),
+    "household.women_share": Param(0.52, 0.45, 0.55, "share", "Census 2008 seed districts: F/(F+M) about 0.52 [S]"),
+    "household.growth_2008_2012": Param(1.08, 1.0, 1.2, "x", "[A] about 2 % a year household growth, 2008-2012"),
+    "household.village_radius_m_per_sqrt_hh": Param(30, 10, 80, "m", "[A] synthetic spread: radius = k*sqrt(households)"),
+    # --- Simulation -----------------------------------------------------------
+    "simulation.replications": Param(200, 10, 10000, "runs", "[A] Monte Carlo replications"),
+}
+
+DEFAULTS: Mapping[str, Param] = MappingProxyType(_TABLE)
+
+#: The one documented default seed (the year and month the seed campaign ended).
+DEFAULT_SEED = 201212
+
+
+def resolve(overrides: Mapping[str, float] | None = None, *, file: str | None = None) -> dict[str, float]:
+    """Return ``{key: value}`` for every parameter, with overrides applied.
+
+    Parameters
+    ----------
+    overrides : mapping of str to float, optional
+        Dotted keys (``"loudspeaker.broadcast_speed_kmh"``) to new values.
+    file : str, optional
+        Scenario file name, for error messages.
+
+    Returns
+    -------
+    dict
+        Every parameter key mapped to its value.
+
+    Raises
+    ------
+    ScenarioError
+        When a key is unknown or a value falls outside the documented range.
+    """
+    values = {k: p.value for k, p in _TABLE.items()}
+    for key, value in (overrides or {}).items():
+        if key not in _TABLE:
+            raise ScenarioError(f"unknown parameter '{key}'", file=file, field=f"parameters.{key}")
+        p = _TABLE[key]
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"'{value}' is not a number", file=file, field=f"parameters.{key}") from None
+        if not (p.low <= v <= p.high):
+            raise ScenarioError(
+                f"{v} is outside the documented range {p.low}-{p.high} {p.unit} ({p.source})",
+                file=file,
+                field=f"parameters.{key}",
+            )
+        values[key] = v
+    return values
