@@ -403,3 +403,66 @@ class Reach:
     replications: int
     seed: int
     method: str
+
+
+# --------------------------------------------------------------------------- survey priorities
+@dataclass(frozen=True)
+class Estimate:
+    """A proportion with its 90 % interval."""
+
+    mean: float
+    lo: float
+    hi: float
+    n: int = 0
+
+
+@dataclass(frozen=True)
+class VillagePriority:
+    """Survey-derived priority of one village.
+
+    ``source`` says which level the estimate rests on: ``village`` (own
+    answers, shrunk), ``sangkat`` or ``district`` (no own answers: flagged),
+    ``default`` (no survey at all).
+    """
+
+    village_code: str
+    awareness_owso: Estimate
+    awareness_ombudsman: Estimate
+    unaware_households: Estimate
+    score: float
+    source: Literal["village", "sangkat", "district", "default"]
+
+
+@dataclass(frozen=True)
+class SangkatTarget:
+    """Targets for one sangkat derived from the survey (editable in the scenario)."""
+
+    sangkat_code: str
+    baseline_awareness: Estimate
+    target_awareness: float
+    loudspeaker_passes: int
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """What the survey says: awareness by place and group, and where to go first.
+
+    The one interface from survey to optimiser. ``by_group`` keys are e.g.
+    ``"sex=F"``, ``"type=business"``; ``channel_shares`` are the shares of aware
+    respondents who heard from each channel.
+    """
+
+    by_village: Mapping[str, VillagePriority]
+    by_sangkat: Mapping[str, Estimate]
+    district: Estimate
+    by_group: Mapping[str, Estimate]
+    channel_shares: Mapping[str, float]
+    targets: Mapping[str, SangkatTarget]
+    respondents: int
+    method: str
+
+    def awareness(self, village_code: str) -> float:
+        return self.by_village[village_code].awareness_owso.mean
+
+    def score(self, village_code: str) -> float:
+        return self.by_village[village_code].score
