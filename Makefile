@@ -19,7 +19,7 @@ demo: install
 	$(VENV)/bin/outreach demo --out $(OUT)
 
 test: install
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadfile -q
 
 bench: install
 	$(PY) benchmarks/routing.py

@@ -148,3 +148,47 @@ def resolve(overrides: Mapping[str, float] | None = None, *, file: str | None = 
             )
         values[key] = v
     return values
+
+
+# --------------------------------------------------------------------------- unit costs
+@dataclass(frozen=True)
+class UnitCost:
+    """A budget line's unit cost in USD (annex-6 style), with its source."""
+
+    label: str
+    unit: str
+    usd: float
+    channel: str
+    source: str
+
+
+#: Default unit costs. The seed report gives quantities, not prices, so most
+#: prices are [A] assumptions for a District/Municipal fund in 2026 USD; the
+#: working group overrides them in ``costs.csv``.
+_COSTS: dict[str, UnitCost] = {
+    "volunteer_outing": UnitCost("Volunteer per diem and transport", "volunteer-outing", 5.0, "door_to_door",
+                                 "[A] local youth per diem; seed report: 35 volunteers, 2-3 outings/week"),
+    "volunteer_training": UnitCost("Volunteer training day", "volunteer", 10.0, "door_to_door",
+                                   "[A] one training day with lunch and transport"),
+    "volunteer_kit": UnitCost("T-shirt and ID card", "volunteer", 6.0, "door_to_door", "[A] printed T-shirt + laminated ID"),
+    "coordinator_week": UnitCost("Volunteer coordinator allowance", "week", 20.0, "management", "[A]"),
+    "tuktuk_day": UnitCost("Tuk-tuk rental with driver", "vehicle-day", 25.0, "loudspeaker",
+                           "National Dengue Control Programme pays US$25/vehicle/day (simulation-parameters.md A) [S]"),
+    "fuel_km": UnitCost("Fuel", "km", 0.05, "loudspeaker", "[A] 4 l/100 km at about US$1.20/l"),
+    "recording": UnitCost("Message recording (Khmer)", "recording", 30.0, "loudspeaker", "[A] one studio recording"),
+    "forum_venue": UnitCost("Forum venue, sound system and banner", "forum", 60.0, "forum",
+                            "[A] seed report: 17 half-day forums"),
+    "forum_participant": UnitCost("Forum refreshments", "participant", 1.5, "forum",
+                                  "[A] seed report: 1,451 participants in 17 forums"),
+    "banner": UnitCost("Vinyl banner on the village road", "banner", 12.0, "print", "[A] seed report: 132 banners"),
+    "poster": UnitCost("Poster (official OWSO fees)", "poster", 0.3, "print", "[A] seed report: 9,600 posters"),
+    "leaflet": UnitCost("Brochure / leaflet", "leaflet", 0.08, "print", "[A] seed report: 88,120 brochures"),
+    "booklet": UnitCost("OWSO information booklet", "booklet", 0.5, "print", "[A] seed report: 12,850 booklets"),
+    "social_media_week": UnitCost("Social media boost", "week", 10.0, "social_media", "[A] boosted Facebook post"),
+}
+
+COSTS: Mapping[str, UnitCost] = MappingProxyType(_COSTS)
+
+#: Riel per US dollar used to show KHR beside USD [A]; the National Bank rate
+#: has held near 4,000-4,100 for years. Override in the scenario.
+USD_TO_KHR = 4100.0

@@ -1,0 +1,41 @@
+"""Make a rendered folium page self-contained.
+
+Folium links Leaflet and friends from CDNs. District offices often have no
+internet, so every ``<script src>``/``<link href>`` is replaced by the file's
+text, taken from the ``folium-offline`` package's embedded copies. Assets the
+map does not use (Bootstrap, jQuery, Font Awesome, awesome-markers) are
+dropped to keep the file small; anything else remote is an error.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NEEDED = ("leaflet.js", "leaflet.css")
+_DROPPABLE = ("jquery", "bootstrap", "fontawesome", "awesome-markers", "awesome.rotate", "glyphicons")
+_TAG = re.compile(r'<script src="(https?://[^"]+)"></script>|<link rel="stylesheet" href="(https?://[^"]+)"\s*/?>')
+
+
+def _store() -> dict[str, str]:
+    from offlinefolium.elements import _res  # the package's URL -> file text table
+
+    return _res
+
+
+def inline_assets(html: str) -> str:
+    """Replace CDN links by inline content; raise if a needed asset is unavailable."""
+    store = _store()
+
+    def sub(m: re.Match[str]) -> str:
+        url = m.group(1) or m.group(2)
+        if url.endswith(_NEEDED) and url in store:
+            body = store[url]
+            return f"<script>{body}</script>" if m.group(1) else f"<style>{body}</style>"
+        if any(k in url for k in _DROPPABLE):
+            return ""
+        raise RuntimeError(f"map asset {url} has no offline copy")
+
+    out = _TAG.sub(sub, html)
+    if re.search(r'(?:src|href)="https?://', out):
+        raise RuntimeError("the map still links a remote resource")
+    return out

@@ -1,0 +1,104 @@
+"""The campaign map: sangkats, villages, loudspeaker routes and volunteer pair areas."""
+
+from __future__ import annotations
+
+import html as _html
+from pathlib import Path
+
+import folium
+
+from outreach.atomic import atomic_write_text
+from outreach.model import Campaign, Plan, Reach
+
+from ._offline import inline_assets
+
+ROUTE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+
+
+def _share_colour(share: float) -> str:
+    """Red (nobody reached) to green (everybody reached)."""
+    s = max(0.0, min(1.0, share))
+    r, g = int(215 * (1 - s) + 40 * s), int(48 * (1 - s) + 160 * s)
+    return f"#{r:02x}{g:02x}40"
+
+
+def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> folium.Map:
+    """Build the folium map (layers can be switched on and off).
+
+    Layers: sangkat boundaries (when known), villages sized by households and
+    coloured by the share reached, one layer per loudspeaker vehicle with its
+    daily routes, and the volunteer pairs' turf villages.
+    """
+    geo = campaign.geography
+    lats = [v.lat for v in geo.villages]
+    lons = [v.lon for v in geo.villages]
+    m = folium.Map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], tiles=None, zoom_start=11,
+                   control_scale=True, prefer_canvas=True)
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+    m.get_root().header.add_child(folium.Element("<style>.leaflet-container{background:#f4f1ea}</style>"))
+
+    sk = folium.FeatureGroup(name="Sangkats", show=True)
+    for s in geo.sangkats:
+        if s.boundary is None:
+            continue
+        reached = reach.reached_by_sangkat.get(s.code, 0.0) if reach else 0.0
+        hh = sum(v.households for v in geo.villages_in(s.code)) or 1
+        tip = f"{s.name_kh} · {s.name_en} ({s.code}) — {reached:,.0f} of {hh:,} households reached"
+        folium.GeoJson(
+            s.boundary.__geo_interface__,
+            style_function=lambda _f, c=_share_colour(reached / hh): {"color": "#333", "weight": 1.5,
+                                                                     "fillColor": c, "fillOpacity": 0.18},
+            tooltip=_html.escape(tip),
+        ).add_to(sk)
+    sk.add_to(m)
+
+    vg = folium.FeatureGroup(name="Villages", show=True)
+    for v in geo.villages:
+        r = reach.reached_by_village.get(v.code, 0.0) if reach else 0.0
+        share = r / v.households if v.households else 0.0
+        tip = (f"{v.name_kh} · {v.name_en} ({v.code})<br>{v.households:,} households · reached {r:,.0f} "
+               f"({share:.0%}) · door rounds {plan.allocation.door_rounds_by_village.get(v.code, 0)}")
+        folium.CircleMarker([v.lat, v.lon], radius=3 + v.households ** 0.5 / 4, color="#222", weight=0.6,
+                            fill=True, fill_color=_share_colour(share), fill_opacity=0.9,
+                            tooltip=tip).add_to(vg)
+    vg.add_to(m)
+
+    vehicles = sorted({d.vehicle_id for d in plan.tours.days})
+    for i, vid in enumerate(vehicles):
+        fg = folium.FeatureGroup(name=f"Loudspeaker {vid}", show=True)
+        for d in plan.tours.days:
+            if d.vehicle_id != vid or len(d.path) < 2:
+                continue
+            names = ", ".join(geo.village_by_code[s.village_code].name_en for s in d.stops)
+            folium.PolyLine([(lat, lon) for lon, lat, _ in d.path], color=ROUTE_COLOURS[i % len(ROUTE_COLOURS)],
+                            weight=3, opacity=0.75,
+                            tooltip=_html.escape(f"{vid} {d.date:%a %d %b}: {d.km:.1f} km — {names}")).add_to(fg)
+        veh = next((v for v in campaign.vehicles if v.id == vid), None)
+        if veh is not None:
+            folium.CircleMarker([veh.depot_lat, veh.depot_lon], radius=8, color="#000", weight=2, fill=True,
+                                fill_color="#ffd700", fill_opacity=1,
+                                tooltip=_html.escape(f"Depot: {veh.depot_name}")).add_to(fg)
+        fg.add_to(m)
+
+    pg = folium.FeatureGroup(name="Volunteer pairs", show=False)
+    for i, p in enumerate(plan.roster.pairs):
+        pts = [geo.village_by_code[c] for c in p.villages if c in geo.village_by_code]
+        for v in pts:
+            folium.CircleMarker([v.lat, v.lon], radius=11, color=ROUTE_COLOURS[i % len(ROUTE_COLOURS)], weight=2,
+                                fill=False, tooltip=_html.escape(f"{p.id}: {' + '.join(p.members)}")).add_to(pg)
+    pg.add_to(m)
+
+    note = ("Village positions are SYNTHETIC in this scenario." if geo.synthetic_positions
+            else f"Road network: {campaign.roads.kind}.")
+    title = (f"<div style='position:fixed;top:8px;left:50px;z-index:9999;background:white;padding:6px 10px;"
+             f"border:1px solid #999;font:13px sans-serif'><b>{_html.escape(campaign.name)}</b><br>"
+             f"{_html.escape(note)} Colour: share of households reached (red none, green all).</div>")
+    m.get_root().html.add_child(folium.Element(title))
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def write_campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None, path: Path) -> Path:
+    """Render the map to a self-contained HTML file (works offline)."""
+    html = inline_assets(campaign_map(campaign, plan, reach).get_root().render())
+    return atomic_write_text(path, html)

@@ -1,0 +1,177 @@
+"""``outreach``: the command line.
+
+Only this package talks to the terminal. Library errors
+(:class:`~outreach.errors.InputError`) become a one-line message and exit
+code 2, with no traceback and no output folder written.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ._common import console, guarded
+
+app = typer.Typer(
+    name="outreach",
+    help="Plan and simulate OWSO / Ombudsman awareness campaigns: budget, volunteers, loudspeaker routes, reach.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+STAGES = 7
+
+
+def demo_scenario_path() -> Path:
+    """The built-in default scenario shipped in the ``scenarios`` package."""
+    return Path(str(resources.files("scenarios") / "demo.toml"))
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                    console=console, transient=False, disable=not console.is_terminal)
+
+
+def _summary_table(summary: dict) -> Table:
+    t = Table(title=summary["scenario"], show_header=True, header_style="bold")
+    t.add_column("What")
+    t.add_column("Value", justify="right")
+    g, b, p, r = summary["geography"], summary["budget"], summary["plan"], summary["reach"]
+    t.add_row("Districts / sangkats / villages", f"{g['districts']} / {g['sangkats']} / {g['villages']}")
+    t.add_row("Households", f"{g['households']:,}")
+    t.add_row("Budget planned / limit (USD)", f"{b['planned_usd']:,.0f} / {b['limit_usd']:,.0f}")
+    for ch, usd in b["by_channel"].items():
+        t.add_row(f"  {ch.replace('_', ' ')}", f"{usd:,.0f}")
+    t.add_row("Door-to-door outings", f"{p['door_to_door_outings']:,}")
+    t.add_row("Loudspeaker days / km", f"{p['loudspeaker_days']} / {p['loudspeaker_km']:,.0f}")
+    t.add_row("Forums", str(p["forums"]))
+    hr, ha = r["households_reached"], r["households_aware"]
+    t.add_row("Households reached (5–95 %)", f"{hr['mean']:,.0f} ({hr['p05']:,.0f}–{hr['p95']:,.0f})")
+    t.add_row("Households aware (5–95 %)", f"{ha['mean']:,.0f} ({ha['p05']:,.0f}–{ha['p95']:,.0f})")
+    t.add_row("Women / men reached", f"{r['women_reached']['mean']:,.0f} / {r['men_reached']['mean']:,.0f}")
+    if "survey" in summary:
+        s = summary["survey"]
+        a = s["awareness_owso"]
+        t.add_row("Survey: respondents, OWSO awareness",
+                  f"{s['respondents']:,}, {a['mean']:.0%} ({a['lo']:.0%}–{a['hi']:.0%})")
+    return t
+
+
+def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float) -> None:
+    from ..scenario import load_campaign
+    from .run import run_plan
+
+    with _progress() as progress:
+        task = progress.add_task("Loading the scenario", total=STAGES)
+
+        def step(label: str) -> None:
+            progress.update(task, description=label, advance=1)
+
+        campaign = load_campaign(scenario)
+        result = run_plan(campaign, out, step=step, replications=replications, time_limit_s=time_limit)
+        progress.update(task, description="Done", completed=STAGES)
+    console.print(_summary_table(result.summary))
+    for note in result.summary["notes"]:
+        console.print(f"[yellow]Note:[/] {note}", highlight=False)
+    console.print(f"Outputs in [bold]{out}[/]: summary.json, plan.json, map.html, schedules/index.html, "
+                  f"routes/index.html" + (", survey/report.html" if "survey" in result.summary else ""))
+
+
+@app.command()
+@guarded
+def plan(
+    scenario: Annotated[Path, typer.Argument(help="The scenario.toml file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced).")] = Path("out/plan"),
+    replications: Annotated[Optional[int], typer.Option(help="Monte Carlo replications.")] = None,
+    time_limit: Annotated[float, typer.Option(help="Routing seconds per vehicle-day.")] = 5.0,
+) -> None:
+    """Plan a campaign from a scenario file and write maps, schedules, route sheets and the summary."""
+    _run(scenario, out, replications, time_limit)
+
+
+@app.command()
+@guarded
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced).")] = Path("out/demo"),
+    replications: Annotated[Optional[int], typer.Option(help="Monte Carlo replications.")] = None,
+    time_limit: Annotated[float, typer.Option(help="Routing seconds per vehicle-day.")] = 5.0,
+) -> None:
+    """Run the built-in demo: Pursat, Kampong Chhnang and Chbar Mon (synthetic village positions)."""
+    _run(demo_scenario_path(), out, replications, time_limit)
+
+
+@app.command()
+@guarded
+def init(
+    districts: Annotated[list[str], typer.Argument(help="District code(s), e.g. 0203, then the folder.")],
+) -> None:
+    """Write a ready-to-fill scenario folder: outreach init DISTRICT_CODE [DISTRICT_CODE ...] DIR."""
+    from ..errors import InputError
+    from ..init import write_scenario_folder
+
+    if len(districts) < 2:
+        raise InputError("give at least one district code and the folder, e.g. 'outreach init 0203 battambang'")
+    *codes, folder = districts
+    files = write_scenario_folder(codes, Path(folder))
+    console.print(f"Wrote {len(files)} files to [bold]{folder}[/]: " + ", ".join(f.name for f in files))
+
+
+@app.command()
+@guarded
+def simulate(
+    plan_dir: Annotated[Path, typer.Argument(help="A folder written by 'outreach plan'.")],
+    seed: Annotated[Optional[int], typer.Option(help="Random seed (default: the scenario's).")] = None,
+    replications: Annotated[Optional[int], typer.Option(help="Monte Carlo replications.")] = None,
+    scenario: Annotated[Optional[Path], typer.Option(help="Scenario file, if it moved since planning.")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write reach.json here (default: print only).")] = None,
+) -> None:
+    """Re-simulate a saved plan with another seed or more replications."""
+    from ..atomic import atomic_write_text
+    from ..errors import InputError
+    from ..planfile import plan_from_dict
+    from ..scenario import load_campaign
+    from ..simulate import simulate as run_sim
+    from ..summary import build_summary
+
+    pfile = plan_dir / "plan.json"
+    if not pfile.exists():
+        raise InputError("no plan.json in this folder; run 'outreach plan' first", file=str(plan_dir))
+    try:
+        data = json.loads(pfile.read_text(encoding="utf-8"))
+        saved = plan_from_dict(data)
+    except (ValueError, KeyError) as exc:
+        raise InputError(f"not a plan file ({exc})", file=str(pfile)) from None
+    campaign = load_campaign(scenario or data["scenario_file"])
+    with console.status("Simulating household reach"):
+        reach = run_sim(campaign, saved, replications=replications, seed=seed)
+    s = build_summary(campaign, saved, reach)
+    s["seed"] = reach.seed
+    console.print(_summary_table(s))
+    if out is not None:
+        atomic_write_text(out, json.dumps({"seed": reach.seed, "replications": reach.replications,
+                                           "reach": s["reach"], "budget": s["budget"]}, indent=2))
+        console.print(f"Wrote {out}")
+
+
+def _register_optional() -> None:
+    """Sub-commands that live in their own modules (survey, evaluate)."""
+    try:
+        from .survey import evaluate_command, survey_app
+    except ImportError:
+        return
+    app.add_typer(survey_app, name="survey", help="Questionnaire, survey import and priorities.")
+    app.command(name="evaluate")(evaluate_command)
+
+
+_register_optional()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

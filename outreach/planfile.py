@@ -1,0 +1,134 @@
+"""``plan.json``: the full plan, machine-readable, and back.
+
+The file is plain JSON (dates ISO 8601, times in seconds after midnight,
+coordinates WGS84) so other tools can read it; :func:`plan_from_dict` rebuilds
+the frozen records so a saved plan can be re-simulated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .model import (
+    Allocation,
+    BudgetLine,
+    DroppedVisit,
+    Outing,
+    Pair,
+    Plan,
+    Roster,
+    Stop,
+    Tours,
+    VehicleDay,
+)
+
+FORMAT = "owso-outreach/plan@1"
+
+
+def plan_to_dict(plan: Plan, *, scenario_file: str, seed: int) -> dict[str, Any]:
+    """Serialise a plan (and where its scenario lives) to JSON-ready data."""
+    a, t, r = plan.allocation, plan.tours, plan.roster
+    return {
+        "format": FORMAT,
+        "campaign": plan.campaign_name,
+        "scenario_file": scenario_file,
+        "seed": seed,
+        "allocation": {
+            "strategy": a.strategy,
+            "status": a.status,
+            "gap": a.gap,
+            "notes": list(a.notes),
+            "door_rounds_by_village": dict(a.door_rounds_by_village),
+            "loudspeaker_passes_by_sangkat": dict(a.loudspeaker_passes_by_sangkat),
+            "forums_by_sangkat": dict(a.forums_by_sangkat),
+            "banners_by_village": dict(a.banners_by_village),
+            "leaflets": a.leaflets,
+            "budget_lines": [
+                {"key": b.key, "label": b.label, "unit": b.unit, "quantity": b.quantity, "unit_usd": b.unit_usd,
+                 "channel": b.channel, "total_usd": b.total_usd}
+                for b in a.budget_lines
+            ],
+        },
+        "tours": {
+            "strategy": t.strategy,
+            "status": t.status,
+            "objective": t.objective,
+            "days": [
+                {
+                    "vehicle_id": d.vehicle_id,
+                    "date": d.date.isoformat(),
+                    "km": d.km,
+                    "duration_s": d.duration_s,
+                    "fuel_l": d.fuel_l,
+                    "stops": [{"village_code": s.village_code, "arrive_s": s.arrive_s, "leave_s": s.leave_s}
+                              for s in d.stops],
+                    "path": [[round(x, 6), round(y, 6), round(ts, 1)] for x, y, ts in d.path],
+                    "broadcast": list(d.broadcast),
+                }
+                for d in t.days
+            ],
+            "dropped": [{"village_code": x.village_code, "reason": x.reason} for x in t.dropped],
+        },
+        "roster": {
+            "strategy": r.strategy,
+            "status": r.status,
+            "unmet_households": r.unmet_households,
+            "pairs": [{"id": p.id, "members": list(p.members), "villages": list(p.villages)} for p in r.pairs],
+            "outings": [
+                {"pair_id": o.pair_id, "date": o.date.isoformat(), "slot": o.slot, "kind": o.kind,
+                 "visits": [[c, n] for c, n in o.visits]}
+                for o in r.outings
+            ],
+        },
+    }
+
+
+def plan_from_dict(data: dict[str, Any]) -> Plan:
+    """Rebuild a :class:`Plan` from :func:`plan_to_dict` output."""
+    if data.get("format") != FORMAT:
+        raise ValueError(f"not a {FORMAT} file")
+    a = data["allocation"]
+    allocation = Allocation(
+        door_rounds_by_village=a["door_rounds_by_village"],
+        loudspeaker_passes_by_sangkat=a["loudspeaker_passes_by_sangkat"],
+        forums_by_sangkat=a["forums_by_sangkat"],
+        banners_by_village=a["banners_by_village"],
+        leaflets=a["leaflets"],
+        budget_lines=tuple(BudgetLine(b["key"], b["label"], b["unit"], b["quantity"], b["unit_usd"], b["channel"])
+                           for b in a["budget_lines"]),
+        strategy=a["strategy"],
+        status=a["status"],
+        gap=a["gap"],
+        notes=tuple(a["notes"]),
+    )
+    t = data["tours"]
+    tours = Tours(
+        days=tuple(
+            VehicleDay(
+                vehicle_id=d["vehicle_id"],
+                date=dt.date.fromisoformat(d["date"]),
+                stops=tuple(Stop(s["village_code"], s["arrive_s"], s["leave_s"]) for s in d["stops"]),
+                path=tuple((p[0], p[1], p[2]) for p in d["path"]),
+                broadcast=tuple(bool(b) for b in d["broadcast"]),
+                km=d["km"],
+                duration_s=d["duration_s"],
+                fuel_l=d["fuel_l"],
+            )
+            for d in t["days"]
+        ),
+        dropped=tuple(DroppedVisit(x["village_code"], x["reason"]) for x in t["dropped"]),
+        strategy=t["strategy"],
+        status=t["status"],
+        objective=t["objective"],
+    )
+    r = data["roster"]
+    roster = Roster(
+        pairs=tuple(Pair(p["id"], tuple(p["members"]), tuple(p["villages"])) for p in r["pairs"]),
+        outings=tuple(Outing(o["pair_id"], dt.date.fromisoformat(o["date"]), o["slot"],
+                             tuple((c, int(n)) for c, n in o["visits"]), o["kind"]) for o in r["outings"]),
+        strategy=r["strategy"],
+        status=r["status"],
+        unmet_households=r["unmet_households"],
+    )
+    return Plan(data["campaign"], allocation, tours, roster)

@@ -1,0 +1,354 @@
+"""Scenario files (``scenario.toml``): schema, validation and building a Campaign.
+
+A scenario file names the districts, where the tables are (paths are relative
+to the scenario file), the calendar, resources, budget, targets and parameter
+overrides. See ``scenarios/demo.toml`` for a complete, commented example.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import gazetteer
+from .calendar import make_calendar
+from .errors import ScenarioError
+from .geo import in_cambodia, to_utm
+from .io import load_cost_overrides, load_sangkat_boundaries, load_villages, load_volunteers
+from .model import (
+    SLOTS,
+    Campaign,
+    CostItem,
+    District,
+    Geography,
+    Province,
+    RoadNetwork,
+    Sangkat,
+    Targets,
+    Vehicle,
+    Village,
+    Volunteer,
+)
+from .parameters import COSTS, DEFAULT_SEED, USD_TO_KHR, resolve
+from .roads import load_osm, proxy_network, snap
+from .synthetic import TOWN_CENTRES, layout_district
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScenarioSection(_Strict):
+    name: str
+    districts: list[str] = Field(min_length=1)
+    seed: int = DEFAULT_SEED
+    description: str = ""
+
+    @field_validator("districts")
+    @classmethod
+    def _codes(cls, v: list[str]) -> list[str]:
+        return [gazetteer.normalize_district_code(c) for c in v]
+
+
+class GeographySection(_Strict):
+    villages: str | None = None
+    sangkats: str | None = None
+    roads: str | None = None
+    layout: Literal["file", "synthetic"] = "file"
+    synthetic_households: dict[str, int] = Field(default_factory=dict)
+    household_growth: float = 1.0
+    skip_incomplete: bool = False
+
+
+class CalendarSection(_Strict):
+    start: dt.date
+    weeks: int = Field(ge=1, le=52)
+    blackout: list[dt.date] = Field(default_factory=list)
+
+
+class VehicleSection(_Strict):
+    district: str
+    depot: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    count: int = Field(default=1, ge=0, le=10)
+
+
+class ResourcesSection(_Strict):
+    volunteers: str | None = None
+    volunteer_count: int = Field(default=0, ge=0, le=2000)
+    volunteer_women: int = Field(default=0, ge=0)
+    vehicles: list[VehicleSection] = Field(default_factory=list)
+
+
+class BudgetSection(_Strict):
+    limit_usd: float = Field(gt=0)
+    usd_to_khr: float = Field(default=USD_TO_KHR, gt=0)
+    costs: str | None = None
+
+
+class TargetsSection(_Strict):
+    loudspeaker_passes_per_sangkat: int = Field(default=2, ge=0, le=10)
+    min_awareness: float = Field(default=0.0, ge=0, le=1)
+    min_awareness_by_sangkat: dict[str, float] = Field(default_factory=dict)
+    min_women_reached_share: float = Field(default=0.0, ge=0, le=1)
+    forums_per_sangkat: int = Field(default=1, ge=0, le=5)
+
+
+class PlanSection(_Strict):
+    door_rounds: int = Field(default=1, ge=0, le=6)
+
+
+class SurveySection(_Strict):
+    file: str | None = None
+    synthetic_respondents: int = Field(default=0, ge=0)
+    columns: dict[str, str] = Field(default_factory=dict)
+    target_awareness: float | None = Field(default=None, ge=0, le=1)
+
+
+class ScenarioFile(_Strict):
+    scenario: ScenarioSection
+    geography: GeographySection
+    calendar: CalendarSection
+    resources: ResourcesSection = ResourcesSection()
+    budget: BudgetSection
+    targets: TargetsSection = TargetsSection()
+    plan: PlanSection = PlanSection()
+    survey: SurveySection = SurveySection()
+    parameters: dict[str, float] = Field(default_factory=dict)
+
+
+def read_scenario(path: str | Path) -> ScenarioFile:
+    """Parse and validate a scenario file (no tables are read yet)."""
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise ScenarioError("the scenario file does not exist", file=file)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"not valid TOML: {exc}", file=file) from None
+    except UnicodeDecodeError:
+        raise ScenarioError("the file is not UTF-8 text", file=file) from None
+    try:
+        sf = ScenarioFile.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise ScenarioError(f"{err['msg']}", file=file, field=field) from None
+    for i, code in enumerate(sf.scenario.districts):
+        if gazetteer.district(code) is None:
+            raise ScenarioError(f"district code {code} is not in the official gazetteer", file=file,
+                                field=f"scenario.districts.{i}")
+    return sf
+
+
+def _rel(base: Path, name: str | None) -> Path | None:
+    if not name:
+        return None
+    p = Path(name)
+    return p if p.is_absolute() else (base / p)
+
+
+def _geography(sf: ScenarioFile, base: Path, file: str) -> tuple[Geography, list[str]]:
+    listings = [gazetteer.district_listing(d) for d in sf.scenario.districts]
+    notes: list[str] = []
+    boundaries: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    g = sf.geography
+    if g.layout == "synthetic":
+        for lst in listings:
+            total = g.synthetic_households.get(lst.district.code)
+            if total is None:
+                raise ScenarioError(f"synthetic layout needs a household total for district {lst.district.code}",
+                                    file=file, field="geography.synthetic_households")
+            placed, cells = layout_district(lst, int(round(total * g.household_growth)))
+            rows += [r | {"position_source": "synthetic", "population": 0, "women": 0, "men": 0} for r in placed]
+            boundaries |= cells
+        notes.append("Village positions are SYNTHETIC (a deterministic layout around the real town centres); "
+                     "codes and names are official, household totals are published census figures.")
+    else:
+        vpath = _rel(base, g.villages)
+        if vpath is None:
+            raise ScenarioError("geography.villages is required (or layout = \"synthetic\")", file=file,
+                                field="geography.villages")
+        vrows, vnotes = load_villages(vpath, districts=sf.scenario.districts, skip_incomplete=g.skip_incomplete)
+        notes += vnotes
+        for r in vrows:
+            rows.append({"code": r.code, "lon": r.lon, "lat": r.lat,
+                         "households": int(round(r.households * g.household_growth)),
+                         "population": r.population, "women": r.women, "men": r.men, "setting": r.setting,
+                         "market": r.market, "position_source": "user"})
+    spath = _rel(base, g.sangkats)
+    if spath is not None:
+        boundaries = load_sangkat_boundaries(spath, districts=sf.scenario.districts)
+    provinces: dict[str, Province] = {}
+    districts: list[District] = []
+    sangkats: dict[str, Sangkat] = {}
+    for lst in listings:
+        provinces[lst.province.code] = lst.province
+        districts.append(lst.district)
+    used = {gazetteer.village(r["code"]).sangkat_code for r in rows}  # type: ignore[union-attr]
+    for lst in listings:
+        for s in lst.sangkats:
+            if s.code in used:
+                sangkats[s.code] = Sangkat(s.code, s.name_en, s.name_kh, s.district_code, boundaries.get(s.code))
+    xs, ys = to_utm(np.array([r["lon"] for r in rows]), np.array([r["lat"] for r in rows]))
+    villages = []
+    for r, x, y in zip(rows, xs, ys):
+        gv = gazetteer.village(r["code"])
+        assert gv is not None
+        villages.append(Village(
+            code=gv.code, name_en=gv.name_en, name_kh=gv.name_kh, sangkat_code=gv.sangkat_code,
+            district_code=gv.district_code, province_code=gv.province_code, lon=r["lon"], lat=r["lat"],
+            x_m=float(x), y_m=float(y), households=int(r["households"]), population=int(r["population"]),
+            women=int(r["women"]), men=int(r["men"]), setting=r["setting"], position_source=r["position_source"],
+            market=bool(r["market"]),
+        ))
+    villages.sort(key=lambda v: v.code)
+    geo = Geography(
+        provinces=tuple(provinces[k] for k in sorted(provinces)),
+        districts=tuple(sorted(districts, key=lambda d: d.code)),
+        sangkats=tuple(sangkats[k] for k in sorted(sangkats)),
+        villages=tuple(villages),
+        synthetic_positions=g.layout == "synthetic",
+    )
+    return geo, notes
+
+
+def _vehicles(sf: ScenarioFile, geo: Geography, file: str) -> tuple[Vehicle, ...]:
+    specs = sf.resources.vehicles or [VehicleSection(district=d) for d in sf.scenario.districts]
+    out = []
+    for i, spec in enumerate(specs):
+        dcode = gazetteer.normalize_district_code(spec.district)
+        if dcode not in geo.district_by_code:
+            raise ScenarioError(f"vehicle district {dcode} is not one of the scenario's districts", file=file,
+                                field=f"resources.vehicles.{i}.district")
+        if spec.lat is not None and spec.lon is not None:
+            lon, lat = spec.lon, spec.lat
+            if not in_cambodia(lon, lat):
+                raise ScenarioError(f"depot ({lat}, {lon}) is outside Cambodia", file=file,
+                                    field=f"resources.vehicles.{i}.lat")
+        elif dcode in TOWN_CENTRES:
+            lon, lat = TOWN_CENTRES[dcode]
+        else:
+            # No depot given: the household-weighted centre of the district's villages (the OWSO is in town).
+            vs = [v for v in geo.villages if v.district_code == dcode]
+            w = np.array([v.households for v in vs], dtype=float)
+            lon = float(np.average([v.lon for v in vs], weights=w))
+            lat = float(np.average([v.lat for v in vs], weights=w))
+        x, y = to_utm(lon, lat)
+        name = spec.depot or f"{geo.district_by_code[dcode].name_en} OWSO"
+        for k in range(spec.count):
+            vid = f"tuktuk-{dcode}" + (f"-{k + 1}" if spec.count > 1 else "")
+            out.append(Vehicle(vid, dcode, name, float(lon), float(lat), float(x), float(y)))
+    return tuple(out)
+
+
+def default_volunteers(geo: Geography, count: int, women: int) -> tuple[Volunteer, ...]:
+    """Generate placeholder volunteers spread over villages by household weight.
+
+    Availability: weekday afternoons (after school) and evenings, Saturday and
+    Sunday mornings and afternoons; 2 or 3 outings a week alternately — the seed
+    project's youth went out "two to three times per week".
+    """
+    if count == 0:
+        return ()
+    vs = sorted(geo.villages, key=lambda v: -v.households)
+    avail = frozenset({(d, s) for d in range(5) for s in ("afternoon", "evening")}
+                      | {(d, s) for d in (5, 6) for s in ("morning", "afternoon")})
+    out = []
+    for i in range(count):
+        sex = "F" if i * women // max(count, 1) != (i + 1) * women // max(count, 1) else "M"
+        home = vs[i % len(vs)].code
+        out.append(Volunteer(f"V{i + 1:02d}", f"Volunteer {i + 1:02d}", sex, home, avail, 2 + (i % 2)))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _costs(sf: ScenarioFile, base: Path) -> dict[str, CostItem]:
+    overrides = {}
+    cpath = _rel(base, sf.budget.costs)
+    if cpath is not None:
+        overrides = load_cost_overrides(cpath, known=COSTS)
+    out = {}
+    for key, c in COSTS.items():
+        o = overrides.get(key, {})
+        out[key] = CostItem(key, o.get("label", c.label), o.get("unit", c.unit), float(o.get("usd", c.usd)),
+                            o.get("channel", c.channel), o.get("source", c.source) if key in overrides and "source" in o
+                            else (f"costs.csv (default: {c.source})" if key in overrides else c.source))
+    return out
+
+
+def _roads(sf: ScenarioFile, base: Path, geo: Geography, vehicles: tuple[Vehicle, ...], params: dict[str, float],
+           file: str) -> RoadNetwork:
+    points = {v.code: (v.x_m, v.y_m) for v in geo.villages}
+    depots = {f"depot:{veh.id}": (veh.depot_x_m, veh.depot_y_m) for veh in vehicles}
+    rpath = _rel(base, sf.geography.roads)
+    if rpath is None:
+        graph = proxy_network(points | depots, params)
+        return RoadNetwork(graph, {k: k for k in points}, {veh.id: f"depot:{veh.id}" for veh in vehicles}, "proxy",
+                           params["travel.circuity_factor"],
+                           "proxy: Delaunay + k-nearest graph, straight line x circuity factor")
+    graph = load_osm(rpath, params)
+    vnode = snap(graph, points, file=str(rpath))
+    dnode = snap(graph, {veh.id: (veh.depot_x_m, veh.depot_y_m) for veh in vehicles}, file=str(rpath))
+    return RoadNetwork(graph, vnode, dnode, "osm", 1.0, f"OpenStreetMap file {rpath.name}")
+
+
+def load_campaign(path: str | Path) -> Campaign:
+    """Load a scenario file and every table it names into a :class:`Campaign`.
+
+    Parameters
+    ----------
+    path : path
+        A ``scenario.toml``.
+
+    Raises
+    ------
+    InputError
+        For any invalid file, row or setting (the message names it).
+    """
+    path = Path(path).resolve()
+    file = str(path)
+    sf = read_scenario(path)
+    base = path.parent
+    params = resolve(sf.parameters, file=file)
+    geo, notes = _geography(sf, base, file)
+    vehicles = _vehicles(sf, geo, file)
+    if sf.resources.volunteers:
+        vpath = _rel(base, sf.resources.volunteers)
+        volunteers = load_volunteers(vpath, village_codes=geo.village_by_code)  # type: ignore[arg-type]
+    else:
+        volunteers = default_volunteers(geo, sf.resources.volunteer_count, sf.resources.volunteer_women)
+    for code in sf.targets.min_awareness_by_sangkat:
+        if code not in geo.sangkat_by_code:
+            raise ScenarioError(f"sangkat {code} is not in the scenario", file=file,
+                                field=f"targets.min_awareness_by_sangkat.{code}")
+    roads = _roads(sf, base, geo, vehicles, params, file)
+    t = sf.targets
+    return Campaign(
+        name=sf.scenario.name,
+        seed=sf.scenario.seed,
+        geography=geo,
+        roads=roads,
+        calendar=make_calendar(sf.calendar.start, sf.calendar.weeks, sf.calendar.blackout),
+        volunteers=volunteers,
+        vehicles=vehicles,
+        costs=_costs(sf, base),
+        budget_usd=sf.budget.limit_usd,
+        targets=Targets(t.loudspeaker_passes_per_sangkat, t.min_awareness, dict(t.min_awareness_by_sangkat),
+                        t.min_women_reached_share, t.forums_per_sangkat),
+        params=params,
+        door_rounds=sf.plan.door_rounds,
+        usd_to_khr=sf.budget.usd_to_khr,
+        source_file=file,
+        notes=tuple(notes),
+    )
+
+
+__all__ = ["ScenarioFile", "read_scenario", "load_campaign", "default_volunteers", "SLOTS"]

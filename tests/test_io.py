@@ -1,0 +1,79 @@
+import pytest
+
+from outreach.errors import InputError
+from outreach.io import load_villages, load_volunteers
+
+HEADER = "village_code,lat,lon,households\n"
+
+
+def _write(tmp_path, text, name="villages.csv", encoding="utf-8"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def test_reads_bom_and_khmer(tmp_path):
+    p = _write(tmp_path, "\ufeffvillage_code,village_name_kh,lat,lon,households\n"
+                         "15050101,លាវ,12.50,103.89,103\n4030101,ផ្សារលើ,12.26,104.67,562\n")
+    rows, notes = load_villages(p, districts=["1505", "0403"])
+    assert [r.code for r in rows] == ["15050101", "04030101"]  # leading zero restored
+    assert rows[1].households == 562 and not notes
+
+
+@pytest.mark.parametrize(
+    "body, row, field, words",
+    [
+        ("15050101,12.5,103.9,10\n15050101,12.5,103.9,10\n", 3, "village_code", "twice"),
+        ("15059999,12.5,103.9,10\n", 2, "village_code", "gazetteer"),
+        ("15050101,,103.9,10\n", 2, "lat", "no coordinates"),
+        ("15050101,48.8,2.3,10\n", 2, "lat", "outside Cambodia"),
+        ("15050101,12.5,103.9,0\n", 2, "households", "positive"),
+        ("15050101,12.5,103.9,-4\n", 2, "households", "positive"),
+        ("15050101,12.5,103.9,2.5\n", 2, "households", "whole number"),
+        ("15050101,12.5,abc,10\n", 2, "lon", "not a number"),
+        ("02030101,13.1,103.2,10\n", 2, "village_code", "not in the scenario"),
+    ],
+)
+def test_bad_rows_name_file_row_field(tmp_path, body, row, field, words):
+    p = _write(tmp_path, HEADER + body)
+    with pytest.raises(InputError) as e:
+        load_villages(p, districts=["1505"])
+    assert e.value.row == row and e.value.field == field and words in str(e.value)
+    assert str(p) in str(e.value)
+
+
+def test_not_utf8_is_explained(tmp_path):
+    p = _write(tmp_path, HEADER + "15050101,12.5,103.9,10\n").with_suffix(".csv")
+    p.write_bytes(b"village_code,lat,lon,households,name\n15050101,12.5,103.9,10,\xe9\xff\n")
+    with pytest.raises(InputError, match="UTF-8"):
+        load_villages(p, districts=["1505"])
+
+
+def test_missing_column_and_unreadable_file(tmp_path):
+    with pytest.raises(InputError, match="households"):
+        load_villages(_write(tmp_path, "village_code,lat,lon\n15050101,12.5,103.9\n"), districts=["1505"])
+    with pytest.raises(InputError, match="does not exist"):
+        load_villages(tmp_path / "nope.csv", districts=["1505"])
+    bad = _write(tmp_path, "not really a spreadsheet", name="v.xlsx")
+    with pytest.raises(InputError, match="cannot read"):
+        load_villages(bad, districts=["1505"])
+
+
+def test_skip_incomplete_rows_are_noted(tmp_path):
+    p = _write(tmp_path, HEADER + "15050101,12.5,103.9,10\n15050110,,,\n")
+    rows, notes = load_villages(p, districts=["1505"], skip_incomplete=True)
+    assert len(rows) == 1 and "15050110" in notes[0]
+
+
+def test_volunteers_validation(tmp_path):
+    head = "id,name,sex,home_village,mon,tue,wed,thu,fri,sat,sun,outings_per_week\n"
+    ok = _write(tmp_path, head + "V1,Dara,F,15050101,afternoon,,,,,morning afternoon,,3\n", name="vol.csv")
+    (v,) = load_volunteers(ok, village_codes={"15050101"})
+    assert v.availability == {(0, "afternoon"), (5, "morning"), (5, "afternoon")} and v.outings_per_week == 3
+    bad = _write(tmp_path, head + "V1,Dara,F,15050102,afternoon,,,,,,,2\n", name="vol2.csv")
+    with pytest.raises(InputError, match="home village") as e:
+        load_volunteers(bad, village_codes={"15050101"})
+    assert e.value.row == 2
+    none = _write(tmp_path, head + "V1,Dara,F,15050101,,,,,,,,2\n", name="vol3.csv")
+    with pytest.raises(InputError, match="no availability"):
+        load_volunteers(none, village_codes={"15050101"})
