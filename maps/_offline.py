@@ -13,6 +13,8 @@ import re
 
 _NEEDED = ("leaflet.js", "leaflet.css")
 _DROPPABLE = ("jquery", "bootstrap", "fontawesome", "awesome-markers", "awesome.rotate", "glyphicons")
+#: A tag that would make the browser fetch something (inlined library text may mention URLs freely).
+REMOTE_TAG = re.compile(r'<script[^>]*\ssrc="https?://|<link[^>]*\shref="https?://|<img[^>]*\ssrc="https?://')
 _TAG = re.compile(r'<script src="(https?://[^"]+)"></script>|<link rel="stylesheet" href="(https?://[^"]+)"\s*/?>')
 
 
@@ -36,6 +38,6 @@ def inline_assets(html: str) -> str:
         raise RuntimeError(f"map asset {url} has no offline copy")
 
     out = _TAG.sub(sub, html)
-    if re.search(r'(?:src|href)="https?://', out):
+    if REMOTE_TAG.search(out):
         raise RuntimeError("the map still links a remote resource")
     return out

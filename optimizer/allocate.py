@@ -201,3 +201,39 @@ def with_routed_loudspeaker(campaign: Campaign, allocation: Allocation, days: in
     return Allocation(allocation.door_rounds_by_village, allocation.loudspeaker_passes_by_sangkat,
                       allocation.forums_by_sangkat, allocation.banners_by_village, allocation.leaflets, tuple(lines),
                       allocation.strategy, allocation.status, allocation.gap, allocation.notes)
+
+
+def trim_to_budget(campaign: Campaign, allocation: Allocation, priorities: Priorities | None = None) -> Allocation:
+    """Drop door-to-door rounds, lowest priority first, until the plan fits the budget.
+
+    Used after routing, when the routed tuk-tuk days cost more than estimated.
+    """
+    over = allocation.planned_usd - campaign.budget_usd
+    if over <= 0:
+        return allocation
+    cap = outing_capacity(campaign)
+    team = int(campaign.params["canvass.team_size"])
+    rounds = dict(allocation.door_rounds_by_village)
+    geo = campaign.geography
+    outings = sum(b.quantity for b in allocation.budget_lines if b.key == "volunteer_outing") / team
+    leaflets = allocation.leaflets
+    dropped = 0
+    for v in sorted(geo.villages, key=lambda v: _priority(campaign, priorities, v.code)):
+        while rounds.get(v.code, 0) > 0 and over > 0:
+            need = math.ceil(v.households / cap)
+            saved = need * team * campaign.cost("volunteer_outing") + v.households * campaign.cost("leaflet")
+            rounds[v.code] -= 1
+            outings -= need
+            leaflets -= v.households
+            over -= saved
+            dropped += 1
+        if over <= 0:
+            break
+    lines = [b for b in allocation.budget_lines if b.key not in ("volunteer_outing", "leaflet")]
+    if outings > 0:
+        lines += [line(campaign, "volunteer_outing", outings * team), line(campaign, "leaflet", leaflets)]
+    notes = allocation.notes + ((f"{dropped} door-to-door round(s) dropped so that the routed loudspeaker days "
+                                 f"fit the budget",) if dropped else ())
+    return Allocation(rounds, allocation.loudspeaker_passes_by_sangkat, allocation.forums_by_sangkat,
+                      allocation.banners_by_village, leaflets, tuple(lines), allocation.strategy, allocation.status,
+                      allocation.gap, notes)

@@ -74,7 +74,8 @@ _TABLE: dict[str, Param] = {
     # --- C. Awareness ---------------------------------------------------------
     "awareness.p_door": Param(0.8, 0.4, 0.95, "prob", f"{_SIM} C: UNCALIBRATED"),
     "awareness.p_loudspeaker": Param(0.3, 0.1, 0.6, "prob", f"{_SIM} C: UNCALIBRATED"),
-    "awareness.p_banner_pass": Param(0.05, 0.015, 0.08, "prob", f"{_SIM} C: billboard recall 1.5-8 % [W/D]"),
+    # Low end of the sourced range: repeated passes by the same household are not independent views.
+    "awareness.p_banner_pass": Param(0.02, 0.015, 0.08, "prob", f"{_SIM} C: billboard recall 1.5-8 % [W/D]"),
     "awareness.p_forum": Param(0.9, 0.6, 1.0, "prob", "[A] a half-day forum explains the OWSO in depth"),
     "awareness.p_leaflet": Param(0.1, 0.02, 0.3, "prob", f"{_SIM} C: DeFleur & Rainboth [A]"),
     "awareness.effective_frequency_k": Param(1, 1, 3, "exposures", f"{_SIM} C: Jones 1995 [S]"),
@@ -87,7 +88,7 @@ _TABLE: dict[str, Param] = {
     "forum.women_share": Param(0.355, 0.1, 0.7, "share", f"{_SEED}: 515 of 1,451 [S]"),
     "forum.attendance_decay_km": Param(2.0, 0.5, 10, "km", "[A] attendance halves every decay length"),
     "forum.participation_rate": Param(0.66, 0.2, 0.9, "share", f"{_SIM} C: Cambodian village drama events [S]"),
-    "banner.passes_per_week": Param(3, 0, 14, "passes", "[A] villagers pass the village road banner"),
+    "banner.passes_per_week": Param(1, 0, 14, "passes", "[A] distinct noticing occasions of the village road banner"),
     "banner.per_village": Param(1, 0, 4, "banners", f"{_SEED}: 132 banners, one per village road [S]"),
     # --- D. Travel ------------------------------------------------------------
     "travel.walk_kmh": Param(4.5, 3, 5, "km/h", f"{_SIM} D [S]"),

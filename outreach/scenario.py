@@ -109,6 +109,7 @@ class SurveySection(_Strict):
     synthetic_respondents: int = Field(default=0, ge=0)
     columns: dict[str, str] = Field(default_factory=dict)
     target_awareness: float | None = Field(default=None, ge=0, le=1)
+    weights: dict[str, float] = Field(default_factory=dict)
 
 
 class ScenarioFile(_Strict):

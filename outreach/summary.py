@@ -95,7 +95,8 @@ def build_summary(
             "respondents": priorities.respondents,
             "method": priorities.method,
             "awareness_owso": {"mean": round(d.mean, 4), "lo": round(d.lo, 4), "hi": round(d.hi, 4)},
-            "channel_shares": {k: round(v, 4) for k, v in priorities.channel_shares.items()},
+            # Shares are undefined (NaN) without respondents: leave them out rather than write invalid JSON.
+            "channel_shares": {k: round(v, 4) for k, v in priorities.channel_shares.items() if v == v},
         }
     if extra:
         summary.update(extra)

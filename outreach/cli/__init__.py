@@ -160,17 +160,11 @@ def simulate(
         console.print(f"Wrote {out}")
 
 
-def _register_optional() -> None:
-    """Sub-commands that live in their own modules (survey, evaluate)."""
-    try:
-        from .survey import evaluate_command, survey_app
-    except ImportError:
-        return
-    app.add_typer(survey_app, name="survey", help="Questionnaire, survey import and priorities.")
-    app.command(name="evaluate")(evaluate_command)
+# Sub-commands that live in their own modules.
+from .survey import evaluate_command, survey_app  # noqa: E402
 
-
-_register_optional()
+app.add_typer(survey_app, name="survey", help="Questionnaire, survey import and priorities.")
+app.command(name="evaluate")(evaluate_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

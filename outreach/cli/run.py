@@ -49,7 +49,8 @@ def _priorities(campaign: Campaign, step: Step) -> tuple[Priorities | None, Any]
         imported = sv.import_frame(df, campaign.geography, source="synthetic baseline survey")
         report = imported
     result = sv.estimate(imported, campaign.geography)
-    pri = sv.build_priorities(result, campaign.geography, target_awareness=sf.survey.target_awareness,
+    pri = sv.build_priorities(result, campaign.geography, weights=sf.survey.weights or None,
+                              target_awareness=sf.survey.target_awareness,
                               passes=campaign.targets.loudspeaker_passes_per_sangkat)
     return pri, (result, report)
 
@@ -72,7 +73,7 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
         Routing time limit per vehicle-day problem.
     """
     from maps import write_campaign_map
-    from optimizer.allocate import greedy_allocation, with_routed_loudspeaker
+    from optimizer.allocate import greedy_allocation, trim_to_budget, with_routed_loudspeaker
     from optimizer.routes import plan_tours
     from optimizer.teams import round_robin_roster
 
@@ -88,7 +89,8 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
               for v in campaign.geography.villages}
     tours = plan_tours(campaign, passes_by_sangkat=allocation.loudspeaker_passes_by_sangkat, prizes=prizes,
                        time_limit_s=time_limit_s)
-    allocation = with_routed_loudspeaker(campaign, allocation, len(tours.days), tours.km)
+    allocation = trim_to_budget(campaign, with_routed_loudspeaker(campaign, allocation, len(tours.days), tours.km),
+                                priorities)
     step("Rostering the volunteer pairs")
     roster = round_robin_roster(campaign, allocation)
     plan = Plan(campaign.name, allocation, tours, roster)

@@ -1,0 +1,264 @@
+"""Benchmark of the reach simulator; prints one JSON document.
+
+Measures (1) household-replications and uniform draws per second on one core
+(median of repeats, one 2,000-household village, 1 door round + callback +
+2 loudspeaker passes + banner + leaflets), (2) peak memory, and (3) a
+national run: every village of ``../shared/geodata/villages_national.csv``
+with one door round and two loudspeaker passes per commune (straight timed
+paths through the commune's villages), 100 replications on 2 workers.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/simulation.py [--replications 100] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from outreach.households import synthesize_households  # noqa: E402
+from outreach.model import (  # noqa: E402
+    UTM_EPSG,
+    Allocation,
+    Calendar,
+    Campaign,
+    District,
+    Geography,
+    Outing,
+    Plan,
+    Province,
+    RoadNetwork,
+    Roster,
+    Sangkat,
+    Stop,
+    Targets,
+    Tours,
+    VehicleDay,
+    Village,
+)
+from outreach.parameters import DEFAULT_SEED, resolve  # noqa: E402
+from outreach.simulate import _simulate_village, plan_exposures, simulate_detailed  # noqa: E402
+
+START = dt.date(2024, 1, 8)  # a Monday
+WEEKS = 8
+
+
+def load_geography(csv: Path) -> Geography:
+    """Villages with coordinates and households, projected to EPSG:32648."""
+    import pandas as pd
+    from pyproj import Transformer
+
+    df = pd.read_csv(csv, dtype={"village_code": str, "commune_code": str})
+    df = df.dropna(subset=["lat", "lon", "households_2008"])
+    df = df[df["households_2008"] > 0].sort_values("village_code").reset_index(drop=True)
+    x, y = Transformer.from_crs(4326, UTM_EPSG, always_xy=True).transform(df["lon"].to_numpy(), df["lat"].to_numpy())
+    villages = tuple(
+        Village(
+            code=r.village_code,
+            name_en=str(r.village_name_en),
+            name_kh="",
+            sangkat_code=r.commune_code,
+            district_code=r.commune_code[:4],
+            province_code=r.commune_code[:2],
+            lon=float(r.lon),
+            lat=float(r.lat),
+            x_m=float(xx),
+            y_m=float(yy),
+            households=int(r.households_2008),
+            population=int(r.population_2008) if r.population_2008 == r.population_2008 else 0,
+        )
+        for r, xx, yy in zip(df.itertuples(index=False), x, y)
+    )
+    sangkats = tuple(Sangkat(c, c, "", c[:4]) for c in sorted({v.sangkat_code for v in villages}))
+    districts = tuple(District(c, c, "", c[:2]) for c in sorted({v.district_code for v in villages}))
+    provinces = tuple(Province(c, c, "") for c in sorted({v.province_code for v in villages}))
+    return Geography(provinces, districts, sangkats, villages)
+
+
+def make_campaign(geo: Geography) -> Campaign:
+    return Campaign(
+        name="benchmark",
+        seed=DEFAULT_SEED,
+        geography=geo,
+        roads=RoadNetwork(graph=None, village_node={}, depot_node={}, kind="proxy"),
+        calendar=Calendar(START, WEEKS),
+        volunteers=(),
+        vehicles=(),
+        costs={},
+        budget_usd=0.0,
+        targets=Targets(),
+        params=resolve(),
+    )
+
+
+def make_plan(campaign: Campaign, *, passes: int = 2, callbacks: bool = False, banners: bool = False) -> Plan:
+    """One door round per village, ``passes`` straight loudspeaker passes per commune."""
+    geo = campaign.geography
+    days = campaign.calendar.working_days(weekdays=frozenset(range(5)))
+    speed = campaign.params["loudspeaker.broadcast_speed_kmh"] / 3.6
+    outings = []
+    for i, v in enumerate(geo.villages):
+        date = days[i % len(days)]
+        slot = ("morning", "afternoon")[i % 2]
+        outings.append(Outing(f"p{i % 500}", date, slot, ((v.code, v.households),)))
+        if callbacks:
+            outings.append(Outing(f"p{i % 500}", days[(i + 7) % len(days)], "evening", ((v.code, v.households),), "callback"))
+    tours = []
+    for j, s in enumerate(geo.sangkats):
+        vs = sorted(geo.villages_in(s.code), key=lambda v: v.x_m)
+        if not vs:
+            continue
+        xy = np.array([[v.x_m, v.y_m] for v in vs])
+        xy = np.vstack([xy[0] - [300.0, 0.0], xy, xy[-1] + [300.0, 0.0]])
+        t = 8 * 3600 + np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T) / speed)])
+        ll = np.array([[vs[0].lon - 0.003, vs[0].lat]] + [[v.lon, v.lat] for v in vs] + [[vs[-1].lon + 0.003, vs[-1].lat]])
+        path = tuple((float(a), float(b), float(c)) for (a, b), c in zip(ll, t))
+        stops = tuple(Stop(v.code, float(t[0]), float(t[-1])) for v in vs)
+        for p in range(passes):
+            date = days[(j + 10 * p) % len(days)]
+            tours.append(VehicleDay(f"t{j}", date, stops, path, (True,) * len(path), 0.0, float(t[-1] - t[0]), 0.0))
+    alloc = Allocation(
+        door_rounds_by_village={v.code: 1 for v in geo.villages},
+        loudspeaker_passes_by_sangkat={s.code: passes for s in geo.sangkats},
+        forums_by_sangkat={},
+        banners_by_village={v.code: 1 for v in geo.villages} if banners else {},
+        leaflets=geo.households // 5 if banners else 0,
+        budget_lines=(),
+        strategy="benchmark",
+    )
+    return Plan(campaign.name, alloc, Tours(tuple(tours), (), "benchmark"), Roster((), tuple(outings), "benchmark"))
+
+
+def planes_per_replication(ex, v: int) -> int:
+    """32-bit uniform planes (one draw per household) used per replication for village ``v``."""
+    ve = ex.villages[v]
+    occ = {(d.date, d.slot) for d in ve.door} | {(e.date, int(s)) for e in ve.loudspeaker for s in np.unique(e.slot)}
+    return 2 + len(occ) + ve.forums + (ve.banner_t > 0) + (ve.leaflet > 0)  # propensity+baseline, occasions, ..., word of mouth
+
+
+def micro(repeats: int = 5, households: int = 2000, replications: int = 500) -> dict[str, float]:
+    """Single-core throughput on one village."""
+    v = Village("01020101", "bench", "", "010201", "0102", "01", 104.0, 12.5, 0.0, 0.0, households)
+    from pyproj import Transformer
+
+    v = Village(v.code, v.name_en, "", v.sangkat_code, v.district_code, v.province_code, v.lon, v.lat,
+                *Transformer.from_crs(4326, UTM_EPSG, always_xy=True).transform(v.lon, v.lat), households)
+    geo = Geography((Province("01", "P", ""),), (District("0102", "D", "", "01"),), (Sangkat("010201", "S", "", "0102"),), (v,))
+    camp = make_campaign(geo)
+    plan = make_plan(camp, callbacks=True, banners=True)
+    hh = synthesize_households(geo, camp.params, seed=camp.seed)
+    ex = plan_exposures(camp, plan, hh)
+    times, cpu = [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        _simulate_village(ex, 0, replications, camp.seed, 1 << 20)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    t, c = statistics.median(times), statistics.median(cpu)
+    hr = households * replications
+    # CPU seconds, not wall: the per-core rate should not depend on other load on the machine
+    return {
+        "household_replications_per_s_per_core": hr / c,
+        "uniform_draws_per_s_per_core": hr * planes_per_replication(ex, 0) / c,
+        "planes_per_household_replication": planes_per_replication(ex, 0),
+        "seconds_median_wall": t,
+        "seconds_median_cpu": c,
+        "households": households,
+        "replications": replications,
+    }
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def national(csv: Path, replications: int, workers: int) -> dict[str, float]:
+    t0 = time.perf_counter()
+    geo = load_geography(csv)
+    camp = make_campaign(geo)
+    plan = make_plan(camp)
+    t_load = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    hh = synthesize_households(geo, camp.params, seed=camp.seed)
+    t_hh = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    m2, k2 = time.process_time(), _children_cpu()
+    res = simulate_detailed(camp, plan, replications=replications, households=hh, workers=workers)
+    t_sim = time.perf_counter() - t2
+    cpu_main, cpu_workers = time.process_time() - m2, _children_cpu() - k2
+    cpu_sim = cpu_main + cpu_workers
+    t3 = time.perf_counter()
+    ex = plan_exposures(camp, plan, hh)  # the geometry step alone, one process
+    t_ex = time.perf_counter() - t3
+    counts = hh.count_by_village()
+    draws = replications * sum(int(counts[v]) * planes_per_replication(ex, v) for v in range(len(counts)))
+    r = res.reach
+    return {
+        "villages": len(geo.villages),
+        "households": hh.n,
+        "replications": replications,
+        "workers": workers,
+        "vehicle_days": len(plan.tours.days),
+        "outings": len(plan.roster.outings),
+        "seconds_load_and_plan": t_load,
+        "seconds_households": t_hh,
+        "seconds_plan_exposures_serial": t_ex,
+        "seconds_simulate_wall": t_sim,
+        "seconds_simulate_cpu": cpu_sim,
+        "seconds_simulate_cpu_main_process": cpu_main,
+        "seconds_simulate_cpu_workers": cpu_workers,
+        # what the wall time would be on idle cores: serial part + worker CPU shared out
+        "seconds_simulate_idle_estimate": cpu_main + cpu_workers / workers,
+        "seconds_total_wall": t_load + t_hh + t_sim,
+        "household_replications_per_s_per_core": hh.n * replications / cpu_sim,
+        "uniform_draws_per_s_per_core": draws / cpu_sim,
+        "load_average_1min": os.getloadavg()[0],
+        "households_reached_mean": r.households_reached.mean,
+        "households_reached_p05": r.households_reached.p05,
+        "households_reached_p95": r.households_reached.p95,
+        "households_aware_mean": r.households_aware.mean,
+        "by_channel": dict(r.by_channel),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--replications", type=int, default=100)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--csv", default=str(ROOT.parent / "shared" / "geodata" / "villages_national.csv"))
+    args = ap.parse_args()
+    csv = Path(args.csv)
+    if not csv.exists():
+        print(json.dumps({"skipped": f"{csv} not found"}))
+        return
+    import tracemalloc
+
+    out: dict[str, object] = {"cpu_count": os.cpu_count()}
+    tracemalloc.start()
+    out["micro"] = micro()
+    out["micro_peak_traced_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    out["national"] = national(csv, args.replications, args.workers)
+    # ru_maxrss is KiB on Linux; children = the worker processes
+    out["peak_rss_mb_main"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb_worker"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out["targets"] = {"draws_per_s_per_core": 1e8, "national_seconds_on_2_cores": 30}
+    print(json.dumps(out, indent=1, default=float))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,573 @@
+"""The one response model: expected reach and awareness in closed form.
+
+The simulator (:mod:`outreach.simulate`) draws exactly this model; this
+module computes its expectation without sampling, for the optimiser and for
+:func:`outreach.simulate.expected_reach`.
+
+Model
+-----
+*At-home heterogeneity (shared by all channels).* Each household has a
+daytime at-home probability ``pi ~ Beta(a, b)`` with mean
+``mu = canvass.p_answer_first_visit`` and ``a + b =
+canvass.at_home_beta_concentration``. On an occasion (a date and slot) with
+at-home exponent ``x`` someone is at home with probability
+``A(pi, x) = 1 - (1 - pi)^x``: ``x = 1`` on weekday mornings/afternoons and
+``x = x_ew`` in the evening or at the weekend, where ``x_ew`` solves
+``E[A(pi, x_ew)] = m mu`` with ``m = canvass.evening_weekend_multiplier``
+(so the *mean* contact rate rises by ``m`` while ``E[(1-pi)^X] = B(a, b+X) /
+B(a, b)`` stays closed form). Because every channel that needs someone at
+home uses the same ``pi``, households that are rarely home are missed by all
+of them: overlap is counted once, and net reach is below Sainsbury.
+
+*Door-to-door.* A round visit reaches its assigned households; contact when
+someone is at home (``A``). A callback visits only households never
+contacted so far, with selection probability ``s`` (1 when the callback
+covers them all). Exposure per contact.
+
+*Loudspeaker.* A pass exposes a household when its intelligible exposure
+time is at least the message length (gate ``g`` in {0, 1}, from
+:mod:`outreach.acoustics`) and someone is at home: ``g A(pi, x)``.
+
+*Forum.* Attendance ``A(pi, x_f)`` with ``x_f`` solving ``E[A(pi, x_f)] =
+t``, the attendance target ``t = min(forum.participation_rate, c 2^(-d /
+forum.attendance_decay_km))`` at distance ``d`` from the venue (``c``
+calibrated so that a forum draws ``forum.participants`` households in
+expectation; see the simulator). Rarely-home households attend less.
+
+*Banners.* Noticed passes of a village banner are Poisson with mean
+``lambda = banners x banner.passes_per_week x weeks x awareness.p_banner_pass``
+(NBD/Poisson as for posters); a noticed pass is the exposure and is
+remembered with the retention of its week (``lambda_e = sum_w ... r_w``).
+
+*Leaflets.* A household receives one with probability ``l``; independent of
+being at home.
+
+*Awareness.* Each exposure of channel ``c`` on date ``t`` creates an
+effective, retained memory with probability ``p_c r(t)``,
+``r(t) = 2^(-(T - t) / half_life)`` with ``T`` the evaluation date
+(``p_c = awareness.p_door``, ``p_loudspeaker``, ``p_forum``, ``p_leaflet``;
+1 for a noticed banner pass). A household is directly aware when it holds at
+least ``k = awareness.effective_frequency_k`` effective exposures.
+
+*Word of mouth.* Newly aware households tell unaware neighbours in the same
+village: engaged ones (door contact or forum with an effective exposure) at
+rate ``w = awareness.wom_rate``, informed-only ones at ``w / E`` with ``E =
+awareness.wom_engaged_vs_informed`` (Banerjee et al. 2013). An unaware
+household hears with probability ``1 - exp(-lambda_v)``, ``lambda_v = w
+(N_eng + N_inf / E) / H_v``. The closed form plugs in the expected counts
+(mean field; the simulator uses the realised ones).
+
+*Baseline.* A share ``b_v`` is aware before the campaign; final awareness
+is ``b_v + (1 - b_v) [P_dir + (1 - P_dir)(1 - exp(-lambda_v))]``.
+
+Given ``pi`` all exposures are independent (except door callbacks, handled
+by a small state recursion), so expectations are sums over Gauss-Jacobi
+nodes of the Beta law, with a count recursion (capped at ``k``) for the
+effective frequency.
+
+Household spillover (``canvass.household_spillover``) acts on persons, not
+households: a household counts as reached and aware when any member is, so
+it does not enter these household-level results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import brentq
+from scipy.special import betaincinv, betaln, roots_jacobi
+
+CHANNELS: tuple[str, ...] = ("door", "loudspeaker", "forum", "banner", "leaflet")
+ENGAGED: frozenset[str] = frozenset({"door", "forum"})
+
+
+# --------------------------------------------------------------------------- heterogeneity
+def beta_shapes(params: Mapping[str, float]) -> tuple[float, float]:
+    """``(a, b)`` of the at-home Beta law.
+
+    Parameters
+    ----------
+    params : mapping
+        ``canvass.p_answer_first_visit`` (mean) and ``canvass.at_home_beta_concentration`` (a + b).
+
+    Returns
+    -------
+    tuple of float
+        ``(mu c, (1 - mu) c)``.
+    """
+    mu = params["canvass.p_answer_first_visit"]
+    c = params["canvass.at_home_beta_concentration"]
+    return mu * c, (1.0 - mu) * c
+
+
+def mean_at_home(x: ArrayLike, a: float, b: float) -> NDArray[np.float64]:
+    """Mean probability that someone is at home on an occasion with exponent ``x``.
+
+    Parameters
+    ----------
+    x : array_like
+        At-home exponent(s), >= 0.
+    a, b : float
+        Beta shapes.
+
+    Returns
+    -------
+    ndarray
+        ``E[1 - (1 - pi)^x] = 1 - B(a, b + x) / B(a, b)``.
+    """
+    x = np.asarray(x, dtype=float)
+    return -np.expm1(betaln(a, b + x) - betaln(a, b))
+
+
+@lru_cache(maxsize=64)
+def evening_weekend_exponent(a: float, b: float, multiplier: float) -> float:
+    """Evening/weekend at-home exponent.
+
+    Parameters
+    ----------
+    a, b : float
+        Beta shapes.
+    multiplier : float
+        ``canvass.evening_weekend_multiplier``.
+
+    Returns
+    -------
+    float
+        ``x_ew`` with ``E[1 - (1 - pi)^x_ew] = multiplier E[pi]`` (target capped at 0.99).
+    """
+    target = min(multiplier * a / (a + b), 0.99)
+    if target <= a / (a + b):
+        return 1.0
+    return float(brentq(lambda x: float(mean_at_home(x, a, b)) - target, 1.0, 1e7, xtol=1e-10))
+
+
+@lru_cache(maxsize=16)
+def _attendance_table(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    x = np.concatenate([[0.0], np.geomspace(1e-7, 1e7, 2000)])
+    return x, mean_at_home(x, a, b)
+
+
+def attendance_exponent(target: ArrayLike, a: float, b: float) -> NDArray[np.float64]:
+    """Exponent giving a mean attendance (or contact) probability.
+
+    Parameters
+    ----------
+    target : array_like
+        Wanted ``E[1 - (1 - pi)^x]`` in [0, 1).
+    a, b : float
+        Beta shapes.
+
+    Returns
+    -------
+    ndarray
+        ``x`` per target (inverse of :func:`mean_at_home` by interpolation on a log grid).
+    """
+    x, m = _attendance_table(a, b)
+    return np.interp(np.clip(np.asarray(target, float), 0.0, m[-1]), m, x)
+
+
+@lru_cache(maxsize=16)
+def beta_nodes(a: float, b: float, n: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrature for expectations over the at-home Beta law.
+
+    Parameters
+    ----------
+    a, b : float
+        Beta shapes.
+    n : int
+        Gauss-Jacobi nodes.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``log(1 - pi_i)`` at the nodes and normalised weights: ``E[f(pi)] ~ sum w_i f(pi_i)``.
+    """
+    t, w = roots_jacobi(n, b - 1.0, a - 1.0)  # weight (1-t)^(b-1) (1+t)^(a-1)
+    pi = 0.5 * (1.0 + t)
+    return np.log1p(-pi), w / w.sum()
+
+
+@lru_cache(maxsize=16)
+def beta_atoms(a: float, b: float, n: int = 4096) -> np.ndarray:
+    """``log(1 - pi)`` at the ``n`` quantile midpoints of Beta(a, b), float32.
+
+    The simulator draws ``pi`` as one of these equiprobable atoms (index
+    ``floor(u n)``): a table lookup instead of a Beta variate.
+    """
+    u = (np.arange(n) + 0.5) / n
+    return np.log1p(-betaincinv(a, b, u)).astype(np.float32)
+
+
+def retention(days_before_end: ArrayLike, params: Mapping[str, float]) -> NDArray[np.float64]:
+    """Share of memories still held at the evaluation date.
+
+    Parameters
+    ----------
+    days_before_end : array_like
+        Days from the exposure to the evaluation date (negative counts as 0).
+    params : mapping
+        ``awareness.half_life_weeks``.
+
+    Returns
+    -------
+    ndarray
+        ``2^(-days / (7 half_life))``.
+    """
+    d = np.maximum(np.asarray(days_before_end, dtype=float), 0.0)
+    return np.exp2(-d / (7.0 * params["awareness.half_life_weeks"]))
+
+
+def banner_rates(
+    banners: ArrayLike, weeks: int, params: Mapping[str, float], *, days_after_week_mid: ArrayLike | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Poisson means of noticed banner passes (``lambda_t``) and of remembered ones (``lambda_e``).
+
+    Passes are spread evenly over the campaign weeks; a pass in week ``w``
+    (mid-week, ``7 (weeks - w) - 3.5`` days before the end) is retained with
+    :func:`retention`.
+    """
+    per_week = np.asarray(banners, float) * params["banner.passes_per_week"] * params["awareness.p_banner_pass"]
+    days = 7.0 * (weeks - np.arange(weeks)) - 3.5 if days_after_week_mid is None else np.asarray(days_after_week_mid)
+    return per_week * weeks, per_week * float(retention(days, params).sum())
+
+
+# --------------------------------------------------------------------------- events
+@dataclass(frozen=True)
+class DoorEvent:
+    """A door visit in time order. ``visit``: probability the household is on the list
+    (round) or selected among never-contacted ones (callback); ``eff``: p_door x retention."""
+
+    x: ArrayLike
+    visit: ArrayLike
+    eff: ArrayLike
+    callback: bool = False
+
+
+@dataclass(frozen=True)
+class HomeEvent:
+    """An exposure that needs someone at home: gate ``g``, exponent ``x``, ``eff`` = p_c x retention."""
+
+    channel: str
+    x: ArrayLike
+    gate: ArrayLike
+    eff: ArrayLike
+
+
+@dataclass(frozen=True)
+class Direct:
+    """Expected per-unit probabilities before word of mouth and baseline."""
+
+    reached: NDArray[np.float64]
+    aware: NDArray[np.float64]
+    aware_engaged: NDArray[np.float64]
+    by_channel: Mapping[str, NDArray[np.float64]]
+
+
+def _bern(dist: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Add a Bernoulli(p) count to a capped count distribution (axis 0, last = '>= k')."""
+    out = dist * (1.0 - p)
+    out[1:] += dist[:-1] * p
+    out[-1] += dist[-1] * p
+    return out
+
+
+def _poisson(dist: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    k = dist.shape[0] - 1
+    pmf = [np.exp(-lam)]
+    for j in range(1, k):
+        pmf.append(pmf[-1] * lam / j)
+    pmf.append(np.maximum(1.0 - sum(pmf), 0.0))  # tail '>= k'
+    out = np.zeros_like(dist * lam)
+    for i in range(k + 1):
+        for j in range(k + 1):
+            out[min(i + j, k)] += dist[i] * pmf[j]
+    return out
+
+
+def _conv(d1: np.ndarray, d2: np.ndarray) -> np.ndarray:
+    k = d1.shape[0] - 1
+    out = np.zeros(np.broadcast_shapes(d1.shape, d2.shape))
+    for i in range(k + 1):
+        for j in range(k + 1):
+            out[min(i + j, k)] += d1[i] * d2[j]
+    return out
+
+
+def direct_response(
+    shape: tuple[int, ...],
+    *,
+    a: float,
+    b: float,
+    k: int,
+    door: Sequence[DoorEvent] = (),
+    home: Sequence[HomeEvent] = (),
+    banner: tuple[ArrayLike, ArrayLike] = (0.0, 0.0),
+    leaflet: tuple[ArrayLike, ArrayLike] = (0.0, 0.0),
+    nodes: int = 48,
+) -> Direct:
+    """Expected direct reach and awareness per unit (household or village type).
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the units; every event array broadcasts to it.
+    a, b : float
+        At-home Beta shapes.
+    k : int
+        Effective frequency.
+    door : sequence of DoorEvent
+        Door visits in time order.
+    home : sequence of HomeEvent
+        Loudspeaker passes and forums.
+    banner : (lambda_t, lambda_e)
+        Poisson means of noticed and of remembered banner passes.
+    leaflet : (l, eff)
+        Probability of receiving a leaflet and of it leaving a retained memory given received.
+    nodes : int
+        Gauss-Jacobi nodes for the expectation over ``pi``.
+
+    Returns
+    -------
+    Direct
+        ``reached = 1 - E[prod (1 - P(exposure_e | pi))]``; ``aware = P(effective count >= k)``;
+        ``aware_engaged`` = aware with at least one effective door/forum exposure;
+        ``by_channel`` reach per channel.
+    """
+    lq, w = beta_nodes(float(a), float(b), nodes)
+    ex = (slice(None),) + (None,) * len(shape)
+    lq = lq[ex]
+
+    def arr(v: ArrayLike) -> np.ndarray:
+        return np.broadcast_to(np.asarray(v, float), shape)[None]
+
+    full = (len(w),) + shape
+    # door subsystem: state (contacted, effective count) by pi node
+    d = np.zeros((2, k + 1) + full)
+    d[0, 0] = 1.0
+    for ev in door:
+        m = arr(ev.visit) * -np.expm1(arr(ev.x) * lq)
+        e = arr(ev.eff)
+        if ev.callback:  # only never-contacted households are called back
+            moved = d[0] * m
+            d[0] = d[0] - moved
+            d[1] = d[1] + _bern(moved, e)
+        else:
+            stay = d * (1.0 - m)
+            d = stay + np.stack([np.zeros_like(d[0]), _bern(d[0] + d[1], e) * m])
+    door_eff = d.sum(axis=0)
+    none = {c: np.ones(full) for c in CHANNELS}
+    none["door"] = d[0].sum(axis=0)
+    forum = np.zeros((k + 1,) + full)
+    forum[0] = 1.0
+    informed = forum.copy()
+    for ev in home:
+        p = arr(ev.gate) * -np.expm1(arr(ev.x) * lq)
+        none[ev.channel] = none[ev.channel] * (1.0 - p)
+        if ev.channel in ENGAGED:
+            forum = _bern(forum, p * arr(ev.eff))
+        else:
+            informed = _bern(informed, p * arr(ev.eff))
+    lt, le = (arr(v) for v in banner)
+    none["banner"] = none["banner"] * np.exp(-lt)
+    informed = _poisson(informed, le * np.ones(full))
+    lr, leff = (arr(v) for v in leaflet)
+    none["leaflet"] = none["leaflet"] * (1.0 - lr)
+    informed = _bern(informed, lr * leff * np.ones(full))
+    total = _conv(_conv(door_eff, forum), informed)
+    aware = total[k]
+    no_engaged_aware = door_eff[0] * forum[0] * informed[k]
+    none_all = np.prod(np.stack(list(none.values())), axis=0)
+
+    def mean(v: np.ndarray) -> np.ndarray:
+        return np.tensordot(w, v, axes=(0, 0))
+
+    return Direct(
+        reached=mean(1.0 - none_all),
+        aware=mean(aware),
+        aware_engaged=mean(aware - no_engaged_aware),
+        by_channel={c: mean(1.0 - v) for c, v in none.items()},
+    )
+
+
+def word_of_mouth(
+    households: ArrayLike, new_engaged: ArrayLike, new_informed: ArrayLike, params: Mapping[str, float]
+) -> NDArray[np.float64]:
+    """Probability an unaware household of the village hears by word of mouth.
+
+    ``1 - exp(-w (N_eng + N_inf / E) / H)`` with ``w = awareness.wom_rate``,
+    ``E = awareness.wom_engaged_vs_informed``.
+    """
+    h = np.maximum(np.asarray(households, float), 1.0)
+    lam = params["awareness.wom_rate"] * (
+        np.asarray(new_engaged, float) + np.asarray(new_informed, float) / params["awareness.wom_engaged_vs_informed"]
+    ) / h
+    return -np.expm1(-lam)
+
+
+def final_awareness(
+    baseline: ArrayLike, direct: ArrayLike, wom: ArrayLike
+) -> NDArray[np.float64]:
+    """Share aware at the evaluation date: ``b + (1 - b) (P_dir + (1 - P_dir) P_wom)``."""
+    b, p, q = (np.asarray(v, float) for v in (baseline, direct, wom))
+    return b + (1.0 - b) * (p + (1.0 - p) * q)
+
+
+# --------------------------------------------------------------------------- optimiser API
+@dataclass(frozen=True)
+class VillageResponse:
+    """Expected households reached (any channel exposure) and aware at the end (baseline + new)."""
+
+    reached: NDArray[np.float64] | float
+    aware: NDArray[np.float64] | float
+
+
+def village_response_array(
+    households: ArrayLike,
+    *,
+    door_rounds: ArrayLike,
+    callbacks: ArrayLike,
+    loudspeaker_passes: ArrayLike,
+    loudspeaker_share: ArrayLike,
+    forum: ArrayLike,
+    banners: ArrayLike,
+    leaflets: ArrayLike,
+    baseline_awareness: ArrayLike,
+    params: Mapping[str, float],
+    evening_weekend: bool = False,
+    weeks: int = 8,
+    forum_attendance: ArrayLike | None = None,
+    max_rounds: int = 6,
+    max_passes: int = 8,
+) -> VillageResponse:
+    """Vectorised :func:`village_response` over arrays of villages or candidates.
+
+    All array arguments broadcast together. Integer counts are used as
+    given up to ``max_rounds`` door rounds (callbacks per round up to
+    ``canvass.max_callbacks`` + 1) and ``max_passes`` loudspeaker passes;
+    larger values are clipped (the response is saturated there).
+
+    Timing: with no dates at hand, every exposure is taken at mid-campaign
+    (retention ``2^(-(weeks/2) / half_life)``) and banners stay up the whole
+    ``weeks``. Loudspeaker passes are weekday daytime; door visits use the
+    evening/weekend exponent when ``evening_weekend``.
+
+    Parameters
+    ----------
+    households : array_like
+        Households per village.
+    door_rounds : array_like of int
+        Rounds visiting every household.
+    callbacks : array_like of int
+        Callback visits after each round, each covering all never-contacted households.
+    loudspeaker_passes : array_like of int
+        Passes on distinct occasions.
+    loudspeaker_share : array_like
+        Share of households within intelligible range for a message length on a pass.
+    forum : array_like of int
+        Forums the village's households are invited to.
+    banners : array_like of int
+        Banners on the village road.
+    leaflets : array_like
+        Leaflets handed out in the village (one per household at most).
+    baseline_awareness : array_like
+        Share aware before the campaign.
+    params : mapping
+        Engine parameters.
+    evening_weekend : bool
+        Door visits in the evening or at the weekend.
+    weeks : int
+        Campaign length.
+    forum_attendance : array_like, optional
+        Attendance probability per forum; default ``forum.participation_rate``
+        (venue in the village).
+    max_rounds, max_passes : int
+        Caps on the loops (static shapes).
+
+    Returns
+    -------
+    VillageResponse
+        Expected households reached and aware (baseline + new), arrays.
+    """
+    h = np.asarray(households, float)
+    cols = np.broadcast_arrays(
+        h, *(np.asarray(v, float) for v in (door_rounds, callbacks, loudspeaker_passes, loudspeaker_share, forum, banners, leaflets, baseline_awareness))
+    )
+    h, rounds, cbs, passes, share, forums, ban, leaf, base = cols
+    shape = h.shape
+    a, b = beta_shapes(params)
+    k = int(params["awareness.effective_frequency_k"])
+    r_mid = float(retention(3.5 * weeks, params))
+    x_door = evening_weekend_exponent(a, b, params["canvass.evening_weekend_multiplier"]) if evening_weekend else 1.0
+    att = params["forum.participation_rate"] if forum_attendance is None else forum_attendance
+    x_forum = attendance_exponent(np.broadcast_to(att, shape), a, b)
+    door: list[DoorEvent] = []
+    max_cb = int(params["canvass.max_callbacks"]) + 1
+    for r in range(max_rounds):
+        on = (rounds > r).astype(float)
+        door.append(DoorEvent(x_door, on, params["awareness.p_door"] * r_mid))
+        for c in range(max_cb):
+            door.append(DoorEvent(x_door, on * (cbs > c), params["awareness.p_door"] * r_mid, callback=True))
+    forum_events = [
+        HomeEvent("forum", x_forum, (forums > f).astype(float), params["awareness.p_forum"] * r_mid) for f in range(4)
+    ]
+    ban_t, ban_e = banner_rates(ban, weeks, params)
+    lshare = np.clip(leaf / np.maximum(h, 1.0), 0.0, 1.0)
+    leaflet = (lshare, params["awareness.p_leaflet"] * r_mid)
+    p_ls = params["awareness.p_loudspeaker"] * r_mid
+    # two household types: within intelligible range of the route or not
+    out = []
+    for gate in (1.0, 0.0):
+        home = [HomeEvent("loudspeaker", 1.0, gate * (passes > j), p_ls) for j in range(max_passes)] + forum_events
+        out.append(direct_response(shape, a=a, b=b, k=k, door=door, home=home, banner=(ban_t, ban_e), leaflet=leaflet))
+    mix = lambda f: share * f(out[0]) + (1.0 - share) * f(out[1])  # noqa: E731
+    reached = mix(lambda d: d.reached)
+    direct = mix(lambda d: d.aware)
+    engaged = mix(lambda d: d.aware_engaged)
+    wom = word_of_mouth(h, h * (1 - base) * engaged, h * (1 - base) * (direct - engaged), params)
+    return VillageResponse(reached=h * reached, aware=h * final_awareness(base, direct, wom))
+
+
+def village_response(
+    households: int,
+    *,
+    door_rounds: int,
+    callbacks: int,
+    loudspeaker_passes: int,
+    loudspeaker_share: float,
+    forum: int,
+    banners: int,
+    leaflets: float,
+    baseline_awareness: float,
+    params: Mapping[str, float],
+    evening_weekend: bool = False,
+    weeks: int = 8,
+    forum_attendance: float | None = None,
+) -> VillageResponse:
+    """Expected households reached and aware in one village (closed form).
+
+    See the module docstring for every formula and
+    :func:`village_response_array` for the arguments; this is its scalar
+    form and returns floats.
+    """
+    r = village_response_array(
+        households,
+        door_rounds=door_rounds,
+        callbacks=callbacks,
+        loudspeaker_passes=loudspeaker_passes,
+        loudspeaker_share=loudspeaker_share,
+        forum=forum,
+        banners=banners,
+        leaflets=leaflets,
+        baseline_awareness=baseline_awareness,
+        params=params,
+        evening_weekend=evening_weekend,
+        weeks=weeks,
+        forum_attendance=forum_attendance,
+        max_rounds=max(int(door_rounds), 1),
+        max_passes=max(int(loudspeaker_passes), 1),
+    )
+    return VillageResponse(reached=float(r.reached), aware=float(r.aware))

@@ -1,0 +1,122 @@
+"""End-to-end: the commands a working group runs, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from outreach.cli import app
+
+from .conftest import write_scenario
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    res = runner.invoke(app, ["demo", "--out", str(out), "--replications", "30", "--time-limit", "1"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_demo_summary(demo_out):
+    s = json.loads((demo_out / "summary.json").read_text(encoding="utf-8"))
+    assert s["geography"]["sangkats"] == 16 and s["geography"]["villages"] == 155
+    assert s["geography"]["districts"] == 3 and s["geography"]["households"] == 29777
+    assert s["seed"] == 201212
+    for k in ("limit_usd", "planned_usd", "by_channel"):
+        assert k in s["budget"]
+    assert s["budget"]["planned_usd"] <= s["budget"]["limit_usd"]
+    for k in ("door_to_door_outings", "loudspeaker_days", "loudspeaker_km", "forums"):
+        assert k in s["plan"]
+    for k in ("households_reached", "households_aware"):
+        band = s["reach"][k]
+        assert band["p05"] <= band["mean"] <= band["p95"]
+    assert s["reach"]["women_reached"]["mean"] > 0 and s["reach"]["men_reached"]["mean"] > 0
+    assert set(s["reach"]["by_sangkat"]) == set(s["plan"]["loudspeaker_passes_by_sangkat"])
+    assert any("SYNTHETIC" in n for n in s["notes"])
+
+
+def test_demo_outputs_exist_and_are_offline(demo_out):
+    html = (demo_out / "map.html").read_text(encoding="utf-8")
+    assert "L.map(" in html or "L.map (" in html
+    from maps._offline import REMOTE_TAG
+
+    assert not REMOTE_TAG.search(html) and "leaflet.js" not in html.split("<script>")[0]
+    plan = json.loads((demo_out / "plan.json").read_text(encoding="utf-8"))
+    pairs = [p["id"] for p in plan["roster"]["pairs"]]
+    assert len(pairs) == 17  # 35 volunteers: 16 pairs and a trio
+    for p in pairs:
+        assert len(list((demo_out / "schedules" / p).glob("week-*.html"))) == 12
+    assert (demo_out / "schedules" / "schedule.csv").exists()
+    csv_text = (demo_out / "schedules" / "schedule.csv").read_text(encoding="utf-8")
+    assert re.search("[\u1780-\u17ff]", csv_text)  # Khmer village names survive
+
+
+def test_same_seed_same_result(demo_out, tmp_path):
+    out2 = tmp_path / "again"
+    res = runner.invoke(app, ["demo", "--out", str(out2), "--replications", "30", "--time-limit", "1"])
+    assert res.exit_code == 0, res.output
+    a = json.loads((demo_out / "summary.json").read_text(encoding="utf-8"))
+    b = json.loads((out2 / "summary.json").read_text(encoding="utf-8"))
+    assert a["reach"] == b["reach"] and a["budget"] == b["budget"]
+
+
+def test_resimulate_saved_plan(demo_out, tmp_path):
+    res = runner.invoke(app, ["simulate", str(demo_out), "--seed", "7", "--replications", "20",
+                              "--out", str(tmp_path / "reach.json")])
+    assert res.exit_code == 0, res.output
+    r = json.loads((tmp_path / "reach.json").read_text())
+    assert r["seed"] == 7 and r["replications"] == 20
+
+
+def test_plan_on_real_pursat_points(pursat_real_scenario, tmp_path):
+    out = tmp_path / "plan"
+    res = runner.invoke(app, ["plan", str(pursat_real_scenario), "--out", str(out), "--replications", "20",
+                              "--time-limit", "1"])
+    assert res.exit_code == 0, res.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert s["geography"]["households"] == 12262 and s["geography"]["villages"] == 66
+    assert s["geography"]["positions"] == "user-supplied"
+
+
+def test_duplicate_village_code_exits_2_and_writes_nothing(tmp_path):
+    (tmp_path / "villages.csv").write_text(
+        "village_code,lat,lon,households\n15050101,12.50,103.89,103\n15050102,12.48,103.85,135\n"
+        "15050101,12.50,103.88,158\n", encoding="utf-8")
+    p = write_scenario(tmp_path, """
+[scenario]
+name = "dup"
+districts = ["1505"]
+[geography]
+villages = "villages.csv"
+[calendar]
+start = 2027-01-04
+weeks = 2
+[budget]
+limit_usd = 1000
+""")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["plan", str(p), "--out", str(out)])
+    assert res.exit_code == 2
+    assert "row 4" in res.output and "twice" in res.output and "Traceback" not in res.output
+    assert not out.exists()
+
+
+def test_init_writes_a_loadable_folder(tmp_path):
+    res = runner.invoke(app, ["init", "0203", str(tmp_path / "btb")])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "btb" / "villages.csv").read_text(encoding="utf-8-sig")
+    assert text.count("\n") == 63 and "02030101" in text and "អូរតាគាំ ១" in text
+    from outreach.scenario import read_scenario
+
+    assert read_scenario(tmp_path / "btb" / "scenario.toml").scenario.districts == ["0203"]
+
+
+def test_init_unknown_district_exits_2(tmp_path):
+    res = runner.invoke(app, ["init", "9999", str(tmp_path / "x")])
+    assert res.exit_code == 2 and not (tmp_path / "x").exists()
