@@ -64,7 +64,7 @@ def _summary_table(summary: dict) -> Table:
     return t
 
 
-def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float) -> None:
+def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: str, pdf: bool) -> None:
     from ..scenario import load_campaign
     from .run import run_plan
 
@@ -75,7 +75,8 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
             progress.update(task, description=label, advance=1)
 
         campaign = load_campaign(scenario)
-        result = run_plan(campaign, out, step=step, replications=replications, time_limit_s=time_limit)
+        result = run_plan(campaign, out, step=step, replications=replications, time_limit_s=time_limit, lang=lang,
+                          pdf=pdf)
         progress.update(task, description="Done", completed=STAGES)
     console.print(_summary_table(result.summary))
     for note in result.summary["notes"]:
@@ -84,16 +85,26 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
                   f"routes/index.html" + (", survey/report.html" if "survey" in result.summary else ""))
 
 
+def _lang(lang: str) -> str:
+    from ..errors import InputError
+
+    if lang not in ("km", "en", "both"):
+        raise InputError(f"--lang must be km, en or both, not '{lang}'", field="--lang")
+    return lang
+
+
 @app.command()
 @guarded
 def plan(
     scenario: Annotated[Path, typer.Argument(help="The scenario.toml file.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced).")] = Path("out/plan"),
     replications: Annotated[Optional[int], typer.Option(help="Monte Carlo replications.")] = None,
-    time_limit: Annotated[float, typer.Option(help="Routing seconds per vehicle-day.")] = 5.0,
+    time_limit: Annotated[float, typer.Option(help="Solver time cap in seconds (routing, roster).")] = 10.0,
+    lang: Annotated[str, typer.Option(help="Schedule language: km, en or both.")] = "both",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write printable PDF schedules.")] = True,
 ) -> None:
     """Plan a campaign from a scenario file and write maps, schedules, route sheets and the summary."""
-    _run(scenario, out, replications, time_limit)
+    _run(scenario, out, replications, time_limit, _lang(lang), pdf)
 
 
 @app.command()
@@ -101,10 +112,12 @@ def plan(
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced).")] = Path("out/demo"),
     replications: Annotated[Optional[int], typer.Option(help="Monte Carlo replications.")] = None,
-    time_limit: Annotated[float, typer.Option(help="Routing seconds per vehicle-day.")] = 5.0,
+    time_limit: Annotated[float, typer.Option(help="Solver time cap in seconds (routing, roster).")] = 10.0,
+    lang: Annotated[str, typer.Option(help="Schedule language: km, en or both.")] = "both",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write printable PDF schedules.")] = True,
 ) -> None:
     """Run the built-in demo: Pursat, Kampong Chhnang and Chbar Mon (synthetic village positions)."""
-    _run(demo_scenario_path(), out, replications, time_limit)
+    _run(demo_scenario_path(), out, replications, time_limit, _lang(lang), pdf)
 
 
 @app.command()
@@ -161,10 +174,12 @@ def simulate(
 
 
 # Sub-commands that live in their own modules.
+from .replan import replan_command  # noqa: E402
 from .survey import evaluate_command, survey_app  # noqa: E402
 
 app.add_typer(survey_app, name="survey", help="Questionnaire, survey import and priorities.")
 app.command(name="evaluate")(evaluate_command)
+app.command(name="replan")(replan_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

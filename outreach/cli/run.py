@@ -56,7 +56,7 @@ def _priorities(campaign: Campaign, step: Step) -> tuple[Priorities | None, Any]
 
 
 def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, replications: int | None = None,
-             time_limit_s: float = 10.0) -> RunResult:
+             time_limit_s: float = 10.0, lang: str = "both", pdf: bool = True) -> RunResult:
     """Plan a campaign and write every output into ``out`` atomically.
 
     Parameters
@@ -70,15 +70,20 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
     replications : int, optional
         Monte Carlo replications (default from parameters).
     time_limit_s : float
-        Routing time limit per vehicle-day problem.
+        Solver time cap for routing and the roster (both stop earlier on a fixed
+        iteration or effort budget, so results are reproducible).
+    lang : {"km", "en", "both"}
+        Language of the printed schedules.
+    pdf : bool
+        Also render the schedules to PDF (about 3 s per pair on two cores).
     """
     from maps import write_campaign_map
     from optimizer.allocate import greedy_allocation, trim_to_budget, with_routed_loudspeaker
     from optimizer.routes import plan_tours
-    from optimizer.teams import round_robin_roster
+    from optimizer.roster import plan_roster
 
     from ..routesheets import write_route_sheets
-    from ..schedules import write_weekly_schedules
+    from ..schedules import write_schedules
     from ..simulate import simulate
 
     priorities, survey_bits = _priorities(campaign, step)
@@ -92,7 +97,7 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
     allocation = trim_to_budget(campaign, with_routed_loudspeaker(campaign, allocation, len(tours.days), tours.km),
                                 priorities)
     step("Rostering the volunteer pairs")
-    roster = round_robin_roster(campaign, allocation)
+    roster = plan_roster(campaign, allocation, time_limit_s=time_limit_s)
     plan = Plan(campaign.name, allocation, tours, roster)
     step("Simulating household reach")
     reach = simulate(campaign, plan, replications=replications, priorities=priorities)
@@ -104,7 +109,7 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
             json.dumps(plan_to_dict(plan, scenario_file=campaign.source_file, seed=campaign.seed), ensure_ascii=False),
             encoding="utf-8")
         write_campaign_map(campaign, plan, reach, tmp / "map.html")
-        write_weekly_schedules(campaign, roster, tmp / "schedules")
+        write_schedules(campaign, roster, tmp / "schedules", lang=lang, pdf=pdf)  # type: ignore[arg-type]
         write_route_sheets(campaign, tours, tmp / "routes")
         if survey_bits is not None:
             from .. import survey as sv

@@ -1,0 +1,1 @@
+"""Routing engines behind :func:`optimizer.vrp.solve` (same call, swappable)."""

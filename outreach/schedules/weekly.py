@@ -1,0 +1,461 @@
+"""Schedules for people: printable A4 sheets (HTML + PDF), overview, XLSX, CSV, ICS, Telegram text.
+
+Layout of ``out_dir``::
+
+    index.html            coordinator overview, weeks × pairs
+    schedule.xlsx         one sheet per week (and a "Pairs" sheet)
+    schedule.csv          one row per village visit (UTF-8 with BOM for Excel)
+    fonts/NotoSansKhmer.ttf
+    P01/week-01.html ...  one A4 sheet per week
+    P01/P01.pdf           every week of the pair, a page per week (Khmer font embedded)
+    P01/P01.ics           one VEVENT per outing (RFC 5545)
+    P01/telegram-week-01.txt ... and telegram.txt (all weeks)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Sequence
+
+from markupsafe import Markup
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ..errors import InputError
+from ..model import SLOTS, Campaign, Outing, Roster
+from .fonts import copy_font
+
+Lang = Literal["km", "en", "both"]
+DAY_KH = ("ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍", "អាទិត្យ")
+SLOT_KH = {"morning": "ព្រឹក", "afternoon": "រសៀល", "evening": "ល្ងាច"}
+#: Local start time of each slot (Cambodia, UTC+7, no daylight saving).
+SLOT_START = {"morning": dt.time(7, 30), "afternoon": dt.time(14, 0), "evening": dt.time(17, 0)}
+UTC_OFFSET_H = 7
+LEAFLET_SPARE = 0.10  # leaflets: one per household plus 10 % spare (torn, wet, second family)
+
+# (Khmer, English) labels; ``lang`` picks one or both.
+_LABELS: dict[str, tuple[str, str]] = {
+    "title": ("កាលវិភាគចុះផ្សព្វផ្សាយតាមផ្ទះ", "Door-to-door schedule"),
+    "overview": ("កាលវិភាគក្រុមស្ម័គ្រចិត្ត", "Volunteer pairs, weeks overview"),
+    "week": ("សប្តាហ៍ទី", "Week"),
+    "w": ("ស", "W"),
+    "holidays": ("ថ្ងៃឈប់សម្រាក (គ្មានការចុះ)", "Public holidays this week (no outings)"),
+    "date": ("ថ្ងៃ", "Date"),
+    "slot": ("វេន", "Slot"),
+    "village": ("ភូមិ", "Village"),
+    "sangkat": ("ឃុំ/សង្កាត់", "Sangkat"),
+    "households": ("គ្រួសារ", "Households"),
+    "leaflets": ("ខិត្តប័ណ្ណ", "Leaflets"),
+    "booklets": ("សៀវភៅណែនាំ", "Booklets"),
+    "done": ("រួចរាល់", "Done"),
+    "callback": ("ត្រឡប់ទៅម្តងទៀត", "callback"),
+    "callbacks_week": ("ការត្រឡប់ទៅម្តងទៀត", "Callback outings"),
+    "total": ("សរុប", "Total"),
+    "carry": ("សម្ភារៈត្រូវយក", "To carry"),
+    "notes": ("ចំណាំ", "Notes for the pair"),
+    "none": ("គ្មានការចុះសប្តាហ៍នេះ", "No outing this week."),
+    "coordinator": ("អ្នកសម្របសម្រួល", "Coordinator"),
+    "synthetic": ("ទីតាំងភូមិជាការប៉ាន់ស្មាន", "village positions are synthetic"),
+    "pairs": ("ក្រុម", "pairs"),
+    "pair": ("ក្រុម", "Pair"),
+    "members": ("សមាជិក", "Members"),
+    "outings": ("ការចុះ", "outings"),
+    "status": ("ស្ថានភាព", "status"),
+    "unmet": ("គ្រួសារមិនទាន់បានគ្រោង", "household visits not scheduled"),
+    "files": ("ឯកសារ", "Files"),
+    "cell_help": ("លេខ៖ ចំនួនការចុះ និងគ្រួសារ", "cells: outings, and households below; click for the sheet"),
+    "howto": ("យកខិត្តប័ណ្ណមួយសម្រាប់គ្រួសារនីមួយៗ។ គោះទ្វារ ស្វាគមន៍ ពន្យល់អំពីការិយាល័យច្រកចេញចូលតែមួយ "
+              "និងការិយាល័យប្រជាពលរដ្ឋ។ កត់ត្រាគ្រួសារដែលគ្មាននរណានៅផ្ទះ៖ ពួកគេនឹងត្រូវបានទៅម្តងទៀត។",
+              "Carry one leaflet per household and the OWSO booklet for the village chief. Knock, greet, explain "
+              "the One Window Service Office and the District Ombudsman, leave a leaflet. Write down households "
+              "where nobody was at home: they get a callback on another day and at another time."),
+}
+
+
+def labels(lang: Lang) -> dict[str, str]:
+    """Label texts for ``lang``: Khmer, English, or ``"Khmer · English"``."""
+    if lang not in ("km", "en", "both"):
+        raise InputError(f"language must be km, en or both, got '{lang}'", field="lang")
+    i = {"km": (0,), "en": (1,), "both": (0, 1)}[lang]
+    return {k: " · ".join(v[j] for j in i) for k, v in _LABELS.items()}
+
+
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("outreach", "templates"), autoescape=select_autoescape(["html", "j2"]),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def css(font_url: str) -> Markup:
+    """The shared print stylesheet with the Khmer font at ``font_url``.
+
+    Returned as :class:`~markupsafe.Markup`: HTML-escaping the quotes inside
+    ``<style>`` broke the @font-face rule, and Khmer printed as boxes.
+    """
+    return Markup(_env().get_template("_base.css").render(font_url=font_url))
+
+
+def date_label(day: dt.date, lang: Lang = "both") -> str:
+    """``ច័ន្ទ Mon 04 Jan``: Khmer and/or English weekday with the date."""
+    en = f"{day:%a %d %b}"
+    if lang == "en":
+        return en
+    if lang == "km":
+        return f"{DAY_KH[day.weekday()]} {day:%d/%m}"
+    return f"{DAY_KH[day.weekday()]} {en}"
+
+
+def slot_label(slot: str, lang: Lang = "both") -> str:
+    """Slot name in Khmer and/or English, with the local start time."""
+    t = f"{SLOT_START[slot]:%H:%M}"
+    parts = {"km": [SLOT_KH[slot]], "en": [slot], "both": [SLOT_KH[slot], slot]}[lang]
+    return " · ".join(parts) + f" {t}"
+
+
+def leaflets_for(outing: Outing) -> int:
+    """Leaflets to carry: one per household plus a spare share."""
+    return int(math.ceil(outing.households * (1 + LEAFLET_SPARE)))
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    campaign: Campaign
+    roster: Roster
+    lang: Lang
+    coordinator: str
+
+    @property
+    def members(self) -> dict[str, list[Any]]:
+        vols = {v.id: v for v in self.campaign.volunteers}
+        return {p.id: [vols[m] for m in p.members if m in vols] for p in self.roster.pairs}
+
+
+def _by_pair_week(campaign: Campaign, roster: Roster) -> dict[tuple[str, int], list[Outing]]:
+    out: dict[tuple[str, int], list[Outing]] = defaultdict(list)
+    for o in roster.outings:
+        out[(o.pair_id, campaign.calendar.week_of(o.date))].append(o)
+    for v in out.values():
+        v.sort(key=lambda o: (o.date, SLOTS.index(o.slot)))
+    return out
+
+
+def _week_data(campaign: Campaign, outs: Sequence[Outing], w: int, lang: Lang) -> dict[str, Any]:
+    geo = campaign.geography
+    start = campaign.calendar.start + dt.timedelta(days=7 * w)
+    end = start + dt.timedelta(days=6)
+    rows = []
+    hh = leaf = 0
+    villages: set[str] = set()
+    for o in outs:
+        visits = []
+        for code, n in o.visits:
+            v = geo.village_by_code[code]
+            s = geo.sangkat_by_code.get(v.sangkat_code)
+            lf = int(math.ceil(n * (1 + LEAFLET_SPARE)))
+            visits.append({"code": code, "name_kh": v.name_kh, "name_en": v.name_en,
+                           "sangkat_kh": s.name_kh if s else "", "sangkat_en": s.name_en if s else "",
+                           "households": n, "leaflets": lf})
+            hh += n
+            leaf += lf
+            if o.kind == "round":
+                villages.add(code)
+        rows.append({"date_label": date_label(o.date, lang), "slot_label": slot_label(o.slot, lang),
+                     "kind": o.kind, "visits": visits})
+    hol = [(d.isoformat(), n) for d, n in sorted(campaign.calendar.holidays.items()) if start <= d <= end]
+    return {"no": w + 1, "start": start.isoformat(), "end": end.isoformat(), "holidays": hol, "outings": rows,
+            "households": hh, "leaflets": leaf, "booklets": len(villages),
+            "callbacks": sum(1 for o in outs if o.kind == "callback")}
+
+
+def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: Lang = "both",
+                    coordinator: str = "", pdf: bool = True) -> list[Path]:
+    """Write every schedule output for the volunteer pairs into ``out_dir``.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        Names, dates, holidays and parameters.
+    roster : Roster
+        Pairs and outings (from :func:`optimizer.roster.plan_roster` or :func:`replan`).
+    out_dir : Path
+        Created if missing (callers pass a folder inside an atomic output dir).
+    lang : {"km", "en", "both"}
+        Label language of sheets, overview and Telegram messages.
+    coordinator : str
+        Name and phone printed on every sheet.
+    pdf : bool
+        Also write one multi-page PDF per pair (WeasyPrint).
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+
+    Raises
+    ------
+    InputError
+        When ``lang`` is not one of km, en, both.
+    """
+    L = labels(lang)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    font = copy_font(out_dir / "fonts")
+    coordinator = coordinator or "District working group volunteer coordinator"
+    ctx = _Ctx(campaign, roster, lang, coordinator)
+    members = ctx.members
+    bpw = _by_pair_week(campaign, roster)
+    env = _env()
+    sheet = env.get_template("weekly_schedule.html.j2")
+    geo = campaign.geography
+    written: list[Path] = [out_dir / "fonts" / font]
+    pdf_jobs: list[tuple[str, str, str]] = []
+    common = dict(campaign_name=campaign.name, coordinator=coordinator, lang=lang, L=L,
+                  show_km=lang in ("km", "both"), show_en=lang in ("en", "both"),
+                  scenario_file=Path(campaign.source_file).name, synthetic=geo.synthetic_positions)
+    for p in roster.pairs:
+        pdir = out_dir / p.id
+        pdir.mkdir(exist_ok=True)
+        weeks = [_week_data(campaign, bpw.get((p.id, w), []), w, lang) for w in range(campaign.calendar.weeks)]
+        for wk in weeks:
+            html = sheet.render(css=css(f"../fonts/{font}"), pair=p, members=members[p.id],
+                                weeks=[wk], title=f"{L['week']} {wk['no']}", **common)
+            path = pdir / f"week-{wk['no']:02d}.html"
+            path.write_text(html, encoding="utf-8")
+            written.append(path)
+        if pdf:
+            all_html = sheet.render(css=css(f"../fonts/{font}"), pair=p, members=members[p.id], weeks=weeks,
+                                    title=p.id, **common)
+            pdf_jobs.append((all_html, str(pdir), str(pdir / f"{p.id}.pdf")))
+        written.append(write_ics(campaign, roster, p.id, pdir / f"{p.id}.ics"))
+        written += _write_telegram(campaign, p.id, members[p.id], bpw, pdir, lang, coordinator)
+    written += write_pdfs(pdf_jobs)
+    written.append(_write_csv(campaign, roster, members, out_dir / "schedule.csv"))
+    written.append(write_xlsx(campaign, roster, out_dir / "schedule.xlsx", lang=lang))
+    written.append(_write_index(campaign, roster, members, bpw, out_dir, font, L, lang))
+    return written
+
+
+def write_weekly_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, coordinator: str = "",
+                           lang: Lang = "both", pdf: bool = False) -> list[Path]:
+    """The baseline writer's name: :func:`write_schedules` without PDFs unless asked (as the baseline did)."""
+    return write_schedules(campaign, roster, out_dir, lang=lang, coordinator=coordinator, pdf=pdf)
+
+
+def _write_pdf(job: tuple[str, str, str]) -> str:
+    from weasyprint import HTML
+
+    html, base, path = job
+    # base_url makes the relative @font-face url (../fonts/...) resolve to the copied Khmer font.
+    HTML(string=html, base_url=Path(base).resolve().as_uri() + "/").write_pdf(path)
+    return path
+
+
+def write_pdfs(jobs: Sequence[tuple[str, str, str]], *, workers: int | None = None) -> list[Path]:
+    """Render ``(html, base_dir, pdf_path)`` jobs with WeasyPrint, on up to two processes.
+
+    WeasyPrint layout costs about 0.25 s per A4 page here and is pure Python,
+    so processes (not threads) are what helps. Fork only (Linux): spawn would
+    re-import the caller's ``__main__``, which breaks unguarded scripts;
+    elsewhere the PDFs are written one after the other.
+    """
+    if not jobs:
+        return []
+    n = workers if workers is not None else min(2, os.cpu_count() or 1, len(jobs))
+    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [Path(_write_pdf(j)) for j in jobs]
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        return [Path(p) for p in pool.map(_write_pdf, jobs)]
+
+
+# --------------------------------------------------------------------------- ICS
+def _ics_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
+    out: list[str] = []
+    cur = ""
+    size = 0
+    limit = 75
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            out.append(cur)
+            cur, size, limit = " ", 1, 75  # continuation lines start with one space
+        cur += ch
+        size += n
+    out.append(cur)
+    return "\r\n".join(out)
+
+
+def _utc(day: dt.date, t: dt.time) -> str:
+    local = dt.datetime.combine(day, t)
+    return (local - dt.timedelta(hours=UTC_OFFSET_H)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics_text(campaign: Campaign, roster: Roster, pair_id: str) -> str:
+    """An RFC 5545 calendar with one VEVENT per outing of ``pair_id`` (times in UTC)."""
+    geo = campaign.geography
+    hours = float(campaign.params.get("canvass.shift_hours", 3.5))
+    stamp = dt.datetime.combine(campaign.calendar.start, dt.time()).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//owso-outreach//volunteer roster//EN",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_escape(pair_id + ' ' + campaign.name)}"]
+    for o in sorted((o for o in roster.outings if o.pair_id == pair_id), key=lambda o: (o.date, SLOTS.index(o.slot))):
+        start = SLOT_START[o.slot]
+        end = (dt.datetime.combine(o.date, start) + dt.timedelta(hours=hours)).time()
+        names = ", ".join(f"{geo.village_by_code[c].name_en} ({n})" for c, n in o.visits)
+        kind = "Callback" if o.kind == "callback" else "Door-to-door"
+        desc = "\n".join(f"{geo.village_by_code[c].name_kh} {geo.village_by_code[c].name_en} {c}: {n} households"
+                         for c, n in o.visits) + f"\nLeaflets: {leaflets_for(o)}"
+        lines += ["BEGIN:VEVENT", f"UID:{pair_id}-{o.date:%Y%m%d}-{o.slot}-{o.kind}@owso-outreach",
+                  f"DTSTAMP:{stamp}", f"DTSTART:{_utc(o.date, start)}", f"DTEND:{_utc(o.date, end)}",
+                  f"SUMMARY:{_ics_escape(f'{kind} {pair_id}: {names}')}",
+                  f"DESCRIPTION:{_ics_escape(desc)}",
+                  f"LOCATION:{_ics_escape(', '.join(geo.village_by_code[c].name_en for c, _ in o.visits))}",
+                  f"CATEGORIES:{o.kind.upper()}", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(x) + "\r\n" for x in lines)
+
+
+def write_ics(campaign: Campaign, roster: Roster, pair_id: str, path: Path) -> Path:
+    """Write :func:`ics_text` to ``path`` (CRLF line ends kept)."""
+    path.write_bytes(ics_text(campaign, roster, pair_id).encode("utf-8"))
+    return path
+
+
+# --------------------------------------------------------------------------- Telegram
+def telegram_message(campaign: Campaign, pair_id: str, members: Sequence[Any], outs: Sequence[Outing], week: int,
+                     *, lang: Lang = "both", coordinator: str = "") -> str:
+    """A short plain-text message for the working group's Telegram chat: one pair, one week."""
+    L = labels(lang)
+    geo = campaign.geography
+    start = campaign.calendar.start + dt.timedelta(days=7 * week)
+    end = start + dt.timedelta(days=6)
+    head = f"{pair_id} · {L['week']} {week + 1} ({start:%d %b} – {end:%d %b})"
+    lines = [head, " + ".join(m.name for m in members)]
+    if not outs:
+        lines.append(L["none"])
+    for o in outs:
+        def name(c: str) -> str:
+            v = geo.village_by_code[c]
+            return {"km": v.name_kh, "en": v.name_en, "both": f"{v.name_kh} {v.name_en}"}[lang]
+
+        places = ", ".join(f"{name(c)} {n}" for c, n in o.visits)
+        tag = f" [{L['callback']}]" if o.kind == "callback" else ""
+        lines.append(f"- {date_label(o.date, lang)}, {slot_label(o.slot, lang)}{tag}: {places}")
+    if outs:
+        lines.append(f"{L['leaflets']}: {sum(leaflets_for(o) for o in outs)}")
+    if coordinator:
+        lines.append(f"{L['coordinator']}: {coordinator}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_telegram(campaign: Campaign, pair_id: str, members: Sequence[Any],
+                    bpw: dict[tuple[str, int], list[Outing]], pdir: Path, lang: Lang, coordinator: str) -> list[Path]:
+    msgs = []
+    paths = []
+    for w in range(campaign.calendar.weeks):
+        msg = telegram_message(campaign, pair_id, members, bpw.get((pair_id, w), []), w, lang=lang,
+                               coordinator=coordinator)
+        p = pdir / f"telegram-week-{w + 1:02d}.txt"
+        p.write_text(msg, encoding="utf-8")
+        paths.append(p)
+        msgs.append(msg)
+    allp = pdir / "telegram.txt"
+    allp.write_text("\n".join(msgs), encoding="utf-8")
+    return paths + [allp]
+
+
+# --------------------------------------------------------------------------- tables
+_COLUMNS = ["pair", "members", "week", "date", "slot", "kind", "village_code", "village_en", "village_kh",
+            "sangkat_en", "households", "leaflets"]
+
+
+def _rows(campaign: Campaign, roster: Roster, members: dict[str, list[Any]]) -> list[list[Any]]:
+    geo = campaign.geography
+    rows = []
+    for o in sorted(roster.outings, key=lambda o: (o.date, o.pair_id, SLOTS.index(o.slot))):
+        for code, n in o.visits:
+            v = geo.village_by_code[code]
+            s = geo.sangkat_by_code.get(v.sangkat_code)
+            rows.append([o.pair_id, " + ".join(m.name for m in members.get(o.pair_id, [])),
+                         campaign.calendar.week_of(o.date) + 1, o.date.isoformat(), o.slot, o.kind, code,
+                         v.name_en, v.name_kh, s.name_en if s else "", n, int(math.ceil(n * (1 + LEAFLET_SPARE)))])
+    return rows
+
+
+def _write_csv(campaign: Campaign, roster: Roster, members: dict[str, list[Any]], path: Path) -> Path:
+    buf = io.StringIO()
+    wr = csv.writer(buf)
+    wr.writerow(_COLUMNS)
+    wr.writerows(_rows(campaign, roster, members))
+    path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")  # BOM: Excel shows Khmer
+    return path
+
+
+def write_xlsx(campaign: Campaign, roster: Roster, path: Path, *, lang: Lang = "both") -> Path:
+    """One workbook: a "Pairs" sheet, then a sheet per campaign week (one row per village visit)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    vols = {v.id: v for v in campaign.volunteers}
+    members = {p.id: [vols[m] for m in p.members if m in vols] for p in roster.pairs}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Pairs"
+    ws.append(["pair", "members", "phones", "villages", "outings", "callbacks", "households"])
+    for p in roster.pairs:
+        outs = [o for o in roster.outings if o.pair_id == p.id]
+        ws.append([p.id, " + ".join(m.name for m in members[p.id]),
+                   " / ".join(m.phone for m in members[p.id] if m.phone), " ".join(p.villages), len(outs),
+                   sum(o.kind == "callback" for o in outs), sum(o.households for o in outs)])
+    rows = _rows(campaign, roster, members)
+    for w in range(campaign.calendar.weeks):
+        sh = wb.create_sheet(f"Week {w + 1:02d}")
+        sh.append(_COLUMNS)
+        for r in rows:
+            if r[2] == w + 1:
+                sh.append(r)
+    for sh in wb.worksheets:
+        for c in sh[1]:
+            c.font = Font(bold=True)
+        sh.freeze_panes = "A2"
+        for col, width in zip("ABCDEFGHIJKL", (6, 28, 6, 11, 10, 9, 11, 18, 18, 16, 10, 9)):
+            sh.column_dimensions[col].width = width
+    wb.save(path)
+    return path
+
+
+def _write_index(campaign: Campaign, roster: Roster, members: dict[str, list[Any]],
+                 bpw: dict[tuple[str, int], list[Outing]], out_dir: Path, font: str, L: dict[str, str],
+                 lang: Lang) -> Path:
+    geo = campaign.geography
+    pairs = []
+    for p in roster.pairs:
+        cells = []
+        for w in range(campaign.calendar.weeks):
+            outs = bpw.get((p.id, w), [])
+            cells.append({"outings": len(outs), "households": sum(o.households for o in outs),
+                          "href": f"{p.id}/week-{w + 1:02d}.html"})
+        sangkats = sorted({geo.village_by_code[c].sangkat_code for c in p.villages})
+        turf = ", ".join(geo.sangkat_by_code[s].name_en for s in sangkats if s in geo.sangkat_by_code)
+        pairs.append({"id": p.id, "members": " + ".join(m.name for m in members[p.id]), "cells": cells,
+                      "turf": f"{len(p.villages)} villages: {turf}" if p.villages else "",
+                      "outings": sum(c["outings"] for c in cells), "households": sum(c["households"] for c in cells)})
+    html = _env().get_template("schedule_index.html.j2").render(
+        css=css(f"fonts/{font}"), campaign_name=campaign.name, start=campaign.calendar.start.isoformat(),
+        end=campaign.calendar.end.isoformat(), pairs=pairs, weeks=range(1, campaign.calendar.weeks + 1),
+        outings=len(roster.outings), callbacks=sum(o.kind == "callback" for o in roster.outings),
+        status=roster.status, unmet=roster.unmet_households, L=L, lang=lang)
+    path = out_dir / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path
