@@ -24,7 +24,8 @@ def guarded(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            # soft_wrap: never break a file path inside the message; the terminal wraps it.
+            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
 
     return wrapper  # type: ignore[return-value]
