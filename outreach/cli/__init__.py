@@ -52,9 +52,11 @@ def _summary_table(summary: dict) -> Table:
     t.add_row("Door-to-door outings", f"{p['door_to_door_outings']:,}")
     t.add_row("Loudspeaker days / km", f"{p['loudspeaker_days']} / {p['loudspeaker_km']:,.0f}")
     t.add_row("Forums", str(p["forums"]))
+    if "marginal_reach_per_100_usd" in b:
+        t.add_row("Aware households per extra US$ 100", f"{b['marginal_reach_per_100_usd']:,.1f}")
     hr, ha = r["households_reached"], r["households_aware"]
     t.add_row("Households reached (5–95 %)", f"{hr['mean']:,.0f} ({hr['p05']:,.0f}–{hr['p95']:,.0f})")
-    t.add_row("Households aware (5–95 %)", f"{ha['mean']:,.0f} ({ha['p05']:,.0f}–{ha['p95']:,.0f})")
+    t.add_row("Households aware at the end, incl. already aware (5–95 %)", f"{ha['mean']:,.0f} ({ha['p05']:,.0f}–{ha['p95']:,.0f})")
     t.add_row("Women / men reached", f"{r['women_reached']['mean']:,.0f} / {r['men_reached']['mean']:,.0f}")
     if "survey" in summary:
         s = summary["survey"]
@@ -64,7 +66,8 @@ def _summary_table(summary: dict) -> Table:
     return t
 
 
-def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: str, pdf: bool) -> None:
+def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: str, pdf: bool,
+         strategy: str) -> None:
     from ..scenario import load_campaign
     from .run import run_plan
 
@@ -76,13 +79,13 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
 
         campaign = load_campaign(scenario)
         result = run_plan(campaign, out, step=step, replications=replications, time_limit_s=time_limit, lang=lang,
-                          pdf=pdf)
+                          pdf=pdf, strategy=strategy)
         progress.update(task, description="Done", completed=STAGES)
     console.print(_summary_table(result.summary))
     for note in result.summary["notes"]:
         console.print(f"[yellow]Note:[/] {note}", highlight=False)
     console.print(f"Outputs in [bold]{out}[/]: summary.json, plan.json, map.html, schedules/index.html, "
-                  f"routes/index.html" + (", survey/report.html" if "survey" in result.summary else ""))
+                  f"routes/index.html, budget/budget.html" + (", survey/report.html" if "survey" in result.summary else ""))
 
 
 def _lang(lang: str) -> str:
@@ -91,6 +94,14 @@ def _lang(lang: str) -> str:
     if lang not in ("km", "en", "both"):
         raise InputError(f"--lang must be km, en or both, not '{lang}'", field="--lang")
     return lang
+
+
+def _strategy(strategy: str) -> str:
+    from ..errors import InputError
+
+    if strategy not in ("cp-sat", "greedy"):
+        raise InputError(f"--strategy must be cp-sat or greedy, not '{strategy}'", field="--strategy")
+    return strategy
 
 
 @app.command()
@@ -102,9 +113,10 @@ def plan(
     time_limit: Annotated[float, typer.Option(help="Solver time cap in seconds (routing, roster).")] = 10.0,
     lang: Annotated[str, typer.Option(help="Schedule language: km, en or both.")] = "both",
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write printable PDF schedules.")] = True,
+    strategy: Annotated[str, typer.Option(help="Budget allocation: cp-sat (optimal) or greedy (baseline).")] = "cp-sat",
 ) -> None:
     """Plan a campaign from a scenario file and write maps, schedules, route sheets and the summary."""
-    _run(scenario, out, replications, time_limit, _lang(lang), pdf)
+    _run(scenario, out, replications, time_limit, _lang(lang), pdf, _strategy(strategy))
 
 
 @app.command()
@@ -115,9 +127,10 @@ def demo(
     time_limit: Annotated[float, typer.Option(help="Solver time cap in seconds (routing, roster).")] = 10.0,
     lang: Annotated[str, typer.Option(help="Schedule language: km, en or both.")] = "both",
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write printable PDF schedules.")] = True,
+    strategy: Annotated[str, typer.Option(help="Budget allocation: cp-sat (optimal) or greedy (baseline).")] = "cp-sat",
 ) -> None:
     """Run the built-in demo: Pursat, Kampong Chhnang and Chbar Mon (synthetic village positions)."""
-    _run(demo_scenario_path(), out, replications, time_limit, _lang(lang), pdf)
+    _run(demo_scenario_path(), out, replications, time_limit, _lang(lang), pdf, _strategy(strategy))
 
 
 @app.command()

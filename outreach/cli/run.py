@@ -19,6 +19,9 @@ from ..summary import build_summary
 
 Step = Callable[[str], None]
 
+#: Seconds the CP-SAT allocation gets at the least (first solutions take a few seconds on a district).
+ALLOCATION_MIN_S = 10.0
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -56,7 +59,8 @@ def _priorities(campaign: Campaign, step: Step) -> tuple[Priorities | None, Any]
 
 
 def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, replications: int | None = None,
-             time_limit_s: float = 10.0, lang: str = "both", pdf: bool = True) -> RunResult:
+             time_limit_s: float = 10.0, lang: str = "both", pdf: bool = True,
+             strategy: str = "cp-sat", _note: str | None = None) -> RunResult:
     """Plan a campaign and write every output into ``out`` atomically.
 
     Parameters
@@ -76,32 +80,69 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
         Language of the printed schedules.
     pdf : bool
         Also render the schedules to PDF (about 3 s per pair on two cores).
+    strategy : {"cp-sat", "greedy"}
+        Budget allocation: the CP-SAT optimiser (with the routing consistency
+        loop and marginal values) or the greedy baseline.
     """
+    from functools import partial
+
     from maps import write_campaign_map
     from optimizer.allocate import greedy_allocation, trim_to_budget, with_routed_loudspeaker
-    from optimizer.routes import plan_tours
+    from optimizer.allocation_cpsat import allocate_and_route, marginal_value
     from optimizer.roster import plan_roster
+    from optimizer.routes import plan_tours
 
+    from ..budgetsheet import write_budget_sheet
     from ..routesheets import write_route_sheets
     from ..schedules import write_schedules
     from ..simulate import simulate
 
     priorities, survey_bits = _priorities(campaign, step)
-    step("Allocating the budget")
-    allocation = greedy_allocation(campaign, priorities)
-    step("Routing the loudspeaker tuk-tuks")
-    prizes = {v.code: (priorities.score(v.code) if priorities else float(v.households))
-              for v in campaign.geography.villages}
-    tours = plan_tours(campaign, passes_by_sangkat=allocation.loudspeaker_passes_by_sangkat, prizes=prizes,
-                       time_limit_s=time_limit_s)
-    allocation = trim_to_budget(campaign, with_routed_loudspeaker(campaign, allocation, len(tours.days), tours.km),
-                                priorities)
+    marginal: dict[str, Any] | None = None
+    if strategy == "greedy":
+        step("Allocating the budget (greedy baseline)")
+        allocation = greedy_allocation(campaign, priorities)
+        step("Routing the loudspeaker tuk-tuks")
+        prizes = {v.code: (priorities.score(v.code) if priorities else float(v.households))
+                  for v in campaign.geography.villages}
+        tours = plan_tours(campaign, passes_by_sangkat=allocation.loudspeaker_passes_by_sangkat, prizes=prizes,
+                           time_limit_s=time_limit_s)
+        allocation = trim_to_budget(campaign, with_routed_loudspeaker(campaign, allocation, len(tours.days),
+                                                                      tours.km), priorities)
+    else:
+        step("Allocating the budget and routing the tuk-tuks (CP-SAT + PyVRP)")
+        # The allocation model needs a few seconds to find its first solution on a district;
+        # a shorter cap would return nothing, so it gets at least ALLOCATION_MIN_S.
+        alloc_s = max(time_limit_s, ALLOCATION_MIN_S)
+        allocation, tours = allocate_and_route(campaign, priorities,
+                                               route_fn=partial(plan_tours, time_limit_s=time_limit_s),
+                                               time_limit_s=alloc_s)
+        if allocation.status not in ("OPTIMAL", "FEASIBLE"):
+            return run_plan(campaign, out, step=step, replications=replications, time_limit_s=time_limit_s,
+                            lang=lang, pdf=pdf, strategy="greedy",
+                            _note=f"CP-SAT found no allocation in {alloc_s:.0f} s ({allocation.status}); "
+                                  "the greedy baseline was used instead")
+        marginal = marginal_value(campaign, priorities, time_limit_s=alloc_s)
+        for key in ("marginal_reach_per_100_usd", "marginal_reach_per_volunteer"):
+            # A re-solve that stops short of optimality can come out below the base plan;
+            # more money or volunteers never lower the optimum, so the value is at least 0.
+            if marginal.get(key) is not None and marginal[key] < 0:
+                marginal[key] = 0.0
     step("Rostering the volunteer pairs")
     roster = plan_roster(campaign, allocation, time_limit_s=time_limit_s)
     plan = Plan(campaign.name, allocation, tours, roster)
     step("Simulating household reach")
     reach = simulate(campaign, plan, replications=replications, priorities=priorities)
     summary = build_summary(campaign, plan, reach, priorities=priorities)
+    if _note:
+        summary["notes"].append(_note)
+    if marginal is not None:
+        summary["notes"].append("Marginal values come from re-solving with US$ 1,000 more and with one more "
+                                "volunteer; where a re-solve is not proven optimal they are lower bounds.")
+    if marginal is not None:
+        summary["budget"]["marginal_reach_per_100_usd"] = marginal["marginal_reach_per_100_usd"]
+        summary["budget"]["marginal_reach_per_volunteer"] = marginal["marginal_reach_per_volunteer"]
+        summary["budget"]["best_district_for_extra_volunteer"] = marginal.get("best_district_for_volunteer")
     step("Writing outputs")
     with atomic_dir(out) as tmp:
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -111,6 +152,9 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
         write_campaign_map(campaign, plan, reach, tmp / "map.html")
         write_schedules(campaign, roster, tmp / "schedules", lang=lang, pdf=pdf)  # type: ignore[arg-type]
         write_route_sheets(campaign, tours, tmp / "routes")
+        write_budget_sheet(campaign, allocation, tmp / "budget",
+                           marginal={**(marginal or {}), "households_reached": reach.households_reached.mean,
+                                     "households_aware": reach.households_aware.mean})
         if survey_bits is not None:
             from .. import survey as sv
 
