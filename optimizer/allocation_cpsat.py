@@ -45,7 +45,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from outreach import acoustics
-from outreach.model import Allocation, BudgetLine, Campaign, Priorities, Tours
+from outreach.model import Allocation, Campaign, Priorities, Tours
 from outreach.response import beta_shapes, mean_at_home, village_response_array
 
 from .allocate import fixed_lines, line, loudspeaker_days_estimate, outing_capacity

@@ -8,8 +8,11 @@ the frozen records so a saved plan can be re-simulated.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
+from .errors import InputError
 from .model import (
     Allocation,
     BudgetLine,
@@ -132,3 +135,21 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
         unmet_households=r["unmet_households"],
     )
     return Plan(data["campaign"], allocation, tours, roster)
+
+
+def load_plan_dir(plan_dir: str | Path) -> tuple[dict[str, Any], Plan]:
+    """Read ``plan_dir/plan.json``: the raw document (for ``scenario_file``, ``seed``) and the Plan.
+
+    Raises
+    ------
+    InputError
+        When the folder has no plan.json or the file is not a plan.
+    """
+    pfile = Path(plan_dir) / "plan.json"
+    if not pfile.exists():
+        raise InputError("no plan.json in this folder; run 'outreach plan' first", file=str(plan_dir))
+    try:
+        data = json.loads(pfile.read_text(encoding="utf-8"))
+        return data, plan_from_dict(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a plan file ({exc})", file=str(pfile)) from None

@@ -283,7 +283,6 @@ def plan_exposures(
     weeks = campaign.calendar.weeks
     a, b = beta_shapes(params)
     x_ew = evening_weekend_exponent(a, b, params["canvass.evening_weekend_multiplier"])
-    p_door, p_ls = params["awareness.p_door"], params["awareness.p_loudspeaker"]
     vill = [VillageExposure() for _ in range(nv)]
     vb = geo.village_by_code
 

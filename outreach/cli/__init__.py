@@ -160,20 +160,12 @@ def simulate(
 ) -> None:
     """Re-simulate a saved plan with another seed or more replications."""
     from ..atomic import atomic_write_text
-    from ..errors import InputError
-    from ..planfile import plan_from_dict
+    from ..planfile import load_plan_dir
     from ..scenario import load_campaign
     from ..simulate import simulate as run_sim
     from ..summary import build_summary
 
-    pfile = plan_dir / "plan.json"
-    if not pfile.exists():
-        raise InputError("no plan.json in this folder; run 'outreach plan' first", file=str(plan_dir))
-    try:
-        data = json.loads(pfile.read_text(encoding="utf-8"))
-        saved = plan_from_dict(data)
-    except (ValueError, KeyError) as exc:
-        raise InputError(f"not a plan file ({exc})", file=str(pfile)) from None
+    data, saved = load_plan_dir(plan_dir)
     campaign = load_campaign(scenario or data["scenario_file"])
     with console.status("Simulating household reach"):
         reach = run_sim(campaign, saved, replications=replications, seed=seed)

@@ -45,18 +45,11 @@ def replan_command(
     from optimizer.roster import read_progress_csv, replan
 
     from ..atomic import atomic_dir
-    from ..planfile import plan_from_dict, plan_to_dict
+    from ..planfile import load_plan_dir, plan_to_dict
     from ..scenario import load_campaign
     from ..schedules import write_schedules
 
-    pfile = Path(plan_dir) / "plan.json"
-    if not pfile.exists():
-        raise InputError("no plan.json in this folder; run 'outreach plan' first", file=str(plan_dir))
-    try:
-        data = json.loads(pfile.read_text(encoding="utf-8"))
-        saved = plan_from_dict(data)
-    except (ValueError, KeyError) as exc:
-        raise InputError(f"not a plan file ({exc})", file=str(pfile)) from None
+    data, saved = load_plan_dir(plan_dir)
     if lang not in ("km", "en", "both"):
         raise InputError(f"language must be km, en or both, got '{lang}'", field="--lang")
     day = None
