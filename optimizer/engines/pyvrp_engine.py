@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 import time
 
 import pyvrp
@@ -107,18 +109,8 @@ def solve_routes(
         # Chao TOP p4.2.j vs p4.3.g), and every run is judged by the true
         # objective in double precision, so the portfolio cannot make it worse.
         runs = max(1, min(len(PRIZE_MULTIPLIERS), int(time_limit_s // MIN_RUN_S)))
-        best_key, out = None, ([], [])
-        for k in range(runs):
-            left = t_end - time.perf_counter()
-            model, client_loc = build_model(problem, prize_multiplier=PRIZE_MULTIPLIERS[k])
-            sol = pyvrp.solve(model.data(), MaxRuntime(max(left / (runs - k), 0.01)), seed=seed + k,
-                              collect_stats=False).best
-            routes, types = _extract(sol, client_loc)
-            r = evaluate(problem, routes, types)
-            key = (not r.feasible, r.objective)
-            if best_key is None or key < best_key:
-                best_key, out = key, (routes, types)
-        return out
+        return _prize_portfolio(
+            problem, runs, seed, lambda k: MaxRuntime(max((t_end - time.perf_counter()) / (runs - k), 0.01)))
     else:
         best = pyvrp.solve(data, MaxRuntime(FIRST_SHARE * time_limit_s), seed=seed, collect_stats=False).best
         while best.is_feasible() and best.num_routes() > 1:
@@ -159,18 +151,28 @@ def _solve_iterations(problem: RoutingProblem, iterations: int, seed: int) -> tu
     """
     iterations = max(1, int(iterations))
     if any(not problem.required[c] for c in problem.clients):
-        best_key, out = None, ([], [])
         runs = len(PRIZE_MULTIPLIERS)
-        for k in range(runs):
-            model, client_loc = build_model(problem, prize_multiplier=PRIZE_MULTIPLIERS[k])
-            sol = pyvrp.solve(model.data(), MaxIterations(max(1, iterations // runs)), seed=seed + k,
-                              collect_stats=False).best
-            routes, types = _extract(sol, client_loc)
-            r = evaluate(problem, routes, types)
-            key = (not r.feasible, r.objective)
-            if best_key is None or key < best_key:
-                best_key, out = key, (routes, types)
-        return out
+        return _prize_portfolio(problem, runs, seed, lambda _k: MaxIterations(max(1, iterations // runs)))
     model, client_loc = build_model(problem)
     return _extract(pyvrp.solve(model.data(), MaxIterations(iterations), seed=seed, collect_stats=False).best,
                     client_loc)
+
+
+def _prize_portfolio(
+    problem: RoutingProblem, runs: int, seed: int, stop_for: Callable[[int], Any]
+) -> tuple[list[list[int]], list[int]]:
+    """Solve with the first ``runs`` prize multipliers; keep the best by the true objective.
+
+    ``stop_for(k)`` gives run ``k``'s stopping criterion (a share of the time
+    left, or a fixed number of iterations).
+    """
+    best_key, out = None, ([], [])
+    for k in range(runs):
+        model, client_loc = build_model(problem, prize_multiplier=PRIZE_MULTIPLIERS[k])
+        sol = pyvrp.solve(model.data(), stop_for(k), seed=seed + k, collect_stats=False).best
+        routes, types = _extract(sol, client_loc)
+        r = evaluate(problem, routes, types)
+        key = (not r.feasible, r.objective)
+        if best_key is None or key < best_key:
+            best_key, out = key, (routes, types)
+    return out
