@@ -1,4 +1,4 @@
-"""Exact budget allocation with CP-SAT over a menu of joint village options.
+"""Exact budget allocation over a menu of joint village options (SCIP or CP-SAT).
 
 Formulation (why a menu: the shared response model counts channel overlap
 inside a village, so a village's value is not a sum of channel values; it is
@@ -25,13 +25,22 @@ evaluated once per *joint* option, vectorised over the whole grid):
 * Capacities: pair-outings per district (volunteers work in their home
   district) and in total; vehicle-days per district (Mon–Sat working days ×
   tuk-tuks).
-* Targets are elastic: phase 1 minimises the weighted shortfall (zero when
-  every target can be met), phase 2 maximises value with the shortfall held
-  at its phase-1 optimum. Shortfalls are explained in plain words with the
-  money or volunteer outings that would close them (small re-solves).
+* Targets are elastic (goal programming): every centi-household short of
+  a sangkat's awareness target costs ``PENALTY`` times the largest village
+  weight, and a missing loudspeaker pass as much as its whole sangkat, so
+  the solver meets what it can before it buys anything else; the plan
+  always stays within the budget and capacities. Unmet targets are explained
+  in plain words: a small exact model per short sangkat, with every other
+  sangkat frozen at the plan, finds the least extra money and/or volunteer
+  pair-outings that would close its gap.
 
-CP-SAT runs with a fixed seed and deterministic interleaved search and a
-deterministic time limit, so equal inputs give equal allocations.
+Solvers: the model is written once with CP-SAT's modelling layer and solved
+by SCIP through OR-Tools' linear solver wrapper (default: its LP bound and
+cuts close the gap of this multiple-choice knapsack far faster than CP-SAT
+when targets cannot all be met, see ``benchmarks/allocation.py``) or by
+CP-SAT itself. Every run is single-threaded and stops on the gap or on
+a work limit (SCIP nodes; CP-SAT deterministic time), never on the clock, so
+equal inputs give equal allocations.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ from outreach import acoustics
 from outreach.model import Allocation, Campaign, Priorities, Tours
 from outreach.response import beta_shapes, mean_at_home, village_response_array
 
+from ._mip import solve_mip, violations
 from .allocate import fixed_lines, line, loudspeaker_days_estimate, outing_capacity
 
 SCALE = 100  # value and awareness unit: centi-households
@@ -55,6 +65,12 @@ MON_SAT = frozenset(range(6))  # loudspeaker days, as the router plans them
 SHIFT_SCALE = 1000  # hours are compared in thousandths
 NUM_WORKERS = 1  # one worker: deterministic and, on 2 cores, as fast as interleaved search
 PENALTY = 10  # target shortfall weight relative to the most valuable household
+#: Solvers for the allocation model. SCIP proves the demo with survey targets within 0.1 % in
+#: seconds where CP-SAT stalls at a few per cent (benchmarks/allocation.py), so it is the default.
+MIP_BACKENDS = {"scip": "SCIP"}
+BACKENDS = ("scip", "cp-sat")
+DEFAULT_BACKEND = "scip"
+SAFETY_FACTOR = 4.0  # wall-clock limit = SAFETY_FACTOR x the effort limit (+ a margin): a net, not a budget
 
 
 # --------------------------------------------------------------------------- instance
@@ -379,6 +395,7 @@ class Solution:
     slack_women: int
     extra_cents: int = 0
     extra_outings: int = 0
+    backend: str = "cp-sat"
 
     @property
     def gap(self) -> float:
@@ -402,6 +419,8 @@ class _Knobs:
     time_limit_s: float = 10.0
     relative_gap: float = 0.001
     hint: "Solution | None" = None
+    backend: str = "scip"
+    freeze: "Solution | None" = None  # explanation: every sangkat but hard_sangkat keeps this solution's choice
 
 
 def _solve(inst: AllocationInstance, kn: _Knobs) -> Solution | None:
@@ -419,9 +438,12 @@ def _solve(inst: AllocationInstance, kn: _Knobs) -> Solution | None:
                 continue
             if kn.fixed_passes is not None and pp != kn.fixed_passes.get(s, 0):
                 continue
+            if kn.freeze is not None and s != kn.hard_sangkat and k != kn.freeze.combo_of_sangkat[s]:
+                continue
             z[s, k] = m.new_bool_var(f"z{s}_{k}")
         m.add_exactly_one(z[s, k] for k in range(len(combos)) if (s, k) in z)
     x: dict[tuple[int, int], Any] = {}
+    x_of: list[list[int]] = [[] for _ in range(nv)]
     for v in range(nv):
         s = int(inst.sangkat_of[v])
         by_k: dict[int, list[Any]] = {}
@@ -429,7 +451,10 @@ def _solve(inst: AllocationInstance, kn: _Knobs) -> Solution | None:
             k = int(inst.combo[o])
             if (s, k) not in z:
                 continue
+            if kn.freeze is not None and s != kn.hard_sangkat and o != kn.freeze.option[v]:
+                continue
             x[v, int(o)] = m.new_bool_var(f"x{v}_{o}")
+            x_of[v].append(int(o))
             by_k.setdefault(k, []).append(x[v, int(o)])
         for k in range(len(combos)):
             if (s, k) in z:
@@ -501,9 +526,10 @@ def _solve(inst: AllocationInstance, kn: _Knobs) -> Solution | None:
         hard = kn.hard_sangkat == s
         sa.append(m.new_int_var(0, 0 if hard else max(need, 0), f"sa{s}"))
         if need > 0:
-            m.add(sum(int(math.floor(inst.aware[v, o] * SCALE)) * x[v, o] for (v, o) in x if v in set(members))
+            m.add(sum(int(math.floor(inst.aware[v, o] * SCALE)) * x[v, o] for v in members for o in x_of[v])
                   + sa[s] >= need)
-        sp.append(m.new_int_var(0, 0 if hard else inst.pass_target, f"sp{s}"))
+        # a sangkat without a tuk-tuk cannot have passes: only its awareness target can be made hard
+        sp.append(m.new_int_var(0, 0 if hard and inst.has_vehicle[s] else inst.pass_target, f"sp{s}"))
         m.add(passes[s] + sp[s] >= inst.pass_target)
     sw = m.new_int_var(0, 0, "sw")
     if inst.women_target > 0:
@@ -530,7 +556,7 @@ def _solve(inst: AllocationInstance, kn: _Knobs) -> Solution | None:
     if kn.mode == "slack":
         m.minimize(weighted_slack)
     elif kn.mode == "value":
-        # a centi-household short of a target costs PENALTY x the best weight: targets come first
+        # goal programming: a centi-household short of a target costs PENALTY x the best weight
         pen = int(math.ceil(PENALTY * float(inst.weight.max(initial=1.0))))
         m.maximize(value - pen * weighted_slack)
     elif kn.mode == "extra_money":
@@ -539,18 +565,69 @@ def _solve(inst: AllocationInstance, kn: _Knobs) -> Solution | None:
         m.minimize(extra_o)
     else:  # both: price an outing at its per diem
         m.minimize(extra_c + _cents(c.params["canvass.team_size"] * c.cost("volunteer_outing")) * extra_o)
+    money_v = m.new_int_var(-10**13, 10**13, "money")
+    m.add(money_v == money)
 
+    hint = []
     if kn.hint is not None:
-        for (v, o), var in x.items():
-            m.add_hint(var, int(kn.hint.option[v] == o))
+        hint = [(var, int(kn.hint.option[v] == o)) for (v, o), var in x.items()]
+        hint += [(var, int(kn.hint.combo_of_sangkat[s] == k)) for (s, k), var in z.items()]
+    got = _run(m, kn, hint)
+    if got is None:
+        return None
+    status, val, obj_f, bound, wall, used = got
+    option = np.full(nv, -1)
+    for (v, o), var in x.items():
+        if val(var):
+            option[v] = o
+    combo_s = np.array([next(k for k in range(len(combos)) if (s, k) in z and val(z[s, k]))
+                        for s in range(ns)])
+    obj = int(round(obj_f))
+    if kn.mode != "value":  # minimisation: report gap on the same footing
+        obj, bound = -obj, -bound
+    return Solution(
+        status=status, option=option, combo_of_sangkat=combo_s, objective=obj, bound=bound,
+        wall_s=wall, money_cents=int(val(money_v)),
+        outings=int(sum(int(inst.outings[v, option[v]]) for v in range(nv))),
+        slack_aware=np.array([val(s_) for s_ in sa]), slack_pass=np.array([val(s_) for s_ in sp]),
+        slack_women=int(val(sw)), extra_cents=int(val(extra_c)), extra_outings=int(val(extra_o)),
+        backend=used,
+    )
 
+
+def _run(m: cp_model.CpModel, kn: _Knobs, hint: list[tuple[Any, int]]
+         ) -> tuple[str, Callable[[Any], int], float, float, float, str] | None:
+    """Solve ``m`` with the knobs' backend.
+
+    Returns (status, value of a variable, objective, bound, wall seconds,
+    backend used), or None when nothing was found. A MIP solution is accepted
+    only when it meets every constraint exactly in integers; otherwise CP-SAT
+    starts from it.
+    """
+    if kn.backend in MIP_BACKENDS:
+        h = None
+        if hint:
+            h = np.zeros(len(m.proto.variables), np.int64)
+            for var, v in hint:
+                h[var.index] = v
+        r = solve_mip(m, backend=MIP_BACKENDS[kn.backend], relative_gap=kn.relative_gap,
+                      effort_s=kn.time_limit_s, time_limit_s=SAFETY_FACTOR * kn.time_limit_s + 30.0, hint=h)
+        if r.values is not None and violations(m.proto, r.values) == 0:
+            vals = r.values
+            return r.status, (lambda var: int(vals[var.index])), r.objective, r.bound, r.wall_s, kn.backend
+        # no solution, or one that only meets the constraints within the MIP tolerance: CP-SAT decides
+        if r.values is not None:
+            hint = [(m.get_int_var_from_proto_index(i), int(v)) for i, v in enumerate(r.values)]
+        kn = replace(kn, backend="cp-sat")
+    for var, v in hint:
+        m.add_hint(var, v)
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.random_seed = 20121
     prm.num_workers = NUM_WORKERS
     prm.interleave_search = NUM_WORKERS > 1  # deterministic whatever the thread timing
     prm.max_deterministic_time = float(kn.time_limit_s)
-    prm.max_time_in_seconds = 4.0 * float(kn.time_limit_s) + 5.0  # safety net only
+    prm.max_time_in_seconds = SAFETY_FACTOR * float(kn.time_limit_s) + 5.0  # safety net only
     prm.relative_gap_limit = float(kn.relative_gap)
     # the LP of the multiple-choice model is tight: full linearisation closes the gap, probing only costs time
     prm.linearization_level = 2
@@ -559,24 +636,8 @@ def _solve(inst: AllocationInstance, kn: _Knobs) -> Solution | None:
     st = solver.solve(m)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    option = np.full(nv, -1)
-    for (v, o), var in x.items():
-        if solver.value(var):
-            option[v] = o
-    combo_s = np.array([next(k for k in range(len(combos)) if (s, k) in z and solver.value(z[s, k]))
-                        for s in range(ns)])
-    obj = int(round(solver.objective_value))
-    bound = float(solver.best_objective_bound)
-    if kn.mode != "value":  # minimisation: report gap on the same footing
-        obj, bound = -obj, -bound
-    return Solution(
-        status=solver.status_name(st), option=option, combo_of_sangkat=combo_s, objective=obj, bound=bound,
-        wall_s=solver.wall_time, money_cents=int(solver.value(money)),
-        outings=int(sum(int(inst.outings[v, option[v]]) for v in range(nv))),
-        slack_aware=np.array([solver.value(s_) for s_ in sa]), slack_pass=np.array([solver.value(s_) for s_ in sp]),
-        slack_women=int(solver.value(sw)), extra_cents=int(solver.value(extra_c)),
-        extra_outings=int(solver.value(extra_o)),
-    )
+    return (solver.status_name(st), (lambda var: int(solver.value(var))), float(solver.objective_value),
+            float(solver.best_objective_bound), float(solver.wall_time), "cp-sat")
 
 
 # --------------------------------------------------------------------------- result
@@ -654,24 +715,33 @@ def _fmt_usd(cents: int) -> str:
     return f"US$ {cents / 100:,.0f}"
 
 
-def _explain(inst: AllocationInstance, sol: Solution, base: _Knobs, *, max_detailed: int = 4,
-             time_limit_s: float = 3.0) -> list[str]:
-    """Plain-words notes for every target the plan cannot meet, with what would close the gap."""
+def _short(sol: Solution) -> np.ndarray:
+    """Sangkats whose targets the plan misses: a pass short, or at least one expected household short."""
+    return (sol.slack_aware >= SCALE) | (sol.slack_pass > 0)
+
+
+def _explain(inst: AllocationInstance, sol: Solution, base: _Knobs, *, time_limit_s: float = 3.0) -> list[str]:
+    """Plain-words notes for every target the plan cannot meet, with what would close the gap.
+
+    Each short sangkat is priced on its own: every other sangkat keeps the
+    plan's choices, and a small exact model finds the least extra money
+    (or extra pair-outings, or both) that lets this sangkat's villages meet
+    its targets. The figure is what the sangkat needs on top of this plan.
+    """
     geo = inst.campaign.geography
     notes: list[str] = []
     short = []
-    for s, code in enumerate(inst.sangkats):
-        if sol.slack_aware[s] > 0 or sol.slack_pass[s] > 0:
-            short.append((sol.slack_aware[s] + SCALE * sol.slack_pass[s] * 1000, s))
+    for s in np.flatnonzero(_short(sol)):
+        short.append((sol.slack_aware[s] + SCALE * sol.slack_pass[s] * 1000, int(s)))
     short.sort(reverse=True)
     keep = (sol.slack_aware, sol.slack_pass, sol.slack_women)
-    for rank, (_, s) in enumerate(short):
+    for _, s in short:
         sk = geo.sangkat_by_code[inst.sangkats[s]]
         name = f"Sangkat {sk.name_en} ({sk.code})"
         what = []
         members = inst.sangkat_of == s
         h_s = inst.households[members].sum()
-        if sol.slack_aware[s] > 0:
+        if sol.slack_aware[s] >= SCALE:
             got = sum(inst.aware[v, sol.option[v]] for v in np.flatnonzero(members)) / max(h_s, 1)
             what.append(f"reach {inst.awareness_target[s]:.0%} awareness (the plan gets {got:.1%}, "
                         f"{sol.slack_aware[s] / SCALE:,.0f} households short)")
@@ -679,7 +749,7 @@ def _explain(inst: AllocationInstance, sol: Solution, base: _Knobs, *, max_detai
             if not inst.has_vehicle[s]:
                 notes.append(f"{name} has no loudspeaker tuk-tuk in its district: "
                              f"its {inst.pass_target} passes cannot be made")
-                if sol.slack_aware[s] <= 0:
+                if sol.slack_aware[s] < SCALE:
                     continue
             else:
                 what.append(f"get {inst.pass_target} loudspeaker passes "
@@ -687,13 +757,8 @@ def _explain(inst: AllocationInstance, sol: Solution, base: _Knobs, *, max_detai
         if not what:
             continue
         target_txt = " and ".join(what)
-        if rank >= max_detailed:
-            notes.append(f"{name} cannot {target_txt} within the budget and volunteer outings")
-            continue
         ask = replace(base, hard_sangkat=s, slack_keep=keep, slack_cap=None, time_limit_s=time_limit_s,
-                      relative_gap=0.0, hint=None)
-        if not inst.has_vehicle[s]:
-            ask = replace(ask, hard_sangkat=None)
+                      relative_gap=0.0, hint=sol, backend="cp-sat", freeze=sol)
         money = _solve(inst, replace(ask, mode="extra_money"))
         outs = _solve(inst, replace(ask, mode="extra_outings"))
         parts = []
@@ -710,7 +775,7 @@ def _explain(inst: AllocationInstance, sol: Solution, base: _Knobs, *, max_detai
                              f"pair-outings to {target_txt}")
             else:
                 notes.append(f"{name} cannot {target_txt} even with every channel of the menu at its maximum")
-    if sol.slack_women > 0:
+    if sol.slack_women >= SCALE:
         notes.append(f"women reached fall {sol.slack_women / SCALE:,.0f} persons short of the "
                      f"{inst.women_target:.0%} target")
     return notes
@@ -729,6 +794,8 @@ def solve_allocation(
     extra_outings: Mapping[str, int] | None = None,
     explain: bool = True,
     instance: AllocationInstance | None = None,
+    backend: str = DEFAULT_BACKEND,
+    hint: AllocationResult | None = None,
     _pass_days_km: tuple[float, float] | None = None,
     _fixed: tuple[Mapping[str, int], int, tuple[int, float]] | None = None,
 ) -> AllocationResult:
@@ -748,11 +815,17 @@ def solve_allocation(
         Re-solve to price every unmet target (notes).
     instance : AllocationInstance, optional
         A prebuilt instance for ``campaign`` (saves the response evaluation).
+    backend : {"scip", "cp-sat"}
+        Solver of the model (see :data:`BACKENDS`).
+    hint : AllocationResult, optional
+        A solution of a neighbouring problem to start from (re-solves).
 
     Returns
     -------
     AllocationResult
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown allocation backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     inst = instance if instance is not None else build_instance(
         campaign, priorities, max_rounds=max_rounds, max_passes=max_passes, social_media_weeks=social_media_weeks)
     if instance is not None and inst.campaign.budget_usd != campaign.budget_usd:
@@ -764,7 +837,8 @@ def solve_allocation(
     s_idx = {s: i for i, s in enumerate(inst.sangkats)}
     knobs = _Knobs(budget_cents=int(math.floor(round(campaign.budget_usd * 100, 6))),
                    extra_outings={d_idx[d]: n for d, n in (extra_outings or {}).items() if d in d_idx},
-                   pass_cost=pass_cost, time_limit_s=time_limit_s, relative_gap=relative_gap)
+                   pass_cost=pass_cost, time_limit_s=time_limit_s, relative_gap=relative_gap, backend=backend,
+                   hint=hint.solution if hint is not None else None)
     routed = None
     if _fixed is not None:
         fp, cents, routed = _fixed
@@ -778,10 +852,10 @@ def solve_allocation(
     if sol is None:  # nothing fits: not even the empty plan (fixed costs above budget)
         empty = Solution("INFEASIBLE", np.zeros(len(inst.villages), int), np.zeros(len(inst.sangkats), int), 0, 0.0,
                          0.0, 0, 0, np.zeros(len(inst.sangkats)), np.zeros(len(inst.sangkats)), 0)
-        alloc = _to_allocation(inst, empty, strategy="cp-sat", notes=notes, pass_cost=pass_cost,
+        alloc = _to_allocation(inst, empty, strategy=backend, notes=notes, pass_cost=pass_cost,
                                social_media_weeks=social_media_weeks)
         return AllocationResult(alloc, {}, 0.0, 0.0, 0.0, 0.0, 0.0, inst, None)
-    short = bool(sol.slack_aware.any() or sol.slack_pass.any() or sol.slack_women)
+    short = bool(_short(sol).any() or sol.slack_women >= SCALE)
     if explain and short:
         notes += _explain(inst, sol, knobs, time_limit_s=max(1.0, min(3.0, time_limit_s / 3)))
     if short:
@@ -791,7 +865,7 @@ def solve_allocation(
     if n_cb:
         notes.append(f"{n_cb} villages get {int(max(inst.spec.callbacks))} callback(s) after each door round "
                      f"for households not at home")
-    alloc = _to_allocation(inst, sol, strategy="cp-sat", notes=notes, pass_cost=pass_cost,
+    alloc = _to_allocation(inst, sol, strategy=sol.backend, notes=notes, pass_cost=pass_cost,
                            social_media_weeks=social_media_weeks, routed=routed)
     if alloc.planned_usd > campaign.budget_usd:  # cent rounding of the lines only; never expected
         from .allocate import trim_to_budget
@@ -814,6 +888,7 @@ def cpsat_allocation(
     pass_cost_usd: float | None = None,
     time_limit_s: float = 10.0,
     relative_gap: float = 0.001,
+    backend: str = DEFAULT_BACKEND,
 ) -> Allocation:
     """Budget allocation maximising priority-weighted new aware households (CP-SAT).
 
@@ -831,15 +906,17 @@ def cpsat_allocation(
         Deterministic time limit of the main solve (about seconds).
     relative_gap : float
         Stop when the proven relative gap is at most this.
+    backend : {"scip", "cp-sat"}
+        Solver of the model.
 
     Returns
     -------
     Allocation
-        Strategy ``"cp-sat"``; ``status`` the CP-SAT status, ``gap`` the
+        Strategy: the solver that produced it; ``status`` its status, ``gap`` the
         proven relative gap; ``notes`` explain unmet targets.
     """
     return solve_allocation(campaign, priorities, pass_cost_usd=pass_cost_usd, time_limit_s=time_limit_s,
-                            relative_gap=relative_gap).allocation
+                            relative_gap=relative_gap, backend=backend).allocation
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -914,6 +991,36 @@ def evaluate_allocation(
 
 
 # --------------------------------------------------------------------------- marginal value, routing loop
+_TASKS: list[Any] = []  # inherited by forked workers: campaigns hold read-only mappings that do not pickle
+
+
+def _aware_after(i: int) -> float:
+    fn, campaign, priorities, kw = _TASKS[i]
+    return fn(campaign, priorities, **kw).aware
+
+
+def _map_tasks(tasks: list[Any]) -> list[float]:
+    """Expected aware households after each re-solve task, on two forked processes when available.
+
+    Each solve is deterministic on its own, so the results do not depend on
+    how the tasks are spread over processes.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _TASKS
+    _TASKS = list(tasks)
+    try:
+        workers = min(len(tasks), os.cpu_count() or 1, 2)
+        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_aware_after(i) for i in range(len(tasks))]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_aware_after, range(len(tasks))))
+    finally:
+        _TASKS = []
+
+
 def marginal_value(
     campaign: Campaign,
     priorities: Priorities | None = None,
@@ -921,7 +1028,10 @@ def marginal_value(
     allocation_fn: Callable[..., AllocationResult] | None = None,
     budget_step_usd: float = 1000.0,
     time_limit_s: float = 10.0,
-    relative_gap: float = 0.0005,
+    relative_gap: float = 0.001,
+    backend: str = DEFAULT_BACKEND,
+    base: AllocationResult | None = None,
+    pass_days_km: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """Expected aware households gained per extra US$ 100 and per extra volunteer.
 
@@ -930,7 +1040,8 @@ def marginal_value(
     with one more volunteer's pair-outings in each district in turn (the
     best district counts; the volunteer's training and kit are charged).
     Households are the unweighted expected aware households of the shared
-    response model.
+    response model. Every re-solve starts from the base plan (a feasible
+    start for the budget step), so the re-solves are quick.
 
     Parameters
     ----------
@@ -942,6 +1053,12 @@ def marginal_value(
         Budget increase for the money re-solve.
     time_limit_s, relative_gap : float
         Per solve.
+    backend : {"scip", "cp-sat"}
+        Solver of the model.
+    base : AllocationResult, optional
+        The plan at the current budget, solved with the same settings (saves a solve).
+    pass_days_km : (float, float), optional
+        Tuk-tuk days and km per loudspeaker pass (routed), as ``base`` was priced.
 
     Returns
     -------
@@ -950,21 +1067,24 @@ def marginal_value(
         ``best_district_for_volunteer``, ``households_aware``, ``households_reached``.
     """
     fn = allocation_fn or solve_allocation
-    kw = dict(time_limit_s=time_limit_s, relative_gap=relative_gap, explain=False)
-    base = fn(campaign, priorities, **kw)
+    kw: dict[str, Any] = dict(time_limit_s=time_limit_s, relative_gap=relative_gap, explain=False, backend=backend,
+                              _pass_days_km=pass_days_km)
+    if base is None:
+        base = fn(campaign, priorities, **kw)
     inst = base.instance
-    more = fn(replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), priorities, instance=inst, **kw)
-    per_100 = (more.aware - base.aware) * 100.0 / budget_step_usd
+    kw.update(instance=inst, hint=base)
     vols = campaign.volunteers
     opw = sum(v.outings_per_week for v in vols) / max(1, len(vols)) if vols else campaign.params["canvass.outings_per_week"]
     one = opw * campaign.calendar.weeks * (1 - _weeks_lost_share(campaign)) / campaign.params["canvass.team_size"]
     kit = campaign.cost("volunteer_training") + campaign.cost("volunteer_kit")
-    best, best_d = -math.inf, ""
-    for d in inst.districts:
-        r = fn(replace(campaign, budget_usd=campaign.budget_usd - kit), priorities, instance=inst,
-               extra_outings={d: int(round(one))}, **kw)
-        if r.aware - base.aware > best:
-            best, best_d = r.aware - base.aware, d
+    tasks = [(fn, replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), priorities, kw)]
+    tasks += [(fn, replace(campaign, budget_usd=campaign.budget_usd - kit), priorities,
+               {**kw, "extra_outings": {d: int(round(one))}}) for d in inst.districts]
+    aware = _map_tasks(tasks)
+    per_100 = (aware[0] - base.aware) * 100.0 / budget_step_usd
+    gains = [a - base.aware for a in aware[1:]]
+    k = int(np.argmax(gains)) if gains else -1
+    best, best_d = (gains[k], inst.districts[k]) if gains else (0.0, "")
     return {
         "marginal_reach_per_100_usd": round(per_100, 2),
         "marginal_reach_per_volunteer": round(best, 2),
@@ -974,6 +1094,16 @@ def marginal_value(
     }
 
 
+@dataclass(frozen=True)
+class RoutedAllocation:
+    """What :func:`allocate_and_route` returns."""
+
+    allocation: Allocation
+    tours: Tours
+    base: AllocationResult  # the solve the allocation comes from (before fixing routed passes, if that happened)
+    pass_days_km: tuple[float, float] | None  # routed tuk-tuk days and km per pass that ``base`` was priced at
+
+
 def allocate_and_route(
     campaign: Campaign,
     priorities: Priorities | None,
@@ -981,7 +1111,8 @@ def allocate_and_route(
     route_fn: Callable[..., Tours],
     time_limit_s: float = 10.0,
     relative_gap: float = 0.001,
-) -> tuple[Allocation, Tours]:
+    backend: str = DEFAULT_BACKEND,
+) -> RoutedAllocation:
     """Allocate, route, re-allocate at the routed cost per pass, route again; budget lines = routed.
 
     1. CP-SAT with estimated loudspeaker days; 2. route its passes; 3. cost
@@ -1000,17 +1131,22 @@ def allocate_and_route(
         ``route_fn(campaign, passes_by_sangkat=..., prizes=..., max_days=...) -> Tours``
         (e.g. :func:`optimizer.routes.plan_tours`).
     time_limit_s, relative_gap : float
-        Per CP-SAT solve.
+        Per solve.
+    backend : {"scip", "cp-sat"}
+        Solver of the allocation model.
 
     Returns
     -------
-    (Allocation, Tours)
+    RoutedAllocation
+        The allocation and its tours, with the solve at the routed cost per
+        pass (``base``, ``pass_days_km``) for :func:`marginal_value`.
     """
     geo = campaign.geography
     prizes = {v.code: (priorities.score(v.code) if priorities is not None and v.code in priorities.by_village
                        else float(v.households)) for v in geo.villages}
-    kw = dict(time_limit_s=time_limit_s, relative_gap=relative_gap)
-    first = solve_allocation(campaign, priorities, explain=False, **kw)
+    kw: dict[str, Any] = dict(time_limit_s=time_limit_s, relative_gap=relative_gap, backend=backend)
+    # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
+    first = solve_allocation(campaign, priorities, explain=not campaign.vehicles, **kw)
     inst = first.instance
 
     def route(alloc: Allocation) -> Tours:
@@ -1019,15 +1155,19 @@ def allocate_and_route(
                         max_days=max(1, int(math.ceil(days - 1e-9))))
 
     alloc = first.allocation
-    if not any(alloc.loudspeaker_passes_by_sangkat.values()) or not campaign.vehicles:
-        final = solve_allocation(campaign, priorities, instance=inst, **kw).allocation
-        return final, Tours((), (), "none", "FEASIBLE", None)
+    no_tours = Tours((), (), "none", "FEASIBLE", None)
+    if not campaign.vehicles:
+        return RoutedAllocation(alloc, no_tours, first, None)
+    if not any(alloc.loudspeaker_passes_by_sangkat.values()):
+        final = solve_allocation(campaign, priorities, instance=inst, hint=first, **kw)
+        return RoutedAllocation(final.allocation, no_tours, final, None)
     tours = route(alloc)
     delivered = sum(tours.passes_by_sangkat(geo).values())
+    base, pass_days_km = first, None
     if delivered:
-        days_pp, km_pp = len(tours.days) / delivered, tours.km / delivered
-        second = solve_allocation(campaign, priorities, instance=inst, _pass_days_km=(days_pp, km_pp), **kw)
-        alloc = second.allocation
+        pass_days_km = (len(tours.days) / delivered, tours.km / delivered)
+        base = solve_allocation(campaign, priorities, instance=inst, _pass_days_km=pass_days_km, hint=first, **kw)
+        alloc = base.allocation
         if any(alloc.loudspeaker_passes_by_sangkat.values()):
             tours = route(alloc)
     routed_passes = tours.passes_by_sangkat(geo)
@@ -1038,15 +1178,15 @@ def allocate_and_route(
            if tours.days else ()))
     consistent = all(routed_passes.get(k, 0) == n for k, n in planned.items())
     if consistent and routed_alloc.planned_usd <= campaign.budget_usd:
-        return routed_alloc, tours
+        return RoutedAllocation(routed_alloc, tours, base, pass_days_km)
     # fix what the routes deliver and cost; re-solve everything else within the budget
     ls_cents = _cents(len(tours.days) * campaign.cost("tuktuk_day") + round(tours.km, 1) * campaign.cost("fuel_km")
                       + campaign.cost("recording"))
     fixed = ({k: routed_passes.get(k, 0) for k in planned}, ls_cents, (len(tours.days), tours.km))
-    final = solve_allocation(campaign, priorities, instance=inst, _fixed=fixed, **kw).allocation
+    final = solve_allocation(campaign, priorities, instance=inst, _fixed=fixed, hint=base, **kw).allocation
     note = ("loudspeaker passes and cost fixed to the routed tours "
             f"({len(tours.days)} tuk-tuk days, {tours.km:,.1f} km); the rest re-allocated")
-    return replace(final, notes=final.notes + (note,)), tours
+    return RoutedAllocation(replace(final, notes=final.notes + (note,)), tours, base, pass_days_km)
 
 
 def brute_force_optimum(inst: AllocationInstance, budget_usd: float | None = None) -> int:

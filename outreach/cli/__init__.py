@@ -99,8 +99,9 @@ def _lang(lang: str) -> str:
 def _strategy(strategy: str) -> str:
     from ..errors import InputError
 
-    if strategy not in ("cp-sat", "greedy"):
-        raise InputError(f"--strategy must be cp-sat or greedy, not '{strategy}'", field="--strategy")
+    choices = ("scip", "cp-sat", "greedy")
+    if strategy not in choices:
+        raise InputError(f"--strategy must be one of {', '.join(choices)}, not '{strategy}'", field="--strategy")
     return strategy
 
 
@@ -113,7 +114,8 @@ def plan(
     time_limit: Annotated[float, typer.Option(help="Solver time cap in seconds (routing, roster).")] = 10.0,
     lang: Annotated[str, typer.Option(help="Schedule language: km, en or both.")] = "both",
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write printable PDF schedules.")] = True,
-    strategy: Annotated[str, typer.Option(help="Budget allocation: cp-sat (optimal) or greedy (baseline).")] = "cp-sat",
+    strategy: Annotated[str, typer.Option(help="Budget allocation: the exact model solved by scip (default) or "
+                                               "cp-sat; or greedy (baseline).")] = "scip",
 ) -> None:
     """Plan a campaign from a scenario file and write maps, schedules, route sheets and the summary."""
     _run(scenario, out, replications, time_limit, _lang(lang), pdf, _strategy(strategy))
@@ -127,7 +129,8 @@ def demo(
     time_limit: Annotated[float, typer.Option(help="Solver time cap in seconds (routing, roster).")] = 10.0,
     lang: Annotated[str, typer.Option(help="Schedule language: km, en or both.")] = "both",
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write printable PDF schedules.")] = True,
-    strategy: Annotated[str, typer.Option(help="Budget allocation: cp-sat (optimal) or greedy (baseline).")] = "cp-sat",
+    strategy: Annotated[str, typer.Option(help="Budget allocation: the exact model solved by scip (default) or "
+                                               "cp-sat; or greedy (baseline).")] = "scip",
 ) -> None:
     """Run the built-in demo: Pursat, Kampong Chhnang and Chbar Mon (synthetic village positions)."""
     _run(demo_scenario_path(), out, replications, time_limit, _lang(lang), pdf, _strategy(strategy))

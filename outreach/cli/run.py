@@ -60,7 +60,7 @@ def _priorities(campaign: Campaign, step: Step) -> tuple[Priorities | None, Any]
 
 def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, replications: int | None = None,
              time_limit_s: float = 10.0, lang: str = "both", pdf: bool = True,
-             strategy: str = "cp-sat", _note: str | None = None) -> RunResult:
+             strategy: str = "scip", _note: str | None = None) -> RunResult:
     """Plan a campaign and write every output into ``out`` atomically.
 
     Parameters
@@ -80,9 +80,10 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
         Language of the printed schedules.
     pdf : bool
         Also render the schedules to PDF (about 3 s per pair on two cores).
-    strategy : {"cp-sat", "greedy"}
-        Budget allocation: the CP-SAT optimiser (with the routing consistency
-        loop and marginal values) or the greedy baseline.
+    strategy : {"scip", "cp-sat", "greedy"}
+        Budget allocation: the exact model solved by SCIP (default) or CP-SAT
+        (with the routing consistency loop and marginal values), or the
+        greedy baseline.
     """
     from functools import partial
 
@@ -110,19 +111,21 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
         allocation = trim_to_budget(campaign, with_routed_loudspeaker(campaign, allocation, len(tours.days),
                                                                       tours.km), priorities)
     else:
-        step("Allocating the budget and routing the tuk-tuks (CP-SAT + PyVRP)")
+        step(f"Allocating the budget and routing the tuk-tuks ({strategy.upper()} + PyVRP)")
         # The allocation model needs a few seconds to find its first solution on a district;
         # a shorter cap would return nothing, so it gets at least ALLOCATION_MIN_S.
         alloc_s = max(time_limit_s, ALLOCATION_MIN_S)
-        allocation, tours = allocate_and_route(campaign, priorities,
-                                               route_fn=partial(plan_tours, time_limit_s=time_limit_s),
-                                               time_limit_s=alloc_s)
+        routed = allocate_and_route(campaign, priorities, route_fn=partial(plan_tours, time_limit_s=time_limit_s),
+                                    time_limit_s=alloc_s, backend=strategy)
+        allocation, tours = routed.allocation, routed.tours
         if allocation.status not in ("OPTIMAL", "FEASIBLE"):
             return run_plan(campaign, out, step=step, replications=replications, time_limit_s=time_limit_s,
                             lang=lang, pdf=pdf, strategy="greedy",
-                            _note=f"CP-SAT found no allocation in {alloc_s:.0f} s ({allocation.status}); "
+                            _note=f"The {strategy} solver found no allocation ({allocation.status}); "
                                   "the greedy baseline was used instead")
-        marginal = marginal_value(campaign, priorities, time_limit_s=alloc_s)
+        step("Pricing one more US$ 1,000 and one more volunteer (re-solves)")
+        marginal = marginal_value(campaign, priorities, time_limit_s=alloc_s, backend=strategy, base=routed.base,
+                                  pass_days_km=routed.pass_days_km)
         for key in ("marginal_reach_per_100_usd", "marginal_reach_per_volunteer"):
             # A re-solve that stops short of optimality can come out below the base plan;
             # more money or volunteers never lower the optimum, so the value is at least 0.
@@ -138,7 +141,9 @@ def run_plan(campaign: Campaign, out: Path, *, step: Step = lambda _s: None, rep
         summary["notes"].append(_note)
     if marginal is not None:
         summary["notes"].append("Marginal values come from re-solving with US$ 1,000 more and with one more "
-                                "volunteer; where a re-solve is not proven optimal they are lower bounds.")
+                                "volunteer (in each district in turn; the best counts). Each re-solve is proven "
+                                "within the allocation's gap, so a change smaller than that gap is solver "
+                                "tolerance, not a real effect.")
     if marginal is not None:
         summary["budget"]["marginal_reach_per_100_usd"] = marginal["marginal_reach_per_100_usd"]
         summary["budget"]["marginal_reach_per_volunteer"] = marginal["marginal_reach_per_volunteer"]
