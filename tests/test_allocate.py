@@ -196,3 +196,16 @@ def test_every_short_sangkat_is_explained_and_the_price_is_right(demo_campaign, 
             short_money = _solve(inst, replace(base, budget_cents=base.budget_cents + 100 * (usd - 5),
                                                extra_outings={d: outings}, mode="slack"))
             assert short_money is None
+
+
+def test_lowering_the_demo_budget_until_targets_fail(demo_campaign, demo_solved):
+    """At the demo budget a 45 % awareness target is met; at a third of it, the plan says why not and stays within."""
+    c = dataclasses.replace(demo_campaign, targets=dataclasses.replace(demo_campaign.targets, min_awareness=0.45))
+    met = solve_allocation(c, None, time_limit_s=5.0)
+    assert not any(n.startswith("not every target") for n in met.allocation.notes)
+    low = dataclasses.replace(c, budget_usd=c.budget_usd / 3)
+    res = solve_allocation(low, None, time_limit_s=5.0)
+    a = res.allocation
+    assert a.planned_usd <= low.budget_usd
+    assert a.notes[0].startswith("not every target")
+    assert any(re.search(r"Sangkat .+ \(\d{6}\) (needs US\$ [\d,]+|cannot)", n) for n in a.notes)
