@@ -37,6 +37,7 @@ class MipResult:
     bound: float
     wall_s: float
     nodes: int
+    exact: bool = False  # the rounded values meet every constraint in exact integer arithmetic
 
 
 def _ref(ref: int) -> tuple[int, int, int]:
@@ -105,15 +106,18 @@ def _linear_rows(proto) -> list[tuple[dict[int, int], int, float, float]]:
     return rows
 
 
-def violations(proto, values: np.ndarray) -> int:
-    """Number of constraints and bounds an integer assignment violates (exact integer arithmetic)."""
+def violations(proto, values: np.ndarray, rows: list | None = None) -> int:
+    """Number of constraints and bounds an integer assignment violates (exact integer arithmetic).
+
+    ``rows``: :func:`_linear_rows` of ``proto`` when the caller has them already.
+    """
     vals = [int(v) for v in values]
     bad = 0
     for i, var in enumerate(proto.variables):
         dom = list(var.domain)
         if not any(dom[j] <= vals[i] <= dom[j + 1] for j in range(0, len(dom), 2)):
             bad += 1
-    for coefs, const, lo, hi in _linear_rows(proto):
+    for coefs, const, lo, hi in (rows if rows is not None else _linear_rows(proto)):
         s = const + sum(c * vals[i] for i, c in coefs.items())
         if not (lo <= s <= hi):
             bad += 1
@@ -121,7 +125,7 @@ def violations(proto, values: np.ndarray) -> int:
 
 
 def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: float = 0.001,
-              effort_s: float = 10.0, time_limit_s: float = 60.0, hint: np.ndarray | None = None) -> MipResult:
+              effort_s: float = 10.0, time_limit_s: float = 60.0) -> MipResult:
     """Solve a linear CP-SAT model with a MIP backend of ``pywraplp``.
 
     Parameters
@@ -138,8 +142,6 @@ def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: f
         which does not depend on the machine's speed.
     time_limit_s : float
         Wall-clock safety net (a run stopped by it may differ between machines).
-    hint : ndarray, optional
-        A full assignment (by proto index) to start from.
 
     Returns
     -------
@@ -154,7 +156,8 @@ def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: f
     for i, var in enumerate(proto.variables):
         dom = list(var.domain)
         xs.append(s.IntVar(float(dom[0]), float(dom[-1]), f"v{i}"))
-    for coefs, const, lo, hi in _linear_rows(proto):
+    rows = _linear_rows(proto)
+    for coefs, const, lo, hi in rows:
         row = s.Constraint(lo - const if np.isfinite(lo) else -s.infinity(),
                            hi - const if np.isfinite(hi) else s.infinity())
         for i, c in coefs.items():
@@ -175,8 +178,6 @@ def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: f
     if backend == "SCIP":
         nodes = max(1, int(NODES_PER_SECOND * effort_s))
         s.SetSolverSpecificParametersAsString(f"limits/totalnodes = {nodes}\nrandomization/randomseedshift = 0\n")
-    if hint is not None:
-        s.SetHint(xs, [float(v) for v in hint])
     prm = pywraplp.MPSolverParameters()
     prm.SetDoubleParam(prm.RELATIVE_MIP_GAP, float(relative_gap))
     st = s.Solve(prm)
@@ -189,4 +190,4 @@ def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: f
     vals = np.array([round(x.solution_value()) for x in xs], dtype=np.int64)
     value = scale * (float(np.dot([obj.GetCoefficient(x) for x in xs], vals)) + offset)
     bound = scale * (obj.BestBound() + offset)
-    return MipResult(name, vals, value, bound, wall, int(s.nodes()))
+    return MipResult(name, vals, value, bound, wall, int(s.nodes()), violations(proto, vals, rows) == 0)

@@ -57,7 +57,7 @@ from outreach import acoustics
 from outreach.model import Allocation, Campaign, Priorities, Tours
 from outreach.response import beta_shapes, mean_at_home, village_response_array
 
-from ._mip import solve_mip, violations
+from ._mip import solve_mip
 from .allocate import fixed_lines, line, loudspeaker_days_estimate, outing_capacity
 
 SCALE = 100  # value and awareness unit: centi-households
@@ -243,6 +243,19 @@ def _awareness_targets(campaign: Campaign, priorities: Priorities | None) -> np.
     return np.array(out)
 
 
+def _baseline_and_weight(campaign: Campaign, priorities: Priorities | None,
+                         codes: tuple[str, ...] | list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Baseline awareness and priority weight per village (``score / unaware households``; 1 without a survey)."""
+    default = campaign.params["awareness.baseline"]
+    if priorities is None:
+        return np.full(len(codes), default), np.ones(len(codes))
+    base = np.array([priorities.awareness(c) if c in priorities.by_village else default for c in codes])
+    weight = np.array([(priorities.score(c) / priorities.by_village[c].unaware_households.mean)
+                       if c in priorities.by_village and priorities.by_village[c].unaware_households.mean > 0
+                       else 1.0 for c in codes])
+    return base, weight
+
+
 def build_instance(
     campaign: Campaign,
     priorities: Priorities | None = None,
@@ -300,16 +313,7 @@ def build_instance(
     forums = np.array([combos[k][1] for k in combo], int)
 
     hh = np.array([v.households for v in geo.villages], float)
-    if priorities is not None:
-        base = np.array([priorities.awareness(c) if c in priorities.by_village else p["awareness.baseline"]
-                         for c in villages])
-        weight = np.array([
-            (priorities.score(c) / priorities.by_village[c].unaware_households.mean)
-            if c in priorities.by_village and priorities.by_village[c].unaware_households.mean > 0 else 1.0
-            for c in villages])
-    else:
-        base = np.full(len(villages), p["awareness.baseline"])
-        weight = np.ones(len(villages))
+    base, weight = _baseline_and_weight(campaign, priorities, villages)
     women = np.array([v.women if v.women > 0 else v.households * p["household.size"] * p["household.women_share"]
                       for v in geo.villages], float)
 
@@ -569,7 +573,7 @@ def _solve(inst: AllocationInstance, kn: _Knobs) -> Solution | None:
     m.add(money_v == money)
 
     hint = []
-    if kn.hint is not None:
+    if kn.hint is not None and kn.backend not in MIP_BACKENDS:
         hint = [(var, int(kn.hint.option[v] == o)) for (v, o), var in x.items()]
         hint += [(var, int(kn.hint.combo_of_sangkat[s] == k)) for (s, k), var in z.items()]
     got = _run(m, kn, hint)
@@ -605,14 +609,10 @@ def _run(m: cp_model.CpModel, kn: _Knobs, hint: list[tuple[Any, int]]
     starts from it.
     """
     if kn.backend in MIP_BACKENDS:
-        h = None
-        if hint:
-            h = np.zeros(len(m.proto.variables), np.int64)
-            for var, v in hint:
-                h[var.index] = v
+        # no hint: SCIP takes only complete, feasible starts, and a neighbouring plan is neither
         r = solve_mip(m, backend=MIP_BACKENDS[kn.backend], relative_gap=kn.relative_gap,
-                      effort_s=kn.time_limit_s, time_limit_s=SAFETY_FACTOR * kn.time_limit_s + 30.0, hint=h)
-        if r.values is not None and violations(m.proto, r.values) == 0:
+                      effort_s=kn.time_limit_s, time_limit_s=SAFETY_FACTOR * kn.time_limit_s + 30.0)
+        if r.values is not None and r.exact:
             vals = r.values
             return r.status, (lambda var: int(vals[var.index])), r.objective, r.bound, r.wall_s, kn.backend
         # no solution, or one that only meets the constraints within the MIP tolerance: CP-SAT decides
@@ -818,7 +818,8 @@ def solve_allocation(
     backend : {"scip", "cp-sat"}
         Solver of the model (see :data:`BACKENDS`).
     hint : AllocationResult, optional
-        A solution of a neighbouring problem to start from (re-solves).
+        A solution of a neighbouring problem for CP-SAT to start from
+        (re-solves); SCIP starts from its own LP.
 
     Returns
     -------
@@ -970,15 +971,7 @@ def evaluate_allocation(
     passes = np.array([allocation.loudspeaker_passes_by_sangkat.get(v.sangkat_code, 0) for v in geo.villages])
     forums = np.array([allocation.forums_by_sangkat.get(v.sangkat_code, 0) for v in geo.villages])
     banners = np.array([allocation.banners_by_village.get(c, 0) for c in codes])
-    if priorities is not None:
-        base = np.array([priorities.awareness(c) if c in priorities.by_village else p["awareness.baseline"]
-                         for c in codes])
-        weight = np.array([(priorities.score(c) / priorities.by_village[c].unaware_households.mean)
-                           if c in priorities.by_village and priorities.by_village[c].unaware_households.mean > 0
-                           else 1.0 for c in codes])
-    else:
-        base = np.full(len(codes), p["awareness.baseline"])
-        weight = np.ones(len(codes))
+    base, weight = _baseline_and_weight(campaign, priorities, codes)
     r = village_response_array(
         hh, door_rounds=rounds, callbacks=cbs, loudspeaker_passes=passes, loudspeaker_share=loudspeaker_shares(campaign),
         forum=forums, banners=banners, leaflets=np.minimum(rounds, 1) * hh, baseline_awareness=base, params=p,
