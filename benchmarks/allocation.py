@@ -44,12 +44,18 @@ def main() -> None:
     ap.add_argument("--sweep", default="10000,11000,12500,13000,14000", help="other budgets (survey case)")
     args = ap.parse_args()
 
+    from test_allocate import small_campaign
+
     import outreach.survey as sv
     from optimizer.allocate import greedy_allocation
-    from optimizer.allocation_cpsat import (brute_force_optimum, build_instance, evaluate_allocation,
-                                            marginal_value, solve_allocation)
+    from optimizer.allocation_cpsat import (
+        brute_force_optimum,
+        build_instance,
+        evaluate_allocation,
+        marginal_value,
+        solve_allocation,
+    )
     from outreach.scenario import load_campaign
-    from test_allocate import small_campaign
 
     c = load_campaign(ROOT / "scenarios" / "demo.toml")
     df, _ = sv.synthetic_survey(c.geography, n=1500, seed=c.seed)

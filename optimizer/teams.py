@@ -20,7 +20,7 @@ import datetime as dt
 import math
 from collections import defaultdict, deque
 
-from outreach.model import SLOTS, Allocation, Campaign, Geography, Outing, Pair, Roster, RoadNetwork, Volunteer
+from outreach.model import SLOTS, Allocation, Campaign, Geography, Outing, Pair, RoadNetwork, Roster, Volunteer
 
 
 def form_pairs(volunteers: tuple[Volunteer, ...], geography: Geography | None = None,

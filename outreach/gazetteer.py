@@ -8,8 +8,8 @@ province 2 digits, district 4, commune 6, village 8.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import csv
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 

@@ -8,7 +8,7 @@ import pytest
 
 from maps import write_campaign_map
 from maps._offline import REMOTE_TAG, inline_assets
-from outreach.model import Allocation, Band, Plan, Reach, Roster, Stop, Tours, VehicleDay, Pair
+from outreach.model import Allocation, Band, Pair, Plan, Reach, Roster, Stop, Tours, VehicleDay
 
 
 @pytest.fixture()

@@ -10,7 +10,16 @@ import pytest
 from optimizer.routes import AFTERNOON, MARKET, MORNING, nearest_neighbour_tours, plan_tours
 from outreach.errors import RoutingError
 from outreach.model import (
-    Calendar, Campaign, District, Geography, Province, RoadNetwork, Sangkat, Targets, Vehicle, Village,
+    Calendar,
+    Campaign,
+    District,
+    Geography,
+    Province,
+    RoadNetwork,
+    Sangkat,
+    Targets,
+    Vehicle,
+    Village,
 )
 from outreach.parameters import resolve
 

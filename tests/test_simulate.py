@@ -35,7 +35,7 @@ from outreach.model import (
 )
 from outreach.parameters import resolve
 from outreach.response import beta_shapes, village_response
-from outreach.simulate import exposure_counts, expected_reach, plan_exposures, simulate, simulate_detailed
+from outreach.simulate import expected_reach, exposure_counts, plan_exposures, simulate, simulate_detailed
 
 START = dt.date(2024, 1, 1)  # a Monday
 TO_LONLAT = Transformer.from_crs(32648, 4326, always_xy=True)

@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 
 from optimizer.instances import (
-    gap_pct, read_bks, read_cvrplib, read_cvrplib_solution, read_solomon, read_top,
+    gap_pct,
+    read_bks,
+    read_cvrplib,
+    read_cvrplib_solution,
+    read_solomon,
+    read_top,
 )
 from optimizer.vrp import RoutingProblem, VehicleType, evaluate, solve
 

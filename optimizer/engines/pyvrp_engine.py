@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from typing import Any
-import time
 
 import pyvrp
 from pyvrp.stop import FirstFeasible, MaxIterations, MaxRuntime, MultipleCriteria

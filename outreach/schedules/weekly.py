@@ -20,14 +20,14 @@ import io
 import math
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
-from markupsafe import Markup
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from ..errors import InputError
 from ..model import SLOTS, Campaign, Outing, Roster

@@ -34,7 +34,7 @@ from ..errors import InputError
 from ..model import Estimate, Geography
 from .estimate import SurveyResult, estimate, fit_concentration, jeffreys
 from .importer import SurveyData, import_survey
-from .report import CSV_ENCODING, _CSS, _GROUP_LABEL, _pct, _table
+from .report import _CSS, _GROUP_LABEL, CSV_ENCODING, _pct, _table
 
 _IND = {"owso": "knows_owso", "ombudsman": "knows_ombudsman"}
 _SEED = 90210

@@ -1,0 +1,31 @@
+"""The forked map gives the serial answer, in order, and reports a worker's failure."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import pytest
+
+from outreach.parallel import WorkerError, fork_map, usable_workers
+
+
+def _scaled(shared, x):
+    return shared["k"] * x + len(shared["tag"])
+
+
+def test_fork_map_equals_serial_for_any_worker_count():
+    shared = MappingProxyType({"k": 3, "tag": "abc"})  # does not pickle: must reach workers by fork
+    items = list(range(11))
+    serial = [_scaled(shared, x) for x in items]
+    for workers in (1, 2, 3):
+        assert fork_map(_scaled, items, shared=shared, workers=workers) == serial
+
+
+def test_fork_map_raises_worker_error_with_the_cause():
+    with pytest.raises(WorkerError, match="ZeroDivisionError"):
+        fork_map(lambda _s, x: 1 / x, [1, 0, 2], shared=None, workers=2)
+
+
+def test_usable_workers_never_exceeds_jobs():
+    assert usable_workers(8, 1) == 1
+    assert usable_workers(2, 0) == 1
