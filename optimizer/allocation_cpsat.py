@@ -58,7 +58,15 @@ from outreach.model import Allocation, Campaign, Priorities, Tours
 from outreach.response import beta_shapes, mean_at_home, village_response_array
 
 from ._mip import solve_mip
-from .allocate import fixed_lines, line, loudspeaker_days_estimate, outing_capacity
+from .allocate import (
+    fixed_lines,
+    greedy_allocation,
+    line,
+    loudspeaker_days_estimate,
+    outing_capacity,
+    trim_to_budget,
+    with_routed_loudspeaker,
+)
 
 SCALE = 100  # value and awareness unit: centi-households
 MON_SAT = frozenset(range(6))  # loudspeaker days, as the router plans them
@@ -1093,7 +1101,7 @@ class RoutedAllocation:
 
     allocation: Allocation
     tours: Tours
-    base: AllocationResult  # the solve the allocation comes from (before fixing routed passes, if that happened)
+    base: AllocationResult | None  # the solve the allocation comes from (None for the greedy baseline)
     pass_days_km: tuple[float, float] | None  # routed tuk-tuk days and km per pass that ``base`` was priced at
 
 
@@ -1180,6 +1188,21 @@ def allocate_and_route(
     note = ("loudspeaker passes and cost fixed to the routed tours "
             f"({len(tours.days)} tuk-tuk days, {tours.km:,.1f} km); the rest re-allocated")
     return RoutedAllocation(replace(final, notes=final.notes + (note,)), tours, base, pass_days_km)
+
+
+def greedy_and_route(campaign: Campaign, priorities: Priorities | None, *,
+                     route_fn: Callable[..., Tours]) -> RoutedAllocation:
+    """The greedy baseline, routed: allocate, route the passes it bought, trim to what the routes cost.
+
+    The twin of :func:`allocate_and_route` for the greedy strategy; it has no
+    solve to price margins from, so ``base`` is None.
+    """
+    allocation = greedy_allocation(campaign, priorities)
+    prizes = {v.code: (priorities.score(v.code) if priorities else float(v.households))
+              for v in campaign.geography.villages}
+    tours = route_fn(campaign, passes_by_sangkat=allocation.loudspeaker_passes_by_sangkat, prizes=prizes)
+    routed = with_routed_loudspeaker(campaign, allocation, len(tours.days), tours.km)
+    return RoutedAllocation(trim_to_budget(campaign, routed, priorities), tours, None, None)
 
 
 def brute_force_optimum(inst: AllocationInstance, budget_usd: float | None = None) -> int:

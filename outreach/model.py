@@ -209,6 +209,26 @@ class Targets:
 
 
 @dataclass(frozen=True)
+class SurveySettings:
+    """Where the campaign's survey comes from and how it sets priorities.
+
+    ``file`` is an absolute path to a Kobo/ODK/CSV export, or None when
+    ``synthetic_respondents`` baseline answers are drawn instead (the demo).
+    """
+
+    file: str | None = None
+    synthetic_respondents: int = 0
+    columns: Mapping[str, str] = field(default_factory=dict)
+    target_awareness: float | None = None
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def used(self) -> bool:
+        """True when the plan is steered by a survey (a file or synthetic answers)."""
+        return bool(self.file) or self.synthetic_respondents > 0
+
+
+@dataclass(frozen=True)
 class Campaign:
     """Everything a plan needs: the area, roads, calendar, resources, costs, budget and targets."""
 
@@ -227,6 +247,7 @@ class Campaign:
     usd_to_khr: float = 4100.0
     source_file: str = ""
     notes: tuple[str, ...] = ()
+    survey: SurveySettings = SurveySettings()
 
     def param(self, key: str) -> float:
         return self.params[key]

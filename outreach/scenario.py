@@ -29,6 +29,7 @@ from .model import (
     Province,
     RoadNetwork,
     Sangkat,
+    SurveySettings,
     Targets,
     Vehicle,
     Village,
@@ -349,7 +350,15 @@ def load_campaign(path: str | Path) -> Campaign:
         usd_to_khr=sf.budget.usd_to_khr,
         source_file=file,
         notes=tuple(notes),
+        survey=_survey_settings(sf, base),
     )
+
+
+def _survey_settings(sf: ScenarioFile, base: Path) -> SurveySettings:
+    s = sf.survey
+    return SurveySettings(file=str(_rel(base, s.file)) if s.file else None,
+                          synthetic_respondents=s.synthetic_respondents, columns=dict(s.columns),
+                          target_awareness=s.target_awareness, weights=dict(s.weights))
 
 
 __all__ = ["ScenarioFile", "read_scenario", "load_campaign", "default_volunteers", "SLOTS"]

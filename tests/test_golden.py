@@ -24,7 +24,7 @@ from .conftest import ROOT, shared_path, write_scenario
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("OUTREACH_UPDATE_GOLDEN") == "1"
 # Cheaper than the defaults (fewer replications, a shorter effort cap) but every stage runs.
-OPTIONS = dict(replications=30, time_limit_s=2.0, pdf=False)
+OPTIONS = dict(replications=30, time_limit_s=2.0)
 
 CHBAR_MON_REAL = """
 [scenario]
@@ -81,7 +81,7 @@ def _plan(scenario: Path, out: Path) -> None:
     from scenarios import PlanOptions, plan_campaign, write_outputs
 
     result = plan_campaign(load_campaign(scenario), PlanOptions(**OPTIONS))
-    write_outputs(result, out)
+    write_outputs(result, out, pdf=False)
 
 
 @pytest.mark.slow

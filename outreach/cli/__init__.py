@@ -68,8 +68,9 @@ def _summary_table(summary: dict) -> Table:
 
 def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: str, pdf: bool,
          strategy: str) -> None:
+    from scenarios import PlanOptions, output_files, plan_campaign, write_outputs
+
     from ..scenario import load_campaign
-    from .run import run_plan
 
     with _progress() as progress:
         task = progress.add_task("Loading the scenario", total=STAGES)
@@ -78,14 +79,15 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
             progress.update(task, description=label, advance=1)
 
         campaign = load_campaign(scenario)
-        result = run_plan(campaign, out, step=step, replications=replications, time_limit_s=time_limit, lang=lang,
-                          pdf=pdf, strategy=strategy)
+        options = PlanOptions(replications=replications, time_limit_s=time_limit, strategy=strategy)  # type: ignore[arg-type]
+        result = plan_campaign(campaign, options, progress=step)
+        step("Writing outputs")
+        write_outputs(result, out, lang=lang, pdf=pdf)  # type: ignore[arg-type]
         progress.update(task, description="Done", completed=STAGES)
     console.print(_summary_table(result.summary))
     for note in result.summary["notes"]:
         console.print(f"[yellow]Note:[/] {note}", highlight=False)
-    console.print(f"Outputs in [bold]{out}[/]: summary.json, plan.json, map.html, schedules/index.html, "
-                  f"routes/index.html, budget/budget.html" + (", survey/report.html" if "survey" in result.summary else ""))
+    console.print(f"Outputs in [bold]{out}[/]: " + ", ".join(output_files(result)))
 
 
 def _lang(lang: str) -> str:
@@ -99,7 +101,8 @@ def _lang(lang: str) -> str:
 def _strategy(strategy: str) -> str:
     from ..errors import InputError
 
-    choices = ("scip", "cp-sat", "greedy")
+    from scenarios import STRATEGIES as choices
+
     if strategy not in choices:
         raise InputError(f"--strategy must be one of {', '.join(choices)}, not '{strategy}'", field="--strategy")
     return strategy

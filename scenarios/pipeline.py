@@ -1,0 +1,219 @@
+"""Plan a campaign: the library entry point, as a list of named stages.
+
+``plan_campaign`` runs, in order:
+
+1. ``survey``: read the survey (a file or synthetic answers) and turn it into
+   priorities and targets, when the scenario has one;
+2. ``allocate``: split the budget across channels and route the loudspeaker
+   passes it buys (the exact model, or the greedy baseline; the baseline is
+   also the explicit fallback when the exact solver finds nothing);
+3. ``margins``: price one more US$ 1,000 and one more volunteer by re-solving
+   (exact strategies only);
+4. ``roster``: pair the volunteers and schedule their outings;
+5. ``simulate``: Monte Carlo reach and awareness;
+6. ``summarise``: the summary document.
+
+Every stage is a plain function of what came before; nothing is written.
+:func:`scenarios.outputs.write_outputs` writes the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
+
+from outreach.model import Campaign, Plan, Priorities, Reach
+
+if TYPE_CHECKING:
+    from optimizer.allocation_cpsat import RoutedAllocation
+    from outreach.survey import SurveyResult
+
+Strategy = Literal["scip", "cp-sat", "greedy"]
+Progress = Callable[[str], None]
+STRATEGIES: tuple[str, ...] = ("scip", "cp-sat", "greedy")
+
+#: Seconds the exact allocation gets at the least (first solutions take a few seconds on a district).
+ALLOCATION_MIN_S = 10.0
+
+MARGINAL_NOTE = ("Marginal values come from re-solving with US$ 1,000 more and with one more volunteer (in each "
+                 "district in turn; the best counts). Each re-solve is proven within the allocation's gap, so a "
+                 "change smaller than that gap is solver tolerance, not a real effect.")
+
+
+def _quiet(_label: str) -> None:
+    """Progress callback that shows nothing."""
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How hard to plan.
+
+    Attributes
+    ----------
+    replications : int, optional
+        Monte Carlo replications (default from the parameters).
+    time_limit_s : float
+        Effort cap for routing and the roster; both stop earlier on a fixed
+        iteration or effort budget, so results are reproducible.
+    strategy : {"scip", "cp-sat", "greedy"}
+        Budget allocation: the exact model solved by SCIP (default) or
+        CP-SAT, with the routing loop and marginal values; or the greedy baseline.
+    """
+
+    replications: int | None = None
+    time_limit_s: float = 10.0
+    strategy: Strategy = "scip"
+
+
+@dataclass(frozen=True)
+class SurveyFindings:
+    """What the survey stage found: estimates, the import report and the priorities they give."""
+
+    result: SurveyResult
+    import_report: Any
+    priorities: Priorities
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A planned and simulated campaign, ready to be written or compared."""
+
+    campaign: Campaign
+    options: PlanOptions
+    plan: Plan
+    reach: Reach
+    survey: SurveyFindings | None
+    marginal: dict[str, Any] | None
+    summary: dict[str, Any] = field(repr=False)
+
+    @property
+    def priorities(self) -> Priorities | None:
+        """Survey priorities, when a survey steered the plan."""
+        return self.survey.priorities if self.survey is not None else None
+
+
+# --------------------------------------------------------------------------- stages
+def read_survey(campaign: Campaign) -> SurveyFindings | None:
+    """Stage ``survey``: estimates and priorities from the campaign's survey, or None without one."""
+    settings = campaign.survey
+    if not settings.used:
+        return None
+    from outreach import survey as sv
+
+    geo = campaign.geography
+    if settings.file:
+        imported = sv.import_survey(settings.file, geo, columns=dict(settings.columns))
+    else:
+        df, _truth = sv.synthetic_survey(geo, n=settings.synthetic_respondents, seed=campaign.seed)
+        imported = sv.import_frame(df, geo, source="synthetic baseline survey")
+    result = sv.estimate(imported, geo)
+    priorities = sv.build_priorities(result, geo, weights=dict(settings.weights) or None,
+                                     target_awareness=settings.target_awareness,
+                                     passes=campaign.targets.loudspeaker_passes_per_sangkat)
+    return SurveyFindings(result, imported, priorities)
+
+
+def allocate(campaign: Campaign, priorities: Priorities | None,
+             options: PlanOptions) -> tuple[RoutedAllocation, tuple[str, ...]]:
+    """Stage ``allocate``: the budget split and the tours that deliver its loudspeaker passes.
+
+    Returns the routed allocation and any note for the summary (the greedy
+    fallback says why it was used).
+    """
+    from optimizer.allocation_cpsat import allocate_and_route, greedy_and_route
+    from optimizer.routes import plan_tours
+
+    route_fn = partial(plan_tours, time_limit_s=options.time_limit_s)
+    if options.strategy == "greedy":
+        return greedy_and_route(campaign, priorities, route_fn=route_fn), ()
+    # The allocation model needs a few seconds to find its first solution on a district;
+    # a shorter cap would return nothing, so it gets at least ALLOCATION_MIN_S.
+    routed = allocate_and_route(campaign, priorities, route_fn=route_fn,
+                                time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S), backend=options.strategy)
+    status = routed.allocation.status
+    if status in ("OPTIMAL", "FEASIBLE"):
+        return routed, ()
+    note = f"The {options.strategy} solver found no allocation ({status}); the greedy baseline was used instead"
+    return greedy_and_route(campaign, priorities, route_fn=route_fn), (note,)
+
+
+def price_margins(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
+                  options: PlanOptions) -> dict[str, Any] | None:
+    """Stage ``margins``: aware households per extra US$ 100 and per extra volunteer (exact strategies only)."""
+    if routed.base is None:
+        return None
+    from optimizer.allocation_cpsat import marginal_value
+
+    marginal = marginal_value(campaign, priorities, time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
+                              backend=options.strategy, base=routed.base, pass_days_km=routed.pass_days_km)
+    for key in ("marginal_reach_per_100_usd", "marginal_reach_per_volunteer"):
+        # A re-solve that stops short of optimality can come out below the base plan;
+        # more money or volunteers never lower the optimum, so the value is at least 0.
+        if marginal.get(key) is not None and marginal[key] < 0:
+            marginal[key] = 0.0
+    return marginal
+
+
+def summarise(campaign: Campaign, plan: Plan, reach: Reach, priorities: Priorities | None,
+              marginal: dict[str, Any] | None, notes: tuple[str, ...]) -> dict[str, Any]:
+    """Stage ``summarise``: the summary document, with the pipeline's own notes and margins."""
+    from outreach.summary import build_summary
+
+    summary = build_summary(campaign, plan, reach, priorities=priorities)
+    summary["notes"].extend(notes)
+    if marginal is not None:
+        summary["notes"].append(MARGINAL_NOTE)
+        budget = summary["budget"]
+        budget["marginal_reach_per_100_usd"] = marginal["marginal_reach_per_100_usd"]
+        budget["marginal_reach_per_volunteer"] = marginal["marginal_reach_per_volunteer"]
+        budget["best_district_for_extra_volunteer"] = marginal.get("best_district_for_volunteer")
+    return summary
+
+
+# --------------------------------------------------------------------------- the pipeline
+def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
+                  progress: Progress = _quiet) -> PlanResult:
+    """Plan a campaign end to end: survey, allocation and routes, margins, roster, reach, summary.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        A loaded scenario (:func:`outreach.scenario.load_campaign`).
+    options : PlanOptions
+        Solver effort, replications and allocation strategy.
+    progress : callable, optional
+        Called with a short label before each stage.
+
+    Returns
+    -------
+    PlanResult
+        The plan, its simulated reach and the summary; nothing is written.
+    """
+    from optimizer.roster import plan_roster
+    from outreach.simulate import simulate
+
+    if campaign.survey.used:
+        progress("Reading the survey")
+    survey = read_survey(campaign)
+    priorities = survey.priorities if survey is not None else None
+    if options.strategy == "greedy":
+        progress("Allocating the budget (greedy baseline) and routing the loudspeaker tuk-tuks")
+    else:
+        progress(f"Allocating the budget and routing the tuk-tuks ({options.strategy.upper()} + PyVRP)")
+    routed, notes = allocate(campaign, priorities, options)
+    if routed.base is not None:
+        progress("Pricing one more US$ 1,000 and one more volunteer (re-solves)")
+    marginal = price_margins(campaign, priorities, routed, options)
+    progress("Rostering the volunteer pairs")
+    roster = plan_roster(campaign, routed.allocation, time_limit_s=options.time_limit_s)
+    plan = Plan(campaign.name, routed.allocation, routed.tours, roster)
+    progress("Simulating household reach")
+    reach = simulate(campaign, plan, replications=options.replications, priorities=priorities)
+    summary = summarise(campaign, plan, reach, priorities, marginal, notes)
+    return PlanResult(campaign, options, plan, reach, survey, marginal, summary)
+
+
+__all__ = ["PlanOptions", "PlanResult", "SurveyFindings", "STRATEGIES", "plan_campaign", "read_survey", "allocate",
+           "price_margins", "summarise"]
