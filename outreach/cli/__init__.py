@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, cast
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ._common import console, guarded
+
+if TYPE_CHECKING:
+    from scenarios.outputs import Lang
+    from scenarios.pipeline import Strategy
 
 app = typer.Typer(
     name="outreach",
@@ -39,7 +43,7 @@ def _progress() -> Progress:
                     console=console, transient=False, disable=not console.is_terminal)
 
 
-def _summary_table(summary: dict) -> Table:
+def _summary_table(summary: dict[str, Any]) -> Table:
     t = Table(title=summary["scenario"], show_header=True, header_style="bold")
     t.add_column("What")
     t.add_column("Value", justify="right")
@@ -56,7 +60,8 @@ def _summary_table(summary: dict) -> Table:
         t.add_row("Aware households per extra US$ 100", f"{b['marginal_reach_per_100_usd']:,.1f}")
     hr, ha = r["households_reached"], r["households_aware"]
     t.add_row("Households reached (5–95 %)", f"{hr['mean']:,.0f} ({hr['p05']:,.0f}–{hr['p95']:,.0f})")
-    t.add_row("Households aware at the end, incl. already aware (5–95 %)", f"{ha['mean']:,.0f} ({ha['p05']:,.0f}–{ha['p95']:,.0f})")
+    t.add_row("Households aware at the end, incl. already aware (5–95 %)",
+              f"{ha['mean']:,.0f} ({ha['p05']:,.0f}–{ha['p95']:,.0f})")
     t.add_row("Women / men reached", f"{r['women_reached']['mean']:,.0f} / {r['men_reached']['mean']:,.0f}")
     if "survey" in summary:
         s = summary["survey"]
@@ -66,8 +71,8 @@ def _summary_table(summary: dict) -> Table:
     return t
 
 
-def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: str, pdf: bool,
-         strategy: str) -> None:
+def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: Lang, pdf: bool,
+         strategy: Strategy) -> None:
     from scenarios import PlanOptions, output_files, plan_campaign, write_outputs
 
     from ..scenario import load_campaign
@@ -79,10 +84,10 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
             progress.update(task, description=label, advance=1)
 
         campaign = load_campaign(scenario)
-        options = PlanOptions(replications=replications, time_limit_s=time_limit, strategy=strategy)  # type: ignore[arg-type]
+        options = PlanOptions(replications=replications, time_limit_s=time_limit, strategy=strategy)
         result = plan_campaign(campaign, options, progress=step)
         step("Writing outputs")
-        write_outputs(result, out, lang=lang, pdf=pdf)  # type: ignore[arg-type]
+        write_outputs(result, out, lang=lang, pdf=pdf)
         progress.update(task, description="Done", completed=STAGES)
     console.print(_summary_table(result.summary))
     for note in result.summary["notes"]:
@@ -90,22 +95,24 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
     console.print(f"Outputs in [bold]{out}[/]: " + ", ".join(output_files(result)))
 
 
-def _lang(lang: str) -> str:
+def _lang(lang: str) -> Lang:
+    from scenarios.outputs import LANGS
+
     from ..errors import InputError
 
-    if lang not in ("km", "en", "both"):
+    if lang not in LANGS:
         raise InputError(f"--lang must be km, en or both, not '{lang}'", field="--lang")
-    return lang
+    return cast("Lang", lang)
 
 
-def _strategy(strategy: str) -> str:
+def _strategy(strategy: str) -> Strategy:
+    from scenarios.pipeline import STRATEGIES
+
     from ..errors import InputError
 
-    from scenarios import STRATEGIES as choices
-
-    if strategy not in choices:
-        raise InputError(f"--strategy must be one of {', '.join(choices)}, not '{strategy}'", field="--strategy")
-    return strategy
+    if strategy not in STRATEGIES:
+        raise InputError(f"--strategy must be one of {', '.join(STRATEGIES)}, not '{strategy}'", field="--strategy")
+    return cast("Strategy", strategy)
 
 
 @app.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -28,4 +28,4 @@ def guarded(fn: F) -> F:
             err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
