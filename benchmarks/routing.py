@@ -18,12 +18,15 @@ import argparse
 import json
 import statistics
 import sys
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "benchmarks"
 sys.path.insert(0, str(ROOT))
+
+from optimizer.routing import Instance, gap_pct, read_bks, read_cvrplib, read_solomon, read_top, solve  # noqa: E402
 
 # 8 Solomon (C/R/RC, 1xx/2xx), 6 TOP with best-known scores, the 3 CVRP X
 DEFAULT = [
@@ -34,8 +37,8 @@ DEFAULT = [
 QUICK = ["C101", "R101", "p4.2.j", "p4.3.g", "X-n101-k25"]
 
 
-def load(name: str):
-    from optimizer.instances import read_cvrplib, read_solomon, read_top
+def load(name: str) -> Instance:
+    """The named instance from the shared benchmark folder (TOP ``p*``, CVRPLIB ``X-*``, else Solomon)."""
 
     if name.startswith("p"):
         s = name.split(".")[0][1:]
@@ -47,18 +50,15 @@ def load(name: str):
 
 
 def run_one(args: tuple[str, str, float, int]) -> dict:
-    import warnings
-
-    from optimizer.instances import gap_pct, read_bks
-    from optimizer.vrp import solve
-
+    """Solve one instance with one engine and check it against the best known."""
     warnings.simplefilter("ignore")
     name, engine, limit, seed = args
     inst = load(name)
     bks = read_bks((DATA / "bks.csv").read_text())[name]
-    res = solve(inst.problem, engine, time_limit_s=limit, seed=seed, threads=1)
+    res = solve(inst.problem, engine, time_limit_s=limit, seed=seed)
     chk = inst.check_result(res)
-    gaps = {k: (float(v) if isinstance(v, float) or hasattr(v, "item") else v) for k, v in gap_pct(inst, chk, bks).items()}
+    gaps = {k: (float(v) if isinstance(v, float) or hasattr(v, "item") else v)
+            for k, v in gap_pct(inst, chk, bks).items()}
     return {
         "instance": name,
         "family": inst.family,
@@ -73,6 +73,7 @@ def run_one(args: tuple[str, str, float, int]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its JSON document."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--time-limit", type=float, default=30.0, help="seconds per instance and engine")
     ap.add_argument("--instances", default="", help="comma-separated names (default: 17 instances)")

@@ -1130,7 +1130,7 @@ def allocate_and_route(
     priorities : Priorities or None
     route_fn : callable
         ``route_fn(campaign, passes_by_sangkat=..., prizes=..., max_days=...) -> Tours``
-        (e.g. :func:`optimizer.routes.plan_tours`).
+        (e.g. :func:`optimizer.routing.plan_tours`).
     time_limit_s, relative_gap : float
         Per solve.
     backend : {"scip", "cp-sat"}

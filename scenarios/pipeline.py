@@ -123,7 +123,7 @@ def allocate(campaign: Campaign, priorities: Priorities | None,
     fallback says why it was used).
     """
     from optimizer.allocation_cpsat import allocate_and_route, greedy_and_route
-    from optimizer.routes import plan_tours
+    from optimizer.routing import plan_tours
 
     route_fn = partial(plan_tours, time_limit_s=options.time_limit_s)
     if options.strategy == "greedy":

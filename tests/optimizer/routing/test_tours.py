@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import networkx as nx
 import pytest
 
-from optimizer.routes import AFTERNOON, MARKET, MORNING, nearest_neighbour_tours, plan_tours
+from optimizer.routing import AFTERNOON, MARKET, MORNING, plan_tours, village_prize
 from outreach.errors import RoutingError
 from outreach.model import (
     Calendar,
@@ -121,7 +122,7 @@ def test_too_few_days_drop_lowest_priority_with_reason():
 
 def test_nearest_neighbour_baseline_same_interface():
     c = make_campaign()
-    tours = nearest_neighbour_tours(c, time_limit_s=1)
+    tours = plan_tours(c, time_limit_s=1, engine="nearest")
     assert tours.passes_by_sangkat(c.geography) == {"010101": 2, "010102": 2}
 
 
@@ -132,8 +133,6 @@ def test_bad_inputs_name_the_setting():
         plan_tours(make_campaign(), max_days=0)
     c = make_campaign()
     off = RoadNetwork(c.roads.graph, c.roads.village_node, {"T1": "nowhere"}, "proxy")
-    from dataclasses import replace
-
     with pytest.raises(RoutingError, match="T1"):
         plan_tours(replace(c, roads=off))
     cal = Calendar(dt.date(2026, 1, 5), 1, blackout=frozenset(dt.date(2026, 1, 5) + dt.timedelta(i) for i in range(7)))
@@ -152,3 +151,11 @@ def test_route_sheets_written(tours_and_campaign, tmp_path):
     rows = (tmp_path / "routes.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + sum(len(d.stops) for d in tours.days)
     assert "unreachable" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_village_prize_falls_back_to_households():
+    c = make_campaign()
+    v = c.geography.villages[0]
+    assert village_prize(v, {v.code: 2.5}) == 2.5
+    assert village_prize(v, None) == village_prize(v, {}) == village_prize(v, {"other": 9.0}) == float(v.households)
+    assert village_prize(replace(v, households=0), None) == 1.0

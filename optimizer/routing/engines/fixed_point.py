@@ -18,13 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..vrp import RoutingProblem
+from ..problem import RoutingProblem
 
 BIG = 10**15  # stand-in for "no limit" that is safe in int64 arithmetic
 
 
 @dataclass(frozen=True)
 class IntData:
+    """A problem's arrays in fixed point and the factor that turns its costs into integers."""
+
     D: np.ndarray
     T: np.ndarray
     service: np.ndarray
@@ -36,6 +38,7 @@ class IntData:
     cost_factor: float
 
     def fixed(self, cost: float) -> int:
+        """A fixed vehicle cost in the integer cost unit."""
         return _cap(round(cost * self.cost_factor))
 
 

@@ -1,4 +1,4 @@
-"""Engine-agnostic vehicle-routing problem and result.
+"""Engine-agnostic vehicle-routing problem, result and evaluation.
 
 A :class:`RoutingProblem` is a set of *locations* ``0..n-1`` with float
 duration and distance matrices. Some locations are depots (start or end of
@@ -18,20 +18,26 @@ distance), the CVRP, the prize-collecting VRPTW and the team orienteering
 problem (tiny ``distance_weight``: score first, length as a tie-break).
 
 Engines work on floats or integers as they need (see ``scale``); they return
-routes only, and :func:`evaluate` recomputes every figure in double
-precision so all engines are judged the same way.
+routes only (:class:`EngineRoutes`), and :func:`evaluate` recomputes every
+figure in double precision so all engines are judged the same way. Engines
+import from this module only, so the engine registry can import them without
+a cycle.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-import numpy as np
+import numpy.typing as npt
 
+#: Tolerance of every feasibility check (times, lengths, loads).
 EPS = 1e-6
+
+#: A per-location or location-by-location array (float, int or bool).
+Array = npt.NDArray[Any]
 
 
 @dataclass(frozen=True)
@@ -89,24 +95,20 @@ class RoutingProblem:
     scale : float
         Fixed-point factor integer engines multiply times and distances by
         (PyVRP needs integers). Costs are scaled consistently with it.
-    name : str
-        Label for reports.
     """
 
-    duration: np.ndarray
-    distance: np.ndarray
+    duration: Array
+    distance: Array
     vehicle_types: tuple[VehicleType, ...]
-    tw_early: np.ndarray
-    tw_late: np.ndarray
-    service: np.ndarray
-    demand: np.ndarray
-    prize: np.ndarray
-    required: np.ndarray
+    tw_early: Array
+    tw_late: Array
+    service: Array
+    demand: Array
+    prize: Array
+    required: Array
     groups: tuple[tuple[int, ...], ...] = ()
     distance_weight: float = 1.0
     scale: float = 1000.0
-    name: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -123,10 +125,6 @@ class RoutingProblem:
         """Client location indices in order."""
         d = set(self.depots)
         return tuple(i for i in range(self.n) if i not in d)
-
-    @property
-    def num_vehicles(self) -> int:
-        return sum(v.count for v in self.vehicle_types)
 
     def group_of(self) -> dict[int, int]:
         """Map each grouped client to its group index."""
@@ -180,15 +178,58 @@ class RoutingResult:
         }
 
 
-def route_schedule(
-    problem: RoutingProblem, route: Sequence[int], vtype: int
-) -> tuple[list[tuple[float, float]], float, float, list[str]]:
+@dataclass(frozen=True)
+class EngineRoutes:
+    """What an engine returns: client location indices per route and each route's vehicle type."""
+
+    routes: tuple[tuple[int, ...], ...]
+    route_types: tuple[int, ...]
+
+
+class RoutingEngine(Protocol):
+    """A routing solver: takes a problem and returns routes (evaluated later by :func:`evaluate`).
+
+    ``max_iterations`` bounds the search by iterations instead of time where
+    the engine supports it (reproducible on any machine); others ignore it.
+    """
+
+    def __call__(
+        self, problem: RoutingProblem, *, time_limit_s: float, seed: int, max_iterations: int | None
+    ) -> EngineRoutes: ...
+
+
+# --------------------------------------------------------------------------- evaluation
+@dataclass(frozen=True)
+class RouteSchedule:
+    """Earliest-start schedule of one route and what it breaks.
+
+    ``times`` gives (service start, departure) per client of the route.
+    """
+
+    times: tuple[tuple[float, float], ...]
+    distance: float
+    duration: float
+    violations: tuple[str, ...]
+
+
+def route_schedule(problem: RoutingProblem, route: Sequence[int], vtype: int) -> RouteSchedule:
     """Earliest-start schedule of one route.
 
-    Returns ``(starts_leaves, distance, duration, violations)`` where
-    ``starts_leaves`` gives (service start, departure) per client. The depot
-    departure is delayed as far as possible without delaying the first
-    service, so waiting at the depot does not count as route duration.
+    The depot departure is delayed as far as possible without delaying the
+    first service, so waiting at the depot does not count as route duration.
+
+    Parameters
+    ----------
+    problem : RoutingProblem
+        The instance.
+    route : sequence of int
+        Client location indices in visiting order.
+    vtype : int
+        Vehicle-type index driving the route.
+
+    Returns
+    -------
+    RouteSchedule
     """
     vt = problem.vehicle_types[vtype]
     D, T = problem.distance, problem.duration
@@ -218,7 +259,91 @@ def route_schedule(
         viol.append(f"route length {dist:.6f} > {vt.max_distance:.6f}")
     if load > vt.capacity + EPS:
         viol.append(f"load {load:g} > capacity {vt.capacity:g}")
-    return out, dist, t_end - t0, viol
+    return RouteSchedule(tuple(out), dist, t_end - t0, tuple(viol))
+
+
+@dataclass(frozen=True)
+class _Driven:
+    """All routes scheduled: their timings, totals, visits per client and violations."""
+
+    schedules: tuple[tuple[tuple[float, float], ...], ...]
+    distance: float
+    duration: float
+    visits: Mapping[int, int]
+    violations: tuple[str, ...]
+
+
+def _drive(problem: RoutingProblem, keep: Sequence[tuple[tuple[int, ...], int]]) -> _Driven:
+    """Schedule every route in order, summing distance and duration and counting visits."""
+    viol: list[str] = []
+    dist = dur = 0.0
+    scheds = []
+    seen: dict[int, int] = {}
+    for r, k in keep:
+        s = route_schedule(problem, r, k)
+        scheds.append(s.times)
+        dist += s.distance
+        dur += s.duration
+        viol += s.violations
+        for c in r:
+            seen[c] = seen.get(c, 0) + 1
+    return _Driven(tuple(scheds), dist, dur, seen, tuple(viol))
+
+
+def _fleet_violations(problem: RoutingProblem, keep: Sequence[tuple[tuple[int, ...], int]]) -> list[str]:
+    """Vehicle types used by more routes than they have vehicles."""
+    per_type = [0] * len(problem.vehicle_types)
+    for _, k in keep:
+        per_type[k] += 1
+    return [f"vehicle type {k}: {per_type[k]} routes > {vt.count} available"
+            for k, vt in enumerate(problem.vehicle_types) if per_type[k] > vt.count]
+
+
+def _visit_violations(problem: RoutingProblem, seen: Mapping[int, int]) -> list[str]:
+    """Depots used as clients, clients or groups visited more than once, required clients missed."""
+    viol: list[str] = []
+    depots = set(problem.depots)
+    for c, cnt in seen.items():
+        if c in depots:
+            viol.append(f"depot {c} used as a client")
+        elif cnt > 1:
+            viol.append(f"client {c} visited {cnt} times")
+    for g, members in enumerate(problem.groups):
+        if sum(seen.get(c, 0) for c in members) > 1:
+            viol.append(f"group {g} visited more than once")
+    viol += [f"required client {c} not visited" for c in problem.clients if c not in seen and problem.required[c]]
+    return viol
+
+
+@dataclass(frozen=True)
+class _Prizes:
+    collected: float
+    lost: float
+
+
+def _prizes(problem: RoutingProblem, seen: Mapping[int, int]) -> _Prizes:
+    """Prizes collected and lost; a group's prize counts once: its first visited member, else its best."""
+    gof = problem.group_of()
+    collected = lost = 0.0
+    done_groups: set[int] = set()
+    for c in problem.clients:
+        if c in gof:
+            g = gof[c]
+            if g in done_groups:
+                continue
+            done_groups.add(g)
+            members = problem.groups[g]
+            hit = [m for m in members if m in seen]
+            p = float(max(problem.prize[m] for m in members))
+            if hit:
+                collected += float(problem.prize[hit[0]])
+            else:
+                lost += p
+        elif c in seen:
+            collected += float(problem.prize[c])
+        elif not problem.required[c]:
+            lost += float(problem.prize[c])
+    return _Prizes(collected, lost)
 
 
 def evaluate(
@@ -249,135 +374,26 @@ def evaluate(
     RoutingResult
     """
     keep = [(tuple(int(c) for c in r), int(k)) for r, k in zip(routes, route_types) if len(r)]
-    viol: list[str] = []
-    per_type = [0] * len(problem.vehicle_types)
-    dist = dur = 0.0
-    scheds = []
-    seen: dict[int, int] = {}
-    for r, k in keep:
-        per_type[k] += 1
-        s, d, du, v = route_schedule(problem, r, k)
-        scheds.append(tuple(s))
-        dist += d
-        dur += du
-        viol += v
-        for c in r:
-            seen[c] = seen.get(c, 0) + 1
-    for k, vt in enumerate(problem.vehicle_types):
-        if per_type[k] > vt.count:
-            viol.append(f"vehicle type {k}: {per_type[k]} routes > {vt.count} available")
-    depots = set(problem.depots)
-    for c, cnt in seen.items():
-        if c in depots:
-            viol.append(f"depot {c} used as a client")
-        elif cnt > 1:
-            viol.append(f"client {c} visited {cnt} times")
-    gof = problem.group_of()
-    for g, members in enumerate(problem.groups):
-        if sum(seen.get(c, 0) for c in members) > 1:
-            viol.append(f"group {g} visited more than once")
-    clients = problem.clients
-    visited = tuple(c for c in clients if c in seen)
-    dropped = tuple(c for c in clients if c not in seen)
-    for c in dropped:
-        if problem.required[c]:
-            viol.append(f"required client {c} not visited")
-    # a group's prize counts once: take the best visited member, else its max
-    collected = lost = 0.0
-    done_groups: set[int] = set()
-    for c in clients:
-        if c in gof:
-            g = gof[c]
-            if g in done_groups:
-                continue
-            done_groups.add(g)
-            members = problem.groups[g]
-            hit = [m for m in members if m in seen]
-            p = float(max(problem.prize[m] for m in members))
-            if hit:
-                collected += float(problem.prize[hit[0]])
-            else:
-                lost += p
-        elif c in seen:
-            collected += float(problem.prize[c])
-        elif not problem.required[c]:
-            lost += float(problem.prize[c])
+    driven = _drive(problem, keep)
+    viol = [*driven.violations, *_fleet_violations(problem, keep), *_visit_violations(problem, driven.visits)]
+    prizes = _prizes(problem, driven.visits)
     fixed = sum(problem.vehicle_types[k].fixed_cost for _, k in keep)
-    objective = fixed + problem.distance_weight * dist + lost
     return RoutingResult(
         routes=tuple(r for r, _ in keep),
         route_types=tuple(k for _, k in keep),
-        distance=dist,
-        duration=dur,
+        distance=driven.distance,
+        duration=driven.duration,
         vehicles=len(keep),
-        prize_collected=collected,
-        prize_dropped=lost,
-        visited=visited,
-        dropped=dropped,
+        prize_collected=prizes.collected,
+        prize_dropped=prizes.lost,
+        visited=tuple(c for c in problem.clients if c in driven.visits),
+        dropped=tuple(c for c in problem.clients if c not in driven.visits),
         feasible=not viol,
         violations=tuple(viol),
-        objective=objective,
+        objective=fixed + problem.distance_weight * driven.distance + prizes.lost,
         runtime_s=runtime_s,
         engine=engine,
-        schedules=tuple(scheds),
+        schedules=driven.schedules,
         fixed_cost=fixed,
-        distance_cost=problem.distance_weight * dist,
+        distance_cost=problem.distance_weight * driven.distance,
     )
-
-
-EngineFn = Callable[..., tuple[list[list[int]], list[int]]]
-
-
-def _engine(name: str) -> EngineFn:
-    # imported lazily so that a missing solver only breaks its own engine
-    if name == "pyvrp":
-        from .engines.pyvrp_engine import solve_routes
-    elif name == "ortools":
-        from .engines.ortools_engine import solve_routes
-    elif name == "nearest":
-        from .engines.nearest import solve_routes
-    else:
-        raise ValueError(f"unknown routing engine '{name}' (pyvrp, ortools, nearest)")
-    return solve_routes
-
-
-ENGINES = ("pyvrp", "ortools", "nearest")
-
-
-def solve(
-    problem: RoutingProblem,
-    engine: str = "pyvrp",
-    *,
-    time_limit_s: float = 10.0,
-    seed: int = 0,
-    threads: int = 1,
-    max_iterations: int | None = None,
-) -> RoutingResult:
-    """Solve a routing problem with the named engine.
-
-    Parameters
-    ----------
-    problem : RoutingProblem
-        The instance.
-    engine : {"pyvrp", "ortools", "nearest"}
-        Which solver to use.
-    time_limit_s : float
-        Wall-clock budget.
-    seed : int
-        Random seed; the same seed gives the same routes for iteration-bound
-        runs (time-bound runs may differ with machine load).
-    threads : int
-        Worker threads (all current engines are single-threaded).
-    max_iterations : int, optional
-        Stop after this many search iterations instead of on time (PyVRP):
-        reproducible on any machine. OR-Tools and nearest-neighbour ignore it.
-
-    Returns
-    -------
-    RoutingResult
-        Routes evaluated in double precision.
-    """
-    fn = _engine(engine)
-    t0 = time.perf_counter()
-    routes, types = fn(problem, time_limit_s=time_limit_s, seed=seed, threads=threads, max_iterations=max_iterations)
-    return evaluate(problem, routes, types, engine=engine, runtime_s=time.perf_counter() - t0)

@@ -2,7 +2,7 @@
 
 Each reader takes the *text* of a file (``optimizer/`` never opens files; the
 benchmark script reads them) and returns an :class:`Instance`: a
-:class:`~optimizer.vrp.RoutingProblem` plus a checker that re-evaluates any
+:class:`~optimizer.routing.problem.RoutingProblem` plus a checker that re-evaluates any
 solution under the instance family's convention:
 
 * Solomon VRPTW: double-precision Euclidean travel time = distance, service
@@ -19,12 +19,12 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .vrp import RoutingProblem, RoutingResult, VehicleType, evaluate
+from .problem import RoutingProblem, RoutingResult, VehicleType, evaluate
 
 # Why 10 000 per vehicle: larger than any Solomon route set's total length,
 # so one vehicle fewer always wins (hierarchical objective) but still small
@@ -64,10 +64,12 @@ class Instance:
         return self.checker(routes)
 
     def check_result(self, result: RoutingResult) -> Check:
+        """Re-evaluate an engine's result."""
         return self.checker(result.routes)
 
 
 def _euclid(xy: np.ndarray) -> np.ndarray:
+    """Double-precision Euclidean distances between all points."""
     diff = xy[:, None, :] - xy[None, :, :]
     return np.sqrt((diff**2).sum(axis=2))
 
@@ -123,15 +125,18 @@ def read_solomon(text: str, name: str | None = None, *, vehicle_cost: float = SO
         required=np.ones(n, dtype=bool),
         distance_weight=1.0,
         scale=10_000.0,
-        name=name,
-        meta={"xy": xy},
     )
+    return Instance(name, "solomon", prob, _evaluation_checker(prob))
+
+
+def _evaluation_checker(prob: RoutingProblem) -> Callable[[Sequence[Sequence[int]]], Check]:
+    """The checker of families whose convention is :func:`evaluate` itself (Solomon, CVRP)."""
 
     def check(routes: Sequence[Sequence[int]]) -> Check:
         r = evaluate(prob, routes, [0] * len(routes))
         return Check(r.feasible, r.vehicles, r.distance, r.violations)
 
-    return Instance(name, "solomon", prob, check)
+    return check
 
 
 # --------------------------------------------------------------------------- TOP
@@ -174,9 +179,13 @@ def read_top(text: str, name: str = "") -> Instance:
         required=required,
         distance_weight=TOP_DISTANCE_WEIGHT,
         scale=1000.0,
-        name=name,
-        meta={"xy": a[:, :2], "tmax": tmax, "m": m},
     )
+    return Instance(name, "top", prob, _top_checker(a, m, tmax))
+
+
+def _top_checker(a: np.ndarray, m: int, tmax: float) -> Callable[[Sequence[Sequence[int]]], Check]:
+    """The TOP convention: at most ``m`` routes, each of exact length <= ``tmax``; the value is the score."""
+    n = len(a)
 
     def check(routes: Sequence[Sequence[int]]) -> Check:
         viol = []
@@ -197,7 +206,7 @@ def read_top(text: str, name: str = "") -> Instance:
                 score += a[c, 2]
         return Check(not viol, len(used), score, tuple(viol))
 
-    return Instance(name, "top", prob, check)
+    return check
 
 
 # --------------------------------------------------------------------------- CVRPLIB
@@ -209,13 +218,50 @@ def read_cvrplib(text: str, name: str = "") -> Instance:
     Instance
         Location 0 is the depot (file node 1); fleet size is unlimited.
     """
-    lines = _lines(text)
+    f = _parse_cvrplib(text, name)
+    ids = sorted(f.coords)
+    depot = f.depots[0] if f.depots else ids[0]
+    order = [depot] + [i for i in ids if i != depot]
+    xy = np.array([f.coords[i] for i in order])
+    dist = np.floor(_euclid(xy) + 0.5)  # TSPLIB nint
+    n = len(order)
+    dem = np.array([f.demand.get(i, 0.0) for i in order])
+    dem[0] = 0.0
+    prob = RoutingProblem(
+        duration=dist,
+        distance=dist,
+        vehicle_types=(VehicleType(count=n - 1, start=0, end=0, capacity=f.capacity),),
+        tw_early=np.zeros(n),
+        tw_late=np.full(n, math.inf),
+        service=np.zeros(n),
+        demand=dem,
+        prize=np.zeros(n),
+        required=np.ones(n, dtype=bool),
+        distance_weight=1.0,
+        scale=1.0,
+    )
+    return Instance(f.name, "cvrp", prob, _evaluation_checker(prob))
+
+
+@dataclass(frozen=True)
+class _CvrpFile:
+    """What a CVRPLIB file holds: name, capacity, node coordinates and demands, depot nodes."""
+
+    name: str
+    capacity: float
+    coords: Mapping[int, tuple[float, float]]
+    demand: Mapping[int, float]
+    depots: Sequence[int]
+
+
+def _parse_cvrplib(text: str, name: str) -> _CvrpFile:
+    """Read the header keys and the coordinate, demand and depot sections (``name`` wins over NAME)."""
     coords: dict[int, tuple[float, float]] = {}
     demand: dict[int, float] = {}
     depots: list[int] = []
     capacity = 0.0
     section = ""
-    for ln in lines:
+    for ln in _lines(text):
         key = ln.split(":")[0].strip().upper()
         if ":" in ln and key in ("NAME", "CAPACITY", "DIMENSION", "TYPE", "COMMENT", "EDGE_WEIGHT_TYPE"):
             if key == "NAME" and not name:
@@ -235,35 +281,7 @@ def read_cvrplib(text: str, name: str = "") -> Instance:
             demand[int(parts[0])] = float(parts[1])
         elif section == "DEPOT_SECTION" and int(parts[0]) > 0:
             depots.append(int(parts[0]))
-    ids = sorted(coords)
-    depot = depots[0] if depots else ids[0]
-    order = [depot] + [i for i in ids if i != depot]
-    xy = np.array([coords[i] for i in order])
-    dist = np.floor(_euclid(xy) + 0.5)  # TSPLIB nint
-    n = len(order)
-    dem = np.array([demand.get(i, 0.0) for i in order])
-    dem[0] = 0.0
-    prob = RoutingProblem(
-        duration=dist,
-        distance=dist,
-        vehicle_types=(VehicleType(count=n - 1, start=0, end=0, capacity=capacity),),
-        tw_early=np.zeros(n),
-        tw_late=np.full(n, math.inf),
-        service=np.zeros(n),
-        demand=dem,
-        prize=np.zeros(n),
-        required=np.ones(n, dtype=bool),
-        distance_weight=1.0,
-        scale=1.0,
-        name=name,
-        meta={"xy": xy},
-    )
-
-    def check(routes: Sequence[Sequence[int]]) -> Check:
-        r = evaluate(prob, routes, [0] * len(routes))
-        return Check(r.feasible, r.vehicles, r.distance, r.violations)
-
-    return Instance(name, "cvrp", prob, check)
+    return _CvrpFile(name, capacity, coords, demand, depots)
 
 
 def read_cvrplib_solution(text: str) -> tuple[list[list[int]], float | None]:
@@ -284,11 +302,6 @@ class BestKnown:
 
     instance: str
     values: Mapping[str, float]
-
-    @property
-    def family(self) -> str:
-        k = next(iter(self.values))
-        return k.split("_")[0]
 
 
 def read_bks(text: str) -> dict[str, BestKnown]:

@@ -1,1 +1,0 @@
-"""Routing engines behind :func:`optimizer.vrp.solve` (same call, swappable)."""
