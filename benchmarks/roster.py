@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def _figures(campaign, allocation, roster, seconds: float) -> dict:
-    from optimizer.roster import _capacity_outings, callback_shares
+    from optimizer.roster import callback_shares, capacity_outings
 
     geo = campaign.geography
     vols = {v.id: v for v in campaign.volunteers}
@@ -51,7 +51,7 @@ def _figures(campaign, allocation, roster, seconds: float) -> dict:
             left_by_pair[p.id] += max(0, need.get(c, 0) - placed.get(c, 0))
     saturated = []
     for p in roster.pairs:
-        cap = _capacity_outings(campaign, tuple(vols[m] for m in p.members))
+        cap = capacity_outings(campaign, tuple(vols[m] for m in p.members))
         saturated.append(left_by_pair[p.id] == 0 or per_pair.get(p.id, 0) >= cap)
     cbs = [o for o in roster.outings if o.kind == "callback"]
     expected_cb = sum(need.values()) * sum(callback_shares(campaign))
@@ -81,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from optimizer.allocate import greedy_allocation
-    from optimizer.roster import plan_roster
-    from optimizer.teams import round_robin_roster
+    from optimizer.roster import plan_roster, round_robin_roster
     from outreach.scenario import load_campaign
 
     t0 = time.perf_counter()

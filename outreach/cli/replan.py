@@ -42,9 +42,10 @@ def replan_command(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the per-pair PDFs.")] = True,
 ) -> None:
     """Keep the past, turn not-at-home households into callbacks, re-plan the remaining weeks."""
-    from optimizer.roster import read_progress_csv, replan
+    from optimizer.roster import replan
 
     from ..atomic import atomic_dir
+    from ..io import load_progress
     from ..planfile import load_plan_dir, plan_to_dict
     from ..scenario import load_campaign
     from ..schedules import write_schedules
@@ -59,7 +60,7 @@ def replan_command(
         except ValueError:
             raise InputError(f"'{today}' is not a date like 2027-02-01", field="--today") from None
     campaign = load_campaign(data["scenario_file"])
-    rows = read_progress_csv(progress, saved.roster, campaign)
+    rows = load_progress(progress, roster=saved.roster)
     with console.status("Re-planning the volunteer roster"):
         roster = replan(campaign, saved, rows, today=day, time_limit_s=time_limit, seed=int(data.get("seed", 0)))
     new = type(saved)(saved.campaign_name, saved.allocation, saved.tours, roster)

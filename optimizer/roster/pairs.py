@@ -1,26 +1,20 @@
-"""Volunteer pairs, turfs and the door-to-door roster.
+"""Stage 1 of the roster: volunteers grouped into door-to-door pairs (and trios).
 
-:func:`form_pairs` groups volunteers: with a geography it runs a
-maximum-weight matching per district (mixed sex, shared availability, close
-homes, similar outings-per-week); fixed pairs are kept and an odd volunteer
-makes a trio. :func:`plan_roster` (re-exported from :mod:`optimizer.roster`)
-is the CP-SAT roster the pipeline uses.
-
-``round_robin_roster`` is the baseline kept as the benchmark comparator:
-pairs formed in order (a woman with a man while both remain), each pair
-working in the district of its first member's home village, village work
-dealt round-robin to the district's pairs, and outings placed on the first
-free dates of each week within the pair's shared availability and
-outings-per-week limit, skipping public holidays and blackout dates.
+With a geography :func:`form_pairs` runs a maximum-weight matching per
+district (mixed sex, shared availability, close homes, similar
+outings-per-week); fixed pairs are kept and an odd volunteer makes a trio.
+Without one it pairs in file order (the baseline's rule).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import defaultdict, deque
+from collections.abc import Sequence
 
-from outreach.model import SLOTS, Allocation, Campaign, Geography, Outing, Pair, RoadNetwork, Roster, Volunteer
+from outreach.model import Geography, RoadNetwork, Slot, Volunteer
+
+from .distances import home_distance_m
 
 
 def form_pairs(volunteers: tuple[Volunteer, ...], geography: Geography | None = None,
@@ -67,7 +61,16 @@ def form_pairs(volunteers: tuple[Volunteer, ...], geography: Geography | None = 
     return [tuple(g) for g in sorted(groups, key=lambda g: order[g[0].id])]
 
 
+def shared_availability(members: Sequence[Volunteer]) -> frozenset[tuple[int, Slot]]:
+    """(weekday, slot) pairs every member is free."""
+    out = members[0].availability
+    for m in members[1:]:
+        out = out & m.availability
+    return out
+
+
 def _in_order_pairs(free: list[Volunteer]) -> list[list[Volunteer]]:
+    """A woman with a man while both remain, then the rest two by two; an odd one joins the last pair."""
     groups: list[list[Volunteer]] = []
     women = deque(v for v in free if v.sex == "F")
     men = deque(v for v in free if v.sex == "M")
@@ -84,7 +87,7 @@ def _in_order_pairs(free: list[Volunteer]) -> list[list[Volunteer]]:
     return groups
 
 
-def _date_overlap_days(members: tuple[Volunteer, ...] | list[Volunteer]) -> float:
+def _date_overlap_days(members: Sequence[Volunteer]) -> float:
     """Days every member is around: inf when the window is open at either end."""
     firsts = [m.first_date for m in members if m.first_date]
     lasts = [m.last_date for m in members if m.last_date]
@@ -93,22 +96,8 @@ def _date_overlap_days(members: tuple[Volunteer, ...] | list[Volunteer]) -> floa
     return float(max(0, (min(lasts) - max(firsts)).days + 1))
 
 
-def home_distance_m(a: Volunteer, b: Volunteer, geography: Geography, roads: RoadNetwork | None = None) -> float:
-    """Distance in metres between two volunteers' home villages (road when possible)."""
-    va, vb = geography.village_by_code[a.home_village], geography.village_by_code[b.home_village]
-    if roads is not None:
-        na, nb = roads.village_node.get(va.code), roads.village_node.get(vb.code)
-        if na is not None and nb is not None:
-            try:
-                import networkx as nx
-
-                return float(nx.shortest_path_length(roads.graph, na, nb, weight="length_m"))
-            except Exception:  # noqa: BLE001 - disconnected or odd graph: fall back to straight line
-                pass
-    return math.hypot(va.x_m - vb.x_m, va.y_m - vb.y_m)
-
-
 def _pair_weight(a: Volunteer, b: Volunteer, geography: Geography, dist_m: float) -> int:
+    """Matching weight of the pair (a, b): the preferences of :func:`form_pairs` in points."""
     vb = geography.village_by_code
     w = 100_000  # base: every edge positive so the matching pairs as many as it can
     if vb[a.home_village].district_code != vb[b.home_village].district_code:
@@ -146,6 +135,7 @@ def _match(free: list[Volunteer], geography: Geography,
 
 def _matched_pairs(free: list[Volunteer], geography: Geography,
                    roads: RoadNetwork | None) -> list[list[Volunteer]]:
+    """Match inside each district, then the volunteers left over across districts."""
     # Match inside each district first: an odd district gets a trio rather than
     # a pair whose members live in two districts.
     by_district: dict[str, list[Volunteer]] = defaultdict(list)
@@ -173,105 +163,9 @@ def _matched_pairs(free: list[Volunteer], geography: Geography,
 
 
 def _trio_score(group: list[Volunteer], v: Volunteer, geography: Geography, roads: RoadNetwork | None) -> float:
+    """How well ``v`` fits into ``group`` as a third member (same district, shared slots, close home)."""
     vb = geography.village_by_code
     shared = len(shared_availability(tuple(group) + (v,)))
     same = vb[group[0].home_village].district_code == vb[v.home_village].district_code
     dist = min(home_distance_m(m, v, geography, roads) for m in group)
     return 100_000 * same + 400 * shared - dist / 10 - 1_000 * len(group)
-
-
-def shared_availability(members: tuple[Volunteer, ...]) -> frozenset[tuple[int, str]]:
-    """(weekday, slot) pairs every member is free."""
-    out = members[0].availability
-    for m in members[1:]:
-        out = out & m.availability
-    return out
-
-
-def _member_dates_ok(members: tuple[Volunteer, ...], day: dt.date) -> bool:
-    return all((m.first_date is None or day >= m.first_date) and (m.last_date is None or day <= m.last_date)
-               for m in members)
-
-
-def round_robin_roster(campaign: Campaign, allocation: Allocation) -> Roster:
-    """Baseline roster: round-robin turfs and first-free-date outings.
-
-    Returns
-    -------
-    Roster
-        Strategy ``"round-robin"``; ``unmet_households`` counts household visits
-        that found no outing.
-    """
-    geo = campaign.geography
-    cap = max(1, int(campaign.params["canvass.doors_per_hour_per_pair"] * campaign.params["canvass.shift_hours"]))
-    groups = form_pairs(campaign.volunteers)
-    pair_ids = [f"P{i + 1:02d}" for i in range(len(groups))]
-    by_district: dict[str, list[int]] = defaultdict(list)
-    for i, g in enumerate(groups):
-        by_district[geo.village_by_code[g[0].home_village].district_code].append(i)
-
-    queues: list[deque[tuple[str, int]]] = [deque() for _ in groups]
-    turfs: list[list[str]] = [[] for _ in groups]
-    unmet = 0
-    for d in geo.districts:
-        pairs_here = by_district.get(d.code, [])
-        work = [v for v in geo.villages if v.district_code == d.code and allocation.door_rounds_by_village.get(v.code)]
-        if not pairs_here:
-            unmet += sum(v.households * allocation.door_rounds_by_village[v.code] for v in work)
-            continue
-        for k, v in enumerate(sorted(work, key=lambda v: (v.sangkat_code, v.code))):
-            p = pairs_here[k % len(pairs_here)]
-            turfs[p].append(v.code)
-            for _ in range(allocation.door_rounds_by_village[v.code]):
-                left = v.households
-                while left > 0:
-                    n = min(cap, left)
-                    queues[p].append((v.code, n))
-                    left -= n
-
-    outings: list[Outing] = []
-    days = campaign.calendar.days()
-    for i, g in enumerate(groups):
-        avail = shared_availability(g)
-        limit = min(m.outings_per_week for m in g)
-        for w in range(campaign.calendar.weeks):
-            if not queues[i]:
-                break
-            placed = 0
-            for day in days[7 * w: 7 * w + 7]:
-                if placed >= limit or not queues[i]:
-                    break
-                if not campaign.calendar.is_workable(day) or not _member_dates_ok(g, day):
-                    continue
-                slot = next((s for s in SLOTS if (day.weekday(), s) in avail), None)
-                if slot is None:
-                    continue
-                visits: list[tuple[str, int]] = []
-                room = cap
-                while queues[i] and room > 0:
-                    code, n = queues[i][0]
-                    take = min(n, room)
-                    visits.append((code, take))
-                    room -= take
-                    if take == n:
-                        queues[i].popleft()
-                    else:
-                        queues[i][0] = (code, n - take)
-                outings.append(Outing(pair_ids[i], day, slot, tuple(visits), "round"))  # type: ignore[arg-type]
-                placed += 1
-        unmet += sum(n for _, n in queues[i])
-    pairs = tuple(Pair(pair_ids[i], tuple(m.id for m in g), tuple(turfs[i])) for i, g in enumerate(groups))
-    status = "FEASIBLE" if unmet == 0 else "PARTIAL"
-    return Roster(pairs, tuple(sorted(outings, key=lambda o: (o.date, o.pair_id))), "round-robin", status, unmet)
-
-
-def outings_needed(households: int, capacity: int) -> int:
-    """Pair-outings needed to visit ``households`` once."""
-    return math.ceil(households / max(1, capacity))
-
-
-def plan_roster(campaign: Campaign, allocation: Allocation, *, time_limit_s: float = 10.0, seed: int = 0) -> Roster:
-    """CP-SAT roster; see :func:`optimizer.roster.plan_roster` (re-exported here for convenience)."""
-    from .roster import plan_roster as _plan
-
-    return _plan(campaign, allocation, time_limit_s=time_limit_s, seed=seed)
