@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html as _html
 from pathlib import Path
+from typing import cast
 
 import folium
+from branca.element import Figure
 
 from outreach.atomic import atomic_write_text
-from outreach.model import Campaign, Plan, Reach
+from outreach.model import Campaign, Geography, Plan, Reach
 
 from ._offline import inline_assets
 
@@ -22,21 +24,24 @@ def _share_colour(share: float) -> str:
     return f"#{r:02x}{g:02x}40"
 
 
-def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> folium.Map:
-    """Build the folium map (layers can be switched on and off).
+def _figure(m: folium.Map) -> Figure:
+    # folium.Map puts itself into a new branca Figure when created, so its root is that page.
+    return cast(Figure, m.get_root())
 
-    Layers: sangkat boundaries (when known), villages sized by households and
-    coloured by the share reached, one layer per loudspeaker vehicle with its
-    daily routes, and the volunteer pairs' turf villages.
-    """
-    geo = campaign.geography
+
+def _base_map(geo: Geography) -> folium.Map:
+    """An empty map framed on the villages (no tiles: it must work offline)."""
     lats = [v.lat for v in geo.villages]
     lons = [v.lon for v in geo.villages]
     m = folium.Map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], tiles=None, zoom_start=11,
                    control_scale=True, prefer_canvas=True)
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
-    m.get_root().header.add_child(folium.Element("<style>.leaflet-container{background:#f4f1ea}</style>"))
+    _figure(m).header.add_child(folium.Element("<style>.leaflet-container{background:#f4f1ea}</style>"))
+    return m
 
+
+def _sangkat_layer(geo: Geography, reach: Reach | None) -> folium.FeatureGroup:
+    """Sangkat boundaries (when known), coloured by the share of households reached."""
     sk = folium.FeatureGroup(name="Sangkats", show=True)
     for s in geo.sangkats:
         if s.boundary is None:
@@ -50,8 +55,11 @@ def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> 
                                                                      "fillColor": c, "fillOpacity": 0.18},
             tooltip=_html.escape(tip),
         ).add_to(sk)
-    sk.add_to(m)
+    return sk
 
+
+def _village_layer(geo: Geography, plan: Plan, reach: Reach | None) -> folium.FeatureGroup:
+    """Villages sized by households and coloured by the share reached."""
     vg = folium.FeatureGroup(name="Villages", show=True)
     for v in geo.villages:
         r = reach.reached_by_village.get(v.code, 0.0) if reach else 0.0
@@ -61,8 +69,13 @@ def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> 
         folium.CircleMarker([v.lat, v.lon], radius=3 + v.households ** 0.5 / 4, color="#222", weight=0.6,
                             fill=True, fill_color=_share_colour(share), fill_opacity=0.9,
                             tooltip=tip).add_to(vg)
-    vg.add_to(m)
+    return vg
 
+
+def _vehicle_layers(campaign: Campaign, plan: Plan) -> list[folium.FeatureGroup]:
+    """One layer per loudspeaker vehicle: its daily routes and its depot."""
+    geo = campaign.geography
+    layers = []
     vehicles = sorted({d.vehicle_id for d in plan.tours.days})
     for i, vid in enumerate(vehicles):
         fg = folium.FeatureGroup(name=f"Loudspeaker {vid}", show=True)
@@ -78,22 +91,45 @@ def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> 
             folium.CircleMarker([veh.depot_lat, veh.depot_lon], radius=8, color="#000", weight=2, fill=True,
                                 fill_color="#ffd700", fill_opacity=1,
                                 tooltip=_html.escape(f"Depot: {veh.depot_name}")).add_to(fg)
-        fg.add_to(m)
+        layers.append(fg)
+    return layers
 
+
+def _pair_layer(geo: Geography, plan: Plan) -> folium.FeatureGroup:
+    """The volunteer pairs' turf villages (hidden until switched on)."""
     pg = folium.FeatureGroup(name="Volunteer pairs", show=False)
     for i, p in enumerate(plan.roster.pairs):
         pts = [geo.village_by_code[c] for c in p.villages if c in geo.village_by_code]
         for v in pts:
             folium.CircleMarker([v.lat, v.lon], radius=11, color=ROUTE_COLOURS[i % len(ROUTE_COLOURS)], weight=2,
                                 fill=False, tooltip=_html.escape(f"{p.id}: {' + '.join(p.members)}")).add_to(pg)
-    pg.add_to(m)
+    return pg
 
-    note = ("Village positions are SYNTHETIC in this scenario." if geo.synthetic_positions
+
+def _title(campaign: Campaign) -> folium.Element:
+    note = ("Village positions are SYNTHETIC in this scenario." if campaign.geography.synthetic_positions
             else f"Road network: {campaign.roads.kind}.")
-    title = (f"<div style='position:fixed;top:8px;left:50px;z-index:9999;background:white;padding:6px 10px;"
-             f"border:1px solid #999;font:13px sans-serif'><b>{_html.escape(campaign.name)}</b><br>"
-             f"{_html.escape(note)} Colour: share of households reached (red none, green all).</div>")
-    m.get_root().html.add_child(folium.Element(title))
+    return folium.Element(
+        f"<div style='position:fixed;top:8px;left:50px;z-index:9999;background:white;padding:6px 10px;"
+        f"border:1px solid #999;font:13px sans-serif'><b>{_html.escape(campaign.name)}</b><br>"
+        f"{_html.escape(note)} Colour: share of households reached (red none, green all).</div>")
+
+
+def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> folium.Map:
+    """Build the folium map (layers can be switched on and off).
+
+    Layers: sangkat boundaries (when known), villages sized by households and
+    coloured by the share reached, one layer per loudspeaker vehicle with its
+    daily routes, and the volunteer pairs' turf villages.
+    """
+    geo = campaign.geography
+    m = _base_map(geo)
+    _sangkat_layer(geo, reach).add_to(m)
+    _village_layer(geo, plan, reach).add_to(m)
+    for layer in _vehicle_layers(campaign, plan):
+        layer.add_to(m)
+    _pair_layer(geo, plan).add_to(m)
+    _figure(m).html.add_child(_title(campaign))
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

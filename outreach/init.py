@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import gazetteer
@@ -17,7 +18,7 @@ _VOLUNTEER_COLUMNS = ["id", "name", "sex", "home_village", "mon", "tue", "wed", 
                       "outings_per_week", "first_date", "last_date", "phone", "fixed_pair"]
 
 
-def _csv(rows: list[list[object]]) -> str:
+def _csv(rows: Sequence[Sequence[object]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     return "\ufeff" + buf.getvalue()  # BOM so Excel opens Khmer names correctly
@@ -97,7 +98,7 @@ def write_scenario_folder(district_codes: list[str], out: Path, *, today: dt.dat
     """
     listings = [gazetteer.district_listing(c) for c in district_codes]
     codes = [lst.district.code for lst in listings]
-    village_rows: list[list[object]] = [_VILLAGE_COLUMNS]
+    village_rows: list[Sequence[object]] = [_VILLAGE_COLUMNS]
     for lst in listings:
         sk = {s.code: s for s in lst.sangkats}
         for v in lst.villages:
@@ -105,7 +106,7 @@ def write_scenario_folder(district_codes: list[str], out: Path, *, today: dt.dat
             village_rows.append([v.code, s.code, s.name_en, s.name_kh, v.name_en, v.name_kh, "", "", "", "", "", "",
                                  "rural", ""])
     first_village = listings[0].villages[0].code if listings[0].villages else ""
-    volunteer_rows: list[list[object]] = [
+    volunteer_rows: list[Sequence[object]] = [
         _VOLUNTEER_COLUMNS,
         ["V01", "Example volunteer (replace)", "F", first_village, "", "", "", "", "afternoon evening",
          "morning afternoon", "morning", 2, "", "", "", ""],
@@ -117,7 +118,8 @@ def write_scenario_folder(district_codes: list[str], out: Path, *, today: dt.dat
     names = [lst.district.name_en for lst in listings]
     readme = (
         f"Scenario folder for {', '.join(f'{lst.district.name_en} ({lst.district.code})' for lst in listings)}.\n\n"
-        f"villages.csv lists all {len(village_rows) - 1} official villages (gazetteer codes, Khmer and English names).\n"
+        f"villages.csv lists all {len(village_rows) - 1} official villages "
+        "(gazetteer codes, Khmer and English names).\n"
         "Fill lat, lon (decimal degrees) and households for every village; population, women, men are optional;\n"
         "setting is rural, periurban or roadside (roadside = loud market streets); market = yes for market villages.\n"
         "volunteers.csv: one row per volunteer; mon..sun list free slots (morning afternoon evening);\n"

@@ -15,6 +15,7 @@ from typing import Any, Literal, Mapping
 UTM_EPSG = 32648
 Sex = Literal["F", "M"]
 Slot = Literal["morning", "afternoon", "evening"]
+Setting = Literal["rural", "periurban", "roadside"]
 SLOTS: tuple[Slot, ...] = ("morning", "afternoon", "evening")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -70,7 +71,7 @@ class Village:
     population: int = 0
     women: int = 0
     men: int = 0
-    setting: Literal["rural", "periurban", "roadside"] = "rural"
+    setting: Setting = "rural"
     position_source: str = "user"
     market: bool = False
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -18,17 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import gazetteer
 from .calendar import make_calendar
 from .errors import ScenarioError
+from .gazetteer import DistrictListing, GazetteerVillage
 from .geo import in_cambodia, to_utm
 from .io import load_cost_overrides, load_sangkat_boundaries, load_villages, load_volunteers
 from .model import (
-    SLOTS,
     Campaign,
     CostItem,
-    District,
     Geography,
-    Province,
     RoadNetwork,
     Sangkat,
+    Sex,
+    Slot,
     SurveySettings,
     Targets,
     Vehicle,
@@ -157,54 +157,67 @@ def _rel(base: Path, name: str | None) -> Path | None:
     return p if p.is_absolute() else (base / p)
 
 
-def _geography(sf: ScenarioFile, base: Path, file: str) -> tuple[Geography, list[str]]:
-    listings = [gazetteer.district_listing(d) for d in sf.scenario.districts]
-    notes: list[str] = []
-    boundaries: dict[str, Any] = {}
+_SYNTHETIC_NOTE = ("Village positions are SYNTHETIC (a deterministic layout around the real town centres); "
+                   "codes and names are official, household totals are published census figures.")
+
+
+def _synthetic_rows(g: GeographySection, listings: list[DistrictListing],
+                    file: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Village rows and sangkat cells of the synthetic layout (see :mod:`outreach.synthetic`)."""
     rows: list[dict[str, Any]] = []
-    g = sf.geography
-    if g.layout == "synthetic":
-        for lst in listings:
-            total = g.synthetic_households.get(lst.district.code)
-            if total is None:
-                raise ScenarioError(f"synthetic layout needs a household total for district {lst.district.code}",
-                                    file=file, field="geography.synthetic_households")
-            placed, cells = layout_district(lst, int(round(total * g.household_growth)))
-            rows += [r | {"position_source": "synthetic", "population": 0, "women": 0, "men": 0} for r in placed]
-            boundaries |= cells
-        notes.append("Village positions are SYNTHETIC (a deterministic layout around the real town centres); "
-                     "codes and names are official, household totals are published census figures.")
-    else:
-        vpath = _rel(base, g.villages)
-        if vpath is None:
-            raise ScenarioError("geography.villages is required (or layout = \"synthetic\")", file=file,
-                                field="geography.villages")
-        vrows, vnotes = load_villages(vpath, districts=sf.scenario.districts, skip_incomplete=g.skip_incomplete)
-        notes += vnotes
-        for r in vrows:
-            rows.append({"code": r.code, "lon": r.lon, "lat": r.lat,
-                         "households": int(round(r.households * g.household_growth)),
-                         "population": r.population, "women": r.women, "men": r.men, "setting": r.setting,
-                         "market": r.market, "position_source": "user"})
-    spath = _rel(base, g.sangkats)
-    if spath is not None:
-        boundaries = load_sangkat_boundaries(spath, districts=sf.scenario.districts)
-    provinces: dict[str, Province] = {}
-    districts: list[District] = []
-    sangkats: dict[str, Sangkat] = {}
+    boundaries: dict[str, Any] = {}
     for lst in listings:
-        provinces[lst.province.code] = lst.province
-        districts.append(lst.district)
-    used = {gazetteer.village(r["code"]).sangkat_code for r in rows}  # type: ignore[union-attr]
+        total = g.synthetic_households.get(lst.district.code)
+        if total is None:
+            raise ScenarioError(f"synthetic layout needs a household total for district {lst.district.code}",
+                                file=file, field="geography.synthetic_households")
+        placed, cells = layout_district(lst, int(round(total * g.household_growth)))
+        rows += [r | {"position_source": "synthetic", "population": 0, "women": 0, "men": 0} for r in placed]
+        boundaries |= cells
+    return rows, boundaries
+
+
+def _file_rows(sf: ScenarioFile, base: Path, file: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Village rows of the scenario's villages table, and the notes the loader made."""
+    g = sf.geography
+    vpath = _rel(base, g.villages)
+    if vpath is None:
+        raise ScenarioError("geography.villages is required (or layout = \"synthetic\")", file=file,
+                            field="geography.villages")
+    vrows, vnotes = load_villages(vpath, districts=sf.scenario.districts, skip_incomplete=g.skip_incomplete)
+    rows = [{"code": vr.code, "lon": vr.lon, "lat": vr.lat,
+             "households": int(round(vr.households * g.household_growth)),
+             "population": vr.population, "women": vr.women, "men": vr.men, "setting": vr.setting,
+             "market": vr.market, "position_source": "user"}
+            for vr in vrows]
+    return rows, list(vnotes)
+
+
+def _official_village(code: str) -> GazetteerVillage:
+    gv = gazetteer.village(code)
+    # Both the villages loader and the synthetic layout only yield codes of the official lists.
+    assert gv is not None, code
+    return gv
+
+
+def _sangkats(listings: list[DistrictListing], rows: list[dict[str, Any]],
+              boundaries: Mapping[str, Any]) -> dict[str, Sangkat]:
+    """The listed sangkats that hold at least one village, with their boundary when known."""
+    used = {_official_village(r["code"]).sangkat_code for r in rows}
+    sangkats: dict[str, Sangkat] = {}
     for lst in listings:
         for s in lst.sangkats:
             if s.code in used:
                 sangkats[s.code] = Sangkat(s.code, s.name_en, s.name_kh, s.district_code, boundaries.get(s.code))
+    return sangkats
+
+
+def _villages(rows: list[dict[str, Any]]) -> list[Village]:
+    """Village records in code order: official codes and names, projected positions."""
     xs, ys = to_utm(np.array([r["lon"] for r in rows]), np.array([r["lat"] for r in rows]))
     villages = []
     for r, x, y in zip(rows, xs, ys):
-        gv = gazetteer.village(r["code"])
-        assert gv is not None
+        gv = _official_village(r["code"])
         villages.append(Village(
             code=gv.code, name_en=gv.name_en, name_kh=gv.name_kh, sangkat_code=gv.sangkat_code,
             district_code=gv.district_code, province_code=gv.province_code, lon=r["lon"], lat=r["lat"],
@@ -213,11 +226,29 @@ def _geography(sf: ScenarioFile, base: Path, file: str) -> tuple[Geography, list
             market=bool(r["market"]),
         ))
     villages.sort(key=lambda v: v.code)
+    return villages
+
+
+def _geography(sf: ScenarioFile, base: Path, file: str) -> tuple[Geography, list[str]]:
+    listings = [gazetteer.district_listing(d) for d in sf.scenario.districts]
+    g = sf.geography
+    boundaries: dict[str, Any]
+    if g.layout == "synthetic":
+        rows, boundaries = _synthetic_rows(g, listings, file)
+        notes = [_SYNTHETIC_NOTE]
+    else:
+        rows, notes = _file_rows(sf, base, file)
+        boundaries = {}
+    spath = _rel(base, g.sangkats)
+    if spath is not None:
+        boundaries = load_sangkat_boundaries(spath, districts=sf.scenario.districts)
+    provinces = {lst.province.code: lst.province for lst in listings}
+    sangkats = _sangkats(listings, rows, boundaries)
     geo = Geography(
         provinces=tuple(provinces[k] for k in sorted(provinces)),
-        districts=tuple(sorted(districts, key=lambda d: d.code)),
+        districts=tuple(sorted((lst.district for lst in listings), key=lambda d: d.code)),
         sangkats=tuple(sangkats[k] for k in sorted(sangkats)),
-        villages=tuple(villages),
+        villages=tuple(_villages(rows)),
         synthetic_positions=g.layout == "synthetic",
     )
     return geo, notes
@@ -262,13 +293,15 @@ def default_volunteers(geo: Geography, count: int, women: int) -> tuple[Voluntee
     if count == 0:
         return ()
     vs = sorted(geo.villages, key=lambda v: -v.households)
-    avail = frozenset({(d, s) for d in range(5) for s in ("afternoon", "evening")}
-                      | {(d, s) for d in (5, 6) for s in ("morning", "afternoon")})
+    weekday_slots: tuple[Slot, ...] = ("afternoon", "evening")
+    weekend_slots: tuple[Slot, ...] = ("morning", "afternoon")
+    avail = frozenset({(d, s) for d in range(5) for s in weekday_slots}
+                      | {(d, s) for d in (5, 6) for s in weekend_slots})
     out = []
     for i in range(count):
-        sex = "F" if i * women // max(count, 1) != (i + 1) * women // max(count, 1) else "M"
+        sex: Sex = "F" if i * women // max(count, 1) != (i + 1) * women // max(count, 1) else "M"
         home = vs[i % len(vs)].code
-        out.append(Volunteer(f"V{i + 1:02d}", f"Volunteer {i + 1:02d}", sex, home, avail, 2 + (i % 2)))  # type: ignore[arg-type]
+        out.append(Volunteer(f"V{i + 1:02d}", f"Volunteer {i + 1:02d}", sex, home, avail, 2 + (i % 2)))
     return tuple(out)
 
 
@@ -322,9 +355,9 @@ def load_campaign(path: str | Path) -> Campaign:
     params = resolve(sf.parameters, file=file)
     geo, notes = _geography(sf, base, file)
     vehicles = _vehicles(sf, geo, file)
-    if sf.resources.volunteers:
-        vpath = _rel(base, sf.resources.volunteers)
-        volunteers = load_volunteers(vpath, village_codes=geo.village_by_code)  # type: ignore[arg-type]
+    vpath = _rel(base, sf.resources.volunteers)
+    if vpath is not None:
+        volunteers = load_volunteers(vpath, village_codes=geo.village_by_code)
     else:
         volunteers = default_volunteers(geo, sf.resources.volunteer_count, sf.resources.volunteer_women)
     for code in sf.targets.min_awareness_by_sangkat:
@@ -361,4 +394,4 @@ def _survey_settings(sf: ScenarioFile, base: Path) -> SurveySettings:
                           target_awareness=s.target_awareness, weights=dict(s.weights))
 
 
-__all__ = ["ScenarioFile", "read_scenario", "load_campaign", "default_volunteers", "SLOTS"]
+__all__ = ["ScenarioFile", "read_scenario", "load_campaign", "default_volunteers"]

@@ -7,6 +7,102 @@ from typing import Any
 from .model import Campaign, Plan, Priorities, Reach
 
 
+def _geography(campaign: Campaign) -> dict[str, Any]:
+    geo = campaign.geography
+    return {
+        "districts": len(geo.districts),
+        "sangkats": len(geo.sangkats),
+        "villages": len(geo.villages),
+        "households": geo.households,
+        "positions": "synthetic" if geo.synthetic_positions else "user-supplied",
+        "road_network": campaign.roads.kind,
+    }
+
+
+def _calendar(campaign: Campaign) -> dict[str, Any]:
+    cal = campaign.calendar
+    return {
+        "start": cal.start.isoformat(),
+        "end": cal.end.isoformat(),
+        "weeks": cal.weeks,
+        "public_holidays": {d.isoformat(): n for d, n in cal.holidays.items()},
+    }
+
+
+def _resources(campaign: Campaign, plan: Plan) -> dict[str, Any]:
+    return {
+        "volunteers": len(campaign.volunteers),
+        "volunteer_women": sum(1 for v in campaign.volunteers if v.sex == "F"),
+        "pairs": len(plan.roster.pairs),
+        "vehicles": len(campaign.vehicles),
+    }
+
+
+def _budget(campaign: Campaign, plan: Plan, reach: Reach) -> dict[str, Any]:
+    planned = plan.allocation.planned_usd
+    aware = reach.households_aware.mean
+    reached = reach.households_reached.mean
+    return {
+        "limit_usd": campaign.budget_usd,
+        "planned_usd": planned,
+        "planned_khr": round(planned * campaign.usd_to_khr),
+        "unspent_usd": round(campaign.budget_usd - planned, 2),
+        "by_channel": plan.allocation.by_channel(),
+        "usd_to_khr": campaign.usd_to_khr,
+        "cost_per_household_reached_usd": round(planned / reached, 3) if reached else None,
+        "cost_per_household_aware_usd": round(planned / aware, 3) if aware else None,
+    }
+
+
+def _plan(campaign: Campaign, plan: Plan) -> dict[str, Any]:
+    a, t, r = plan.allocation, plan.tours, plan.roster
+    return {
+        "door_to_door_outings": len(r.outings),
+        "door_to_door_households": sum(o.households for o in r.outings),
+        "door_to_door_unmet_households": r.unmet_households,
+        "loudspeaker_days": len(t.days),
+        "loudspeaker_km": t.km,
+        "loudspeaker_passes_by_sangkat": t.passes_by_sangkat(campaign.geography),
+        "loudspeaker_dropped_villages": [{"village_code": d.village_code, "reason": d.reason} for d in t.dropped],
+        "forums": sum(a.forums_by_sangkat.values()),
+        "banners": sum(a.banners_by_village.values()),
+        "leaflets": a.leaflets,
+    }
+
+
+def _reach(reach: Reach) -> dict[str, Any]:
+    return {
+        "households_reached": reach.households_reached.as_dict(),
+        "households_aware": reach.households_aware.as_dict(),
+        "women_reached": reach.women_reached.as_dict(),
+        "men_reached": reach.men_reached.as_dict(),
+        "by_sangkat": {k: round(v, 1) for k, v in sorted(reach.reached_by_sangkat.items())},
+        "by_channel": {k: round(v, 1) for k, v in reach.by_channel.items()},
+        "replications": reach.replications,
+        "method": reach.method,
+    }
+
+
+def _solver(plan: Plan) -> dict[str, Any]:
+    a, t, r = plan.allocation, plan.tours, plan.roster
+    return {
+        "allocation": {"strategy": a.strategy, "status": a.status, "gap": a.gap},
+        "routing": {"strategy": t.strategy, "status": t.status, "objective": t.objective},
+        "roster": {"strategy": r.strategy, "status": r.status},
+    }
+
+
+def _survey(priorities: Priorities) -> dict[str, Any]:
+    d = priorities.district
+    return {
+        "respondents": priorities.respondents,
+        "method": priorities.method,
+        "awareness_owso": {"mean": round(d.mean, 4), "lo": round(d.lo, 4), "hi": round(d.hi, 4)},
+        # Shares are undefined (NaN) without respondents: leave them out rather than write invalid JSON.
+        "channel_shares": {k: round(v, 4) for k, v in priorities.channel_shares.items() if v == v},
+    }
+
+
 def build_summary(
     campaign: Campaign,
     plan: Plan,
@@ -21,83 +117,21 @@ def build_summary(
     ``reach``, ``solver``, ``survey`` (when a survey was used), ``notes``.
     Budget figures in USD, with KHR beside the totals.
     """
-    geo = campaign.geography
-    a, t, r = plan.allocation, plan.tours, plan.roster
-    planned = a.planned_usd
-    aware = reach.households_aware.mean
-    reached = reach.households_reached.mean
     summary: dict[str, Any] = {
         "scenario": campaign.name,
         "scenario_file": campaign.source_file,
         "seed": campaign.seed,
-        "geography": {
-            "districts": len(geo.districts),
-            "sangkats": len(geo.sangkats),
-            "villages": len(geo.villages),
-            "households": geo.households,
-            "positions": "synthetic" if geo.synthetic_positions else "user-supplied",
-            "road_network": campaign.roads.kind,
-        },
-        "calendar": {
-            "start": campaign.calendar.start.isoformat(),
-            "end": campaign.calendar.end.isoformat(),
-            "weeks": campaign.calendar.weeks,
-            "public_holidays": {d.isoformat(): n for d, n in campaign.calendar.holidays.items()},
-        },
-        "resources": {
-            "volunteers": len(campaign.volunteers),
-            "volunteer_women": sum(1 for v in campaign.volunteers if v.sex == "F"),
-            "pairs": len(r.pairs),
-            "vehicles": len(campaign.vehicles),
-        },
-        "budget": {
-            "limit_usd": campaign.budget_usd,
-            "planned_usd": planned,
-            "planned_khr": round(planned * campaign.usd_to_khr),
-            "unspent_usd": round(campaign.budget_usd - planned, 2),
-            "by_channel": a.by_channel(),
-            "usd_to_khr": campaign.usd_to_khr,
-            "cost_per_household_reached_usd": round(planned / reached, 3) if reached else None,
-            "cost_per_household_aware_usd": round(planned / aware, 3) if aware else None,
-        },
-        "plan": {
-            "door_to_door_outings": len(r.outings),
-            "door_to_door_households": sum(o.households for o in r.outings),
-            "door_to_door_unmet_households": r.unmet_households,
-            "loudspeaker_days": len(t.days),
-            "loudspeaker_km": t.km,
-            "loudspeaker_passes_by_sangkat": t.passes_by_sangkat(geo),
-            "loudspeaker_dropped_villages": [{"village_code": d.village_code, "reason": d.reason} for d in t.dropped],
-            "forums": sum(a.forums_by_sangkat.values()),
-            "banners": sum(a.banners_by_village.values()),
-            "leaflets": a.leaflets,
-        },
-        "reach": {
-            "households_reached": reach.households_reached.as_dict(),
-            "households_aware": reach.households_aware.as_dict(),
-            "women_reached": reach.women_reached.as_dict(),
-            "men_reached": reach.men_reached.as_dict(),
-            "by_sangkat": {k: round(v, 1) for k, v in sorted(reach.reached_by_sangkat.items())},
-            "by_channel": {k: round(v, 1) for k, v in reach.by_channel.items()},
-            "replications": reach.replications,
-            "method": reach.method,
-        },
-        "solver": {
-            "allocation": {"strategy": a.strategy, "status": a.status, "gap": a.gap},
-            "routing": {"strategy": t.strategy, "status": t.status, "objective": t.objective},
-            "roster": {"strategy": r.strategy, "status": r.status},
-        },
-        "notes": list(campaign.notes) + list(a.notes),
+        "geography": _geography(campaign),
+        "calendar": _calendar(campaign),
+        "resources": _resources(campaign, plan),
+        "budget": _budget(campaign, plan, reach),
+        "plan": _plan(campaign, plan),
+        "reach": _reach(reach),
+        "solver": _solver(plan),
+        "notes": list(campaign.notes) + list(plan.allocation.notes),
     }
     if priorities is not None:
-        d = priorities.district
-        summary["survey"] = {
-            "respondents": priorities.respondents,
-            "method": priorities.method,
-            "awareness_owso": {"mean": round(d.mean, 4), "lo": round(d.lo, 4), "hi": round(d.hi, 4)},
-            # Shares are undefined (NaN) without respondents: leave them out rather than write invalid JSON.
-            "channel_shares": {k: round(v, 4) for k, v in priorities.channel_shares.items() if v == v},
-        }
+        summary["survey"] = _survey(priorities)
     if extra:
         summary.update(extra)
     return summary

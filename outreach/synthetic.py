@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -61,13 +62,79 @@ def _code_rng(code: str) -> np.random.Generator:
     return np.random.default_rng(int(code))
 
 
+def _min_gap(centres: np.ndarray, fallback: float) -> float:
+    """Smallest distance between two sangkat centres (``fallback`` for a single sangkat)."""
+    if len(centres) > 1:
+        d = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
+        return float(d[d > 0].min())
+    return fallback
+
+
+def _place_villages(listing: DistrictListing, sangkats: list[str], centres: np.ndarray,
+                    min_gap: float) -> tuple[list[dict[str, Any]], list[float]]:
+    """Village rows (with UTM ``x``, ``y``) around their sangkat centres, and their household weights."""
+    rows: list[dict[str, Any]] = []
+    weights: list[float] = []
+    for s_i, s_code in enumerate(sangkats):
+        members = [v for v in listing.villages if v.sangkat_code == s_code]
+        # Keep villages within 0.45 of the nearest other centre: inside their own Voronoi cell.
+        reach = spiral(len(members), 1.0)
+        r_max = float(np.hypot(reach[:, 0], reach[:, 1]).max()) or 1.0
+        scale = min(700.0, 0.45 * min_gap / r_max)
+        pts = spiral(len(members), 1.0) * scale + centres[s_i]
+        central = s_i == 0
+        for v, (x, y) in zip(members, pts):
+            jitter = _code_rng(v.code).normal(0.0, 0.08 * scale, size=2)
+            lon, lat = to_wgs84(x + jitter[0], y + jitter[1])
+            w = float(np.exp(_code_rng(v.code).normal(0.0, 0.5)))
+            weights.append(w * (2.0 if central else 1.0))
+            rows.append({"code": v.code, "lon": float(lon), "lat": float(lat),
+                         "setting": "periurban" if central else "rural", "market": False, "x": x, "y": y})
+    return rows, weights
+
+
+def _mark_market(rows: list[dict[str, Any]]) -> None:
+    """The largest village of the central sangkat hosts the market."""
+    if rows:
+        central = [r for r in rows if r["setting"] == "periurban"] or rows
+        biggest = max(central, key=lambda r: r["households"])
+        biggest["market"] = True
+        biggest["setting"] = "roadside"
+
+
+def _sangkat_cells(sangkats: list[str], centres: np.ndarray, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sangkat code -> WGS84 polygon: Voronoi cells of the centres, clipped to the buffered village hull."""
+    from shapely import MultiPoint, transform, voronoi_polygons
+    from shapely.geometry import Point, Polygon
+
+    boundaries: dict[str, Any] = {}
+    hull = MultiPoint([(r["x"], r["y"]) for r in rows]).convex_hull.buffer(1500.0)
+    if len(sangkats) == 1:
+        cells = [hull]
+    else:
+        cells_gc = voronoi_polygons(MultiPoint([tuple(c) for c in centres]), extend_to=hull)
+        cells = list(cells_gc.geoms)
+
+    def to_lonlat(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(to_wgs84(xy[:, 0], xy[:, 1]))
+
+    for s_code, c in zip(sangkats, centres):
+        cell = next((g for g in cells if g.contains(Point(*c))), None) if len(cells) > 1 else cells[0]
+        if cell is None:
+            continue
+        poly = cell.intersection(hull)
+        if isinstance(poly, Polygon) or poly.geom_type == "MultiPolygon":
+            boundaries[s_code] = transform(poly, to_lonlat)
+    return boundaries
+
+
 def layout_district(
     listing: DistrictListing,
     households_total: int,
     *,
     centre: tuple[float, float] | None = None,
     sangkat_spacing_m: float = 4000.0,
-) -> tuple[list[dict], dict[str, object]]:
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Place a district's villages and draw its sangkat cells.
 
     Parameters
@@ -84,12 +151,9 @@ def layout_district(
     Returns
     -------
     villages, boundaries
-        Village dicts (``code, lon, lat, households, setting, market``) and
+        Village dicts (``code, lon, lat, setting, market, households``) and
         sangkat code → shapely polygon (WGS84).
     """
-    from shapely import MultiPoint, transform, voronoi_polygons
-    from shapely.geometry import Point, Polygon
-
     code = listing.district.code
     if centre is None:
         if code not in TOWN_CENTRES:
@@ -98,54 +162,12 @@ def layout_district(
     cx, cy = to_utm(*centre)
     sangkats = [s.code for s in listing.sangkats if any(v.sangkat_code == s.code for v in listing.villages)]
     centres = spiral(len(sangkats), sangkat_spacing_m) + (cx, cy)
-    if len(centres) > 1:
-        d = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
-        min_gap = d[d > 0].min()
-    else:
-        min_gap = sangkat_spacing_m
-    rows: list[dict] = []
-    weights = []
-    for s_i, s_code in enumerate(sangkats):
-        members = [v for v in listing.villages if v.sangkat_code == s_code]
-        # Keep villages within 0.45 of the nearest other centre: inside their own Voronoi cell.
-        reach = spiral(len(members), 1.0)
-        r_max = float(np.hypot(reach[:, 0], reach[:, 1]).max()) or 1.0
-        scale = min(700.0, 0.45 * min_gap / r_max)
-        pts = spiral(len(members), 1.0) * scale + centres[s_i]
-        for v, (x, y) in zip(members, pts):
-            jitter = _code_rng(v.code).normal(0.0, 0.08 * scale, size=2)
-            lon, lat = to_wgs84(x + jitter[0], y + jitter[1])
-            w = float(np.exp(_code_rng(v.code).normal(0.0, 0.5)))
-            central = s_i == 0
-            weights.append(w * (2.0 if central else 1.0))
-            rows.append({"code": v.code, "lon": float(lon), "lat": float(lat),
-                         "setting": "periurban" if central else "rural", "market": False, "x": x, "y": y})
+    rows, weights = _place_villages(listing, sangkats, centres, _min_gap(centres, sangkat_spacing_m))
     hh = split_total(int(households_total), np.array(weights))
     for r, h in zip(rows, hh):
         r["households"] = int(max(h, 1))
-    if rows:
-        # The largest village of the central sangkat hosts the market.
-        central = [r for r in rows if r["setting"] == "periurban"] or rows
-        biggest = max(central, key=lambda r: r["households"])
-        biggest["market"] = True
-        biggest["setting"] = "roadside"
-    boundaries: dict[str, object] = {}
-    hull = MultiPoint([(r["x"], r["y"]) for r in rows]).convex_hull.buffer(1500.0)
-    if len(sangkats) == 1:
-        cells = [hull]
-    else:
-        cells_gc = voronoi_polygons(MultiPoint([tuple(c) for c in centres]), extend_to=hull)
-        cells = list(cells_gc.geoms)
-    def to_lonlat(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack(to_wgs84(xy[:, 0], xy[:, 1]))
-
-    for s_code, c in zip(sangkats, centres):
-        cell = next((g for g in cells if g.contains(Point(*c))), None) if len(cells) > 1 else cells[0]
-        if cell is None:
-            continue
-        poly = cell.intersection(hull)
-        if isinstance(poly, Polygon) or poly.geom_type == "MultiPolygon":
-            boundaries[s_code] = transform(poly, to_lonlat)
+    _mark_market(rows)
+    boundaries = _sangkat_cells(sangkats, centres, rows)
     for r in rows:
         r.pop("x"), r.pop("y")
     return rows, boundaries

@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-FONT_FAMILY = "Noto Sans Khmer"
-
 
 def khmer_font_file() -> Path:
     """Path of the packaged Noto Sans Khmer TrueType file."""

@@ -22,15 +22,14 @@ import multiprocessing
 import os
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Sequence, TypedDict
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from ..errors import InputError
-from ..model import SLOTS, Campaign, Outing, Roster
+from ..model import SLOTS, Campaign, Outing, Roster, Volunteer
 from .fonts import copy_font
 
 Lang = Literal["km", "en", "both"]
@@ -119,22 +118,19 @@ def slot_label(slot: str, lang: Lang = "both") -> str:
     return " · ".join(parts) + f" {t}"
 
 
+def _leaflets(households: int) -> int:
+    return int(math.ceil(households * (1 + LEAFLET_SPARE)))
+
+
 def leaflets_for(outing: Outing) -> int:
     """Leaflets to carry: one per household plus a spare share."""
-    return int(math.ceil(outing.households * (1 + LEAFLET_SPARE)))
+    return _leaflets(outing.households)
 
 
-@dataclass(frozen=True)
-class _Ctx:
-    campaign: Campaign
-    roster: Roster
-    lang: Lang
-    coordinator: str
-
-    @property
-    def members(self) -> dict[str, list[Any]]:
-        vols = {v.id: v for v in self.campaign.volunteers}
-        return {p.id: [vols[m] for m in p.members if m in vols] for p in self.roster.pairs}
+def _members(campaign: Campaign, roster: Roster) -> dict[str, list[Volunteer]]:
+    """Each pair's volunteers (members missing from the campaign left out)."""
+    vols = {v.id: v for v in campaign.volunteers}
+    return {p.id: [vols[m] for m in p.members if m in vols] for p in roster.pairs}
 
 
 def _by_pair_week(campaign: Campaign, roster: Roster) -> dict[tuple[str, int], list[Outing]]:
@@ -158,7 +154,7 @@ def _week_data(campaign: Campaign, outs: Sequence[Outing], w: int, lang: Lang) -
         for code, n in o.visits:
             v = geo.village_by_code[code]
             s = geo.sangkat_by_code.get(v.sangkat_code)
-            lf = int(math.ceil(n * (1 + LEAFLET_SPARE)))
+            lf = _leaflets(n)
             visits.append({"code": code, "name_kh": v.name_kh, "name_en": v.name_en,
                            "sangkat_kh": s.name_kh if s else "", "sangkat_en": s.name_en if s else "",
                            "households": n, "leaflets": lf})
@@ -208,8 +204,7 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
     out_dir.mkdir(parents=True, exist_ok=True)
     font = copy_font(out_dir / "fonts")
     coordinator = coordinator or "District working group volunteer coordinator"
-    ctx = _Ctx(campaign, roster, lang, coordinator)
-    members = ctx.members
+    members = _members(campaign, roster)
     bpw = _by_pair_week(campaign, roster)
     env = _env()
     sheet = env.get_template("weekly_schedule.html.j2")
@@ -240,12 +235,6 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
     written.append(write_xlsx(campaign, roster, out_dir / "schedule.xlsx", lang=lang))
     written.append(_write_index(campaign, roster, members, bpw, out_dir, font, L, lang))
     return written
-
-
-def write_weekly_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, coordinator: str = "",
-                           lang: Lang = "both", pdf: bool = False) -> list[Path]:
-    """The baseline writer's name: :func:`write_schedules` without PDFs unless asked (as the baseline did)."""
-    return write_schedules(campaign, roster, out_dir, lang=lang, coordinator=coordinator, pdf=pdf)
 
 
 def _write_pdf(job: tuple[str, str, str]) -> str:
@@ -389,7 +378,7 @@ def _rows(campaign: Campaign, roster: Roster, members: dict[str, list[Any]]) -> 
             s = geo.sangkat_by_code.get(v.sangkat_code)
             rows.append([o.pair_id, " + ".join(m.name for m in members.get(o.pair_id, [])),
                          campaign.calendar.week_of(o.date) + 1, o.date.isoformat(), o.slot, o.kind, code,
-                         v.name_en, v.name_kh, s.name_en if s else "", n, int(math.ceil(n * (1 + LEAFLET_SPARE)))])
+                         v.name_en, v.name_kh, s.name_en if s else "", n, _leaflets(n)])
     return rows
 
 
@@ -407,8 +396,7 @@ def write_xlsx(campaign: Campaign, roster: Roster, path: Path, *, lang: Lang = "
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    vols = {v.id: v for v in campaign.volunteers}
-    members = {p.id: [vols[m] for m in p.members if m in vols] for p in roster.pairs}
+    members = _members(campaign, roster)
     wb = Workbook()
     ws = wb.active
     ws.title = "Pairs"
@@ -435,13 +423,21 @@ def write_xlsx(campaign: Campaign, roster: Roster, path: Path, *, lang: Lang = "
     return path
 
 
+class _Cell(TypedDict):
+    """One pair-week of the overview."""
+
+    outings: int
+    households: int
+    href: str
+
+
 def _write_index(campaign: Campaign, roster: Roster, members: dict[str, list[Any]],
                  bpw: dict[tuple[str, int], list[Outing]], out_dir: Path, font: str, L: dict[str, str],
                  lang: Lang) -> Path:
     geo = campaign.geography
     pairs = []
     for p in roster.pairs:
-        cells = []
+        cells: list[_Cell] = []
         for w in range(campaign.calendar.weeks):
             outs = bpw.get((p.id, w), [])
             cells.append({"outings": len(outs), "households": sum(o.households for o in outs),

@@ -8,9 +8,10 @@ Typical use::
     write_survey_report(result, priorities, out_dir)
 """
 
+from .columns import ColumnMatch, match_columns
 from .estimate import INDICATORS, PriorFit, SurveyResult, estimate, fit_concentration
 from .evaluate import Change, Evaluation, Forecast, evaluate, read_forecast, write_evaluation
-from .importer import DroppedRow, ImportReport, SurveyData, import_frame, import_survey, match_columns, read_table
+from .importer import DroppedRow, ImportReport, SurveyData, import_frame, import_survey, read_table
 from .priorities import build_priorities, default_priorities, default_target
 from .questionnaire import (
     CHANNELS,
@@ -27,7 +28,7 @@ from .report import priorities_frame, svg_bars, write_import_report, write_surve
 from .synthetic import SyntheticTruth, TruthModel, example_geography, synthetic_survey
 
 __all__ = [
-    "CHANNELS", "DEFAULT_QUESTIONNAIRE", "INDICATORS", "Change", "Choice", "DroppedRow", "Evaluation",
+    "CHANNELS", "DEFAULT_QUESTIONNAIRE", "INDICATORS", "Change", "Choice", "ColumnMatch", "DroppedRow", "Evaluation",
     "Forecast", "ImportReport", "PriorFit", "Question", "Questionnaire", "SurveyData", "SurveyResult",
     "SyntheticTruth", "TruthModel", "build_priorities", "default_priorities", "default_target", "estimate",
     "evaluate", "example_geography", "fit_concentration", "import_frame", "import_survey", "match_columns",

@@ -48,7 +48,8 @@ INDICATORS: tuple[str, ...] = ("owso", "ombudsman")
 _COLUMN = {"owso": "knows_owso", "ombudsman": "knows_ombudsman"}
 _GROUPS = (("sex", "F"), ("sex", "M"), ("type", "household"), ("type", "business"))
 _KAPPA_BOUNDS = (0.5, 1e5)
-_NAN = Estimate(float("nan"), float("nan"), float("nan"), 0)
+#: The estimate of a proportion nobody answered.
+NO_ESTIMATE = Estimate(float("nan"), float("nan"), float("nan"), 0)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def beta_interval(a: float, b: float, level: float = 0.90, n: int = 0) -> Estima
 def jeffreys(y: float, n: float, level: float = 0.90, deff: float = 1.0, n_report: int | None = None) -> Estimate:
     """Proportion ``y/n`` with a Jeffreys Beta(1/2, 1/2) interval on design-effect-deflated counts."""
     if n <= 0:
-        return Estimate(float("nan"), float("nan"), float("nan"), 0)
+        return NO_ESTIMATE
     ye, ne = y / deff, n / deff
     e = beta_interval(ye + 0.5, ne - ye + 0.5, level, int(n if n_report is None else n_report))
     # Report the plain proportion as the point estimate (the interval carries the prior).
@@ -163,9 +164,30 @@ class _Fit:
     prior: PriorFit
 
 
-def _fit_indicator(
-    indicator: str, frame: pd.DataFrame, geo: Geography, level: float, draws: int, seed: int
-) -> _Fit | None:
+@dataclass(frozen=True, eq=False)
+class _Counts:
+    """One indicator's answers laid out on the geography: per village, sangkat and district.
+
+    ``vs`` is the sangkat index of each village, ``sd`` the district index of
+    each sangkat; ``y`` counts aware respondents, ``n`` respondents.
+    """
+
+    vcodes: list[str]
+    s_codes: list[str]
+    d_codes: list[str]
+    vs: np.ndarray
+    sd: np.ndarray
+    y: np.ndarray
+    n: np.ndarray
+    hh: np.ndarray
+    y_s: np.ndarray
+    n_s: np.ndarray
+    y_d: np.ndarray
+    n_d: np.ndarray
+
+
+def _counts(indicator: str, frame: pd.DataFrame, geo: Geography) -> _Counts | None:
+    """Answer counts of one indicator, or None when nobody answered it."""
     col = _COLUMN[indicator]
     sub = frame.loc[frame[col].notna(), ["village_code", col]]
     if sub.empty:
@@ -183,19 +205,42 @@ def _fit_indicator(
     d_idx = {c: i for i, c in enumerate(d_codes)}
     sd = np.array([d_idx[s.district_code] for s in geo.sangkats])
 
-    # District means (Jeffreys-smoothed); a district without answers borrows the area mean.
     y_s = np.bincount(vs, y, len(s_codes))
     n_s = np.bincount(vs, n, len(s_codes))
     y_d = np.bincount(sd, y_s, len(d_codes))
     n_d = np.bincount(sd, n_s, len(d_codes))
-    area = (y.sum() + 0.5) / (n.sum() + 1.0)
-    mu_d = np.where(n_d > 0, (y_d + 0.5) / (n_d + 1.0), area)
-    mu_s = mu_d[sd]
+    return _Counts(vcodes, s_codes, d_codes, vs, sd, y, n, hh, y_s, n_s, y_d, n_d)
 
+
+def _district_means(c: _Counts) -> np.ndarray:
+    """District means (Jeffreys-smoothed); a district without answers borrows the area mean."""
+    area = (c.y.sum() + 0.5) / (c.n.sum() + 1.0)
+    return np.where(c.n_d > 0, (c.y_d + 0.5) / (c.n_d + 1.0), area)
+
+
+@dataclass(frozen=True, eq=False)
+class _Hierarchy:
+    """Fitted concentrations and what the village priors rest on.
+
+    ``deff_s`` is the design effect of each sangkat's total; ``m_loo`` and
+    ``var_loo`` the mean and variance of each village's leave-one-out sangkat level.
+    """
+
+    k_s: float
+    k_v: float
+    rho: float
+    deff_s: np.ndarray
+    m_loo: np.ndarray
+    var_loo: np.ndarray
+
+
+def _fit_hierarchy(c: _Counts, mu_s: np.ndarray) -> _Hierarchy:
+    """Sangkat and village concentrations by marginal likelihood."""
+    y, n, vs, y_s, n_s = c.y, c.n, c.vs, c.y_s, c.n_s
     # Village answers are clustered, so a sangkat total carries less information than its
     # respondent count: deflate sangkat counts by the Kish design effect 1 + (m - 1) rho,
     # rho = 1 / (k_v + 1). k_v needs the sangkat means and vice versa: two passes suffice.
-    m_bar_s = np.bincount(vs, n * n, len(s_codes)) / np.maximum(n_s, 1)
+    m_bar_s = np.bincount(vs, n * n, len(c.s_codes)) / np.maximum(n_s, 1)
     rho = 0.0
     for _ in range(2):
         deff_s = np.maximum(1.0, 1.0 + (m_bar_s - 1.0) * rho)
@@ -208,9 +253,16 @@ def _fit_indicator(
         var_loo = m_loo * (1 - m_loo) / (a_loo + b_loo + 1)
         k_v = fit_concentration(y, n, m_loo)
         rho = 1.0 / (k_v + 1.0)
+    return _Hierarchy(k_s, k_v, rho, deff_s, m_loo, var_loo)
 
+
+def _village_estimates(
+    c: _Counts, h: _Hierarchy, level: float
+) -> tuple[dict[str, Estimate], dict[str, Estimate], dict[str, str]]:
+    """Shrunk village estimates, raw proportions of villages with answers, and what each rests on."""
+    y, n, m_loo, var_loo = c.y, c.n, h.m_loo, h.var_loo
     # Moment-matched village prior: within-sangkat spread plus sangkat-mean uncertainty.
-    spread = (m_loo * (1 - m_loo) - var_loo) / (k_v + 1) + var_loo
+    spread = (m_loo * (1 - m_loo) - var_loo) / (h.k_v + 1) + var_loo
     k_eff = np.maximum(m_loo * (1 - m_loo) / spread - 1, 1e-3)
     a_v = m_loo * k_eff + y
     b_v = (1 - m_loo) * k_eff + (n - y)
@@ -222,22 +274,32 @@ def _fit_indicator(
     village: dict[str, Estimate] = {}
     raw: dict[str, Estimate] = {}
     source: dict[str, str] = {}
-    for i, c in enumerate(vcodes):
-        village[c] = Estimate(float(mean[i]), float(lo[i]), float(hi[i]), int(n[i]))
+    for i, code in enumerate(c.vcodes):
+        village[code] = Estimate(float(mean[i]), float(lo[i]), float(hi[i]), int(n[i]))
         if n[i] > 0:
-            raw[c] = jeffreys(y[i], n[i], level)
-        source[c] = "village" if n[i] > 0 else ("sangkat" if n_s[vs[i]] > 0 else "district")
+            raw[code] = jeffreys(y[i], n[i], level)
+        source[code] = "village" if n[i] > 0 else ("sangkat" if c.n_s[c.vs[i]] > 0 else "district")
+    return village, raw, source
 
-    # Population (household-weighted) estimates by Monte Carlo: draw each sangkat level from its
-    # (deflated) posterior, then every village given it, so villages of a sangkat share its error.
+
+def _population_estimates(
+    c: _Counts, h: _Hierarchy, mu_s: np.ndarray, level: float, draws: int, seed: int
+) -> tuple[dict[str, Estimate], dict[str, Estimate], Estimate]:
+    """Household-weighted sangkat, district and area estimates by Monte Carlo.
+
+    Each sangkat level is drawn from its (deflated) posterior, then every village
+    given it, so villages of a sangkat share its error.
+    """
+    y, n, vs, sd = c.y, c.n, c.vs, c.sd
+    tail = (1 - level) / 2
     rng = np.random.default_rng(seed)
-    a_s = mu_s * k_s + y_s / deff_s
-    b_s = (1 - mu_s) * k_s + (n_s - y_s) / deff_s
-    p_s = np.clip(rng.beta(a_s[:, None], b_s[:, None], size=(len(s_codes), draws)), 1e-6, 1 - 1e-6)
-    kk = min(k_v, 1e4)
+    a_s = mu_s * h.k_s + c.y_s / h.deff_s
+    b_s = (1 - mu_s) * h.k_s + (c.n_s - c.y_s) / h.deff_s
+    p_s = np.clip(rng.beta(a_s[:, None], b_s[:, None], size=(len(c.s_codes), draws)), 1e-6, 1 - 1e-6)
+    kk = min(h.k_v, 1e4)
     ps = p_s[vs]
     p_v = rng.beta(ps * kk + y[:, None], (1 - ps) * kk + (n - y)[:, None])
-    w = _weights(hh)
+    w = _weights(c.hh)
 
     def pooled(mask: np.ndarray, n_resp: int) -> Estimate:
         ww = w[mask]
@@ -245,19 +307,80 @@ def _fit_indicator(
         q = np.quantile(s, [tail, 1 - tail])
         return Estimate(float(s.mean()), float(q[0]), float(q[1]), n_resp)
 
-    sangkat = {c: pooled(vs == i, int(n_s[i])) for i, c in enumerate(s_codes)}
+    sangkat = {code: pooled(vs == i, int(c.n_s[i])) for i, code in enumerate(c.s_codes)}
     vd = sd[vs]
-    district = {c: pooled(vd == i, int(n_d[i])) for i, c in enumerate(d_codes)}
-    overall = pooled(np.ones(len(vcodes), bool), int(n.sum()))
+    district = {code: pooled(vd == i, int(c.n_d[i])) for i, code in enumerate(c.d_codes)}
+    overall = pooled(np.ones(len(c.vcodes), bool), int(n.sum()))
+    return sangkat, district, overall
+
+
+def _fit_indicator(
+    indicator: str, frame: pd.DataFrame, geo: Geography, level: float, draws: int, seed: int
+) -> _Fit | None:
+    """Fit one indicator's hierarchy and its estimates; None when nobody answered it."""
+    c = _counts(indicator, frame, geo)
+    if c is None:
+        return None
+    mu_d = _district_means(c)
+    mu_s = mu_d[c.sd]
+    h = _fit_hierarchy(c, mu_s)
+    village, raw, source = _village_estimates(c, h, level)
+    sangkat, district, overall = _population_estimates(c, h, mu_s, level, draws, seed)
 
     # Kish design effect of the village clustering, for respondent-level proportions.
+    n = c.n
     m_bar = float((n**2).sum() / n.sum()) if n.sum() > 0 else 1.0
-    deff = max(1.0, 1.0 + (m_bar - 1.0) * rho)
-    prior = PriorFit(indicator, MappingProxyType(dict(zip(d_codes, map(float, mu_d)))), k_s, k_v, deff)
+    deff = max(1.0, 1.0 + (m_bar - 1.0) * h.rho)
+    prior = PriorFit(indicator, MappingProxyType(dict(zip(c.d_codes, map(float, mu_d)))), h.k_s, h.k_v, deff)
     return _Fit(village, raw, source, sangkat, district, overall, prior)
 
 
 # --------------------------------------------------------------------------- public
+def _check_answers(frame: pd.DataFrame, geography: Geography) -> None:
+    if frame["knows_owso"].notna().sum() == 0:
+        raise InputError("the survey has no answer to 'knows_owso'", field="knows_owso")
+    unknown = set(frame["village_code"]) - set(geography.village_by_code)
+    if unknown:
+        raise InputError(f"{len(unknown)} survey villages are not in the campaign area "
+                         f"(e.g. {sorted(unknown)[0]})", field="village")
+
+
+def _group_estimates(
+    frame: pd.DataFrame, fits: Mapping[str, _Fit], level: float
+) -> tuple[dict[str, Mapping[str, Estimate]], dict[str, Mapping[str, Estimate]]]:
+    """Respondent proportions by sex and respondent type: area-wide and per sangkat."""
+    groups: dict[str, Mapping[str, Estimate]] = {}
+    sangkat_groups: dict[str, Mapping[str, Estimate]] = {}
+    for ind, f in fits.items():
+        col = _COLUMN[ind]
+        sub = frame.loc[frame[col].notna()]
+        g: dict[str, Estimate] = {}
+        sg: dict[str, Estimate] = {}
+        deff = f.prior.design_effect
+        for key, val in _GROUPS:
+            src = "sex" if key == "sex" else "respondent_type"
+            sel = sub.loc[sub[src] == val, col]
+            g[f"{key}={val}"] = jeffreys(float(sel.sum()), float(len(sel)), level, deff)
+            by_s = sub.loc[sub[src] == val].groupby("sangkat_code")[col].agg(["sum", "count"])
+            for sk, row in by_s.iterrows():
+                sg[f"{sk}|{key}={val}"] = jeffreys(float(row["sum"]), float(row["count"]), level, deff)
+        groups[ind] = MappingProxyType(g)
+        sangkat_groups[ind] = MappingProxyType(sg)
+    return groups, sangkat_groups
+
+
+def _channel_shares(frame: pd.DataFrame, fits: Mapping[str, _Fit], level: float) -> dict[str, Estimate]:
+    """Channel shares among respondents aware of either office who answered "heard from"."""
+    heard_cols = [f"heard_{c}" for c in CHANNELS]
+    answered = frame[heard_cols].notna().any(axis=1)
+    base = int(answered.sum())
+    deff = fits["owso"].prior.design_effect if "owso" in fits else 1.0
+    return {
+        c: jeffreys(float(frame.loc[answered, f"heard_{c}"].fillna(0).sum()), float(base), level, deff)
+        for c in CHANNELS
+    }
+
+
 def estimate(
     data: SurveyData | pd.DataFrame,
     geography: Geography,
@@ -293,12 +416,7 @@ def estimate(
     """
     frame = data.frame if isinstance(data, SurveyData) else data
     report = data.report if isinstance(data, SurveyData) else None
-    if frame["knows_owso"].notna().sum() == 0:
-        raise InputError("the survey has no answer to 'knows_owso'", field="knows_owso")
-    unknown = set(frame["village_code"]) - set(geography.village_by_code)
-    if unknown:
-        raise InputError(f"{len(unknown)} survey villages are not in the campaign area "
-                         f"(e.g. {sorted(unknown)[0]})", field="village")
+    _check_answers(frame, geography)
 
     fits: dict[str, _Fit] = {}
     for k, ind in enumerate(INDICATORS):
@@ -306,39 +424,11 @@ def estimate(
         if f is not None:
             fits[ind] = f
 
-    vcodes = [v.code for v in geography.villages]
     village = {ind: MappingProxyType(f.village) for ind, f in fits.items()}
     for ind in INDICATORS:  # an indicator nobody answered: explicit NaN estimates
         if ind not in fits:
-            village[ind] = MappingProxyType({c: _NAN for c in vcodes})
-
-    groups: dict[str, Mapping[str, Estimate]] = {}
-    sangkat_groups: dict[str, Mapping[str, Estimate]] = {}
-    for ind, f in fits.items():
-        col = _COLUMN[ind]
-        sub = frame.loc[frame[col].notna()]
-        g: dict[str, Estimate] = {}
-        sg: dict[str, Estimate] = {}
-        deff = f.prior.design_effect
-        for key, val in _GROUPS:
-            src = "sex" if key == "sex" else "respondent_type"
-            sel = sub.loc[sub[src] == val, col]
-            g[f"{key}={val}"] = jeffreys(float(sel.sum()), float(len(sel)), level, deff)
-            by_s = sub.loc[sub[src] == val].groupby("sangkat_code")[col].agg(["sum", "count"])
-            for sk, row in by_s.iterrows():
-                sg[f"{sk}|{key}={val}"] = jeffreys(float(row["sum"]), float(row["count"]), level, deff)
-        groups[ind] = MappingProxyType(g)
-        sangkat_groups[ind] = MappingProxyType(sg)
-
-    # Channel shares among respondents aware of either office who answered "heard from".
-    heard_cols = [f"heard_{c}" for c in CHANNELS]
-    answered = frame[heard_cols].notna().any(axis=1)
-    base = int(answered.sum())
-    deff = fits["owso"].prior.design_effect if "owso" in fits else 1.0
-    channels = {
-        c: jeffreys(float(frame.loc[answered, f"heard_{c}"].fillna(0).sum()), float(base), level, deff)
-        for c in CHANNELS
-    }
+            village[ind] = MappingProxyType({v.code: NO_ESTIMATE for v in geography.villages})
+    groups, sangkat_groups = _group_estimates(frame, fits, level)
 
     return SurveyResult(
         geography=geography,
@@ -351,7 +441,7 @@ def estimate(
         district=MappingProxyType({i: MappingProxyType(f.district) for i, f in fits.items()}),
         groups=MappingProxyType(groups),
         sangkat_groups=MappingProxyType(sangkat_groups),
-        channels=MappingProxyType(channels),
+        channels=MappingProxyType(_channel_shares(frame, fits, level)),
         prior=MappingProxyType({i: f.prior for i, f in fits.items()}),
         level=level,
         method=(

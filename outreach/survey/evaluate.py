@@ -34,7 +34,7 @@ from ..errors import InputError
 from ..model import Estimate, Geography
 from .estimate import SurveyResult, estimate, fit_concentration, jeffreys
 from .importer import SurveyData, import_survey
-from .report import _CSS, _GROUP_LABEL, CSV_ENCODING, _pct, _table
+from .report import CSV_ENCODING, GROUP_LABELS, REPORT_CSS, html_table, pct
 
 _IND = {"owso": "knows_owso", "ombudsman": "knows_ombudsman"}
 _SEED = 90210
@@ -301,10 +301,10 @@ def evaluation_html(ev: Evaluation, geography: Geography | None = None) -> str:
         if c.level == "sangkat":
             s = names.get(c.key)
             return f"{s.name_en} ({c.key})" if s else f"Sangkat {c.key}"
-        return _GROUP_LABEL.get(f"{c.level}={c.key}", f"{c.level}={c.key}")
+        return GROUP_LABELS.get(f"{c.level}={c.key}", f"{c.level}={c.key}")
 
     out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-           f"<title>Campaign evaluation</title><style>{_CSS}</style></head><body>",
+           f"<title>Campaign evaluation</title><style>{REPORT_CSS}</style></head><body>",
            "<h1>Did awareness change? Baseline and follow-up surveys</h1>",
            f"<p>{ev.baseline_respondents:,} baseline and {ev.followup_respondents:,} follow-up respondents. "
            "Changes in percentage points with 90 % intervals.</p>"]
@@ -316,7 +316,7 @@ def evaluation_html(ev: Evaluation, geography: Geography | None = None) -> str:
         except KeyError:
             obs_txt = "–"
         out.append("<h2>Observed change and the plan's forecast (OWSO)</h2>")
-        out.append(_table(["", "Change in awareness"], [
+        out.append(html_table(["", "Change in awareness"], [
             ["Observed", obs_txt],
             ["Forecast by the simulation",
              f"{f.expected_change.mean * 100:+.1f} pts ({f.expected_change.lo * 100:+.1f} to "
@@ -330,8 +330,8 @@ def evaluation_html(ev: Evaluation, geography: Geography | None = None) -> str:
             continue
         out.append(f"<h2>Knows the {title}</h2>")
         out.append(_svg_change([(label(c), c.change) for c in rows]))
-        out.append(_table(["", "Baseline", "Follow-up", "Change (pts)", "P(increase)"], [
-            [e(label(c)), f"{_pct(c.baseline.mean)} (n={c.baseline.n})", f"{_pct(c.followup.mean)} (n={c.followup.n})",
+        out.append(html_table(["", "Baseline", "Follow-up", "Change (pts)", "P(increase)"], [
+            [e(label(c)), f"{pct(c.baseline.mean)} (n={c.baseline.n})", f"{pct(c.followup.mean)} (n={c.followup.n})",
              f"{c.change.mean * 100:+.1f} ({c.change.lo * 100:+.1f} to {c.change.hi * 100:+.1f})",
              f"{c.p_increase:.2f}"]
             for c in rows
@@ -340,7 +340,9 @@ def evaluation_html(ev: Evaluation, geography: Geography | None = None) -> str:
     return "".join(out)
 
 
-def write_evaluation(ev: Evaluation, out_dir: str | os.PathLike[str], geography: Geography | None = None) -> dict[str, Path]:
+def write_evaluation(
+    ev: Evaluation, out_dir: str | os.PathLike[str], geography: Geography | None = None
+) -> dict[str, Path]:
     """Write ``evaluation.html`` and ``evaluation.csv`` into a folder."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

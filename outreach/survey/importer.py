@@ -36,40 +36,13 @@ import pandas as pd
 
 from ..errors import InputError
 from ..model import Geography
+from .columns import ColumnMatch, answer_lookup, match_columns, norm_text
 from .questionnaire import CHANNELS, DEFAULT_QUESTIONNAIRE, Questionnaire
 
-#: Standard fields and the extra spellings accepted for their column names.
-FIELD_ALIASES: Mapping[str, tuple[str, ...]] = {
-    "sangkat": ("sangkat", "sangkat_code", "commune", "commune_code", "khum", "khum_sangkat"),
-    "village": ("village", "village_code", "village_id", "phum"),
-    "respondent_type": ("respondent_type", "respondent", "type_of_respondent"),
-    "sex": ("sex", "gender", "respondent_sex"),
-    "age_group": ("age_group", "age", "age_years"),
-    "knows_owso": ("knows_owso", "aware_owso", "owso_aware"),
-    "knows_ombudsman": ("knows_ombudsman", "aware_ombudsman", "ombudsman_aware"),
-    "heard_from": ("heard_from", "channels", "source_of_information"),
-    "used_owso": ("used_owso", "owso_used"),
-    "satisfaction": ("satisfaction", "owso_satisfaction"),
-}
 REQUIRED_FIELDS = ("village", "knows_owso")
 _SELECT_ONE = ("respondent_type", "sex", "age_group", "knows_owso", "knows_ombudsman", "used_owso", "satisfaction")
-
-# Extra accepted spellings of answers, beyond the choice names and labels.
-_EXTRA_VALUES: Mapping[str, Mapping[str, str]] = {
-    "yes_no": {"1": "yes", "0": "no", "true": "yes", "false": "no", "y": "yes", "n": "no",
-               "បាទ": "yes", "ចាស": "yes", "បាទ / ចាស": "yes", "មិនដឹង": "no", "oui": "yes"},
-    "sex": {"f": "female", "m": "male", "woman": "female", "women": "female", "man": "male",
-            "men": "male", "srey": "female", "pros": "male"},
-    "respondent_type": {"hh": "household", "shop": "business", "enterprise": "business"},
-    "channel": {"forum": "public_forum", "leaflet": "print", "poster": "print", "banner": "print",
-                "radio": "radio_tv", "tv": "radio_tv", "neighbours": "friends", "facebook": "social_media"},
-}
 _TRUTHY = {"1", "true", "yes", "y", "x", "បាទ/ចាស"}
 _FALSY = {"0", "false", "no", "n", "ទេ"}
-
-#: Columns of :attr:`SurveyData.frame`, besides one ``heard_<channel>`` column per channel.
-CLEAN_COLUMNS = ("row", "village_code", "sangkat_code", "district_code", "respondent_type", "sex",
-                 "age_group", "knows_owso", "knows_ombudsman", "used_owso", "satisfaction")
 
 
 @dataclass(frozen=True)
@@ -130,8 +103,11 @@ class ImportReport:
 class SurveyData:
     """Clean respondent answers (one row per usable respondent) and the import report.
 
-    ``frame`` has the :data:`CLEAN_COLUMNS` plus ``heard_<channel>`` columns;
-    yes/no answers are 1.0 / 0.0 / NaN, sex is ``"F"`` / ``"M"`` / NA.
+    ``frame`` has the columns ``row`` (spreadsheet row), ``village_code``,
+    ``sangkat_code``, ``district_code``, ``respondent_type``, ``sex``,
+    ``age_group``, ``knows_owso``, ``knows_ombudsman``, ``used_owso``,
+    ``satisfaction`` and one ``heard_<channel>`` column per channel; yes/no
+    answers are 1.0 / 0.0 / NaN, sex is ``"F"`` / ``"M"`` / NA.
     """
 
     frame: pd.DataFrame
@@ -186,138 +162,6 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return df
 
 
-# --------------------------------------------------------------------------- columns
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text).replace("\ufeff", "")).strip().lower().rstrip("?").strip()
-
-
-def _label_index(q: Questionnaire) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for question in q.questions:
-        if question.name in FIELD_ALIASES:
-            for label in (question.label_en, question.label_km):
-                if label:
-                    out[_norm(label)] = question.name
-    return out
-
-
-def _value_lookup(q: Questionnaire, list_name: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for c in q.choices.get(list_name, ()):
-        for token in (c.name, c.label_en, c.label_km):
-            out[_norm(token)] = c.name
-    out.update(_EXTRA_VALUES.get(list_name, {}))
-    return out
-
-
-def _channel_of(token: str, channel_lookup: Mapping[str, str]) -> str | None:
-    return channel_lookup.get(_norm(token))
-
-
-def match_columns(
-    headers: list[str],
-    columns: Mapping[str, str] | None = None,
-    questionnaire: Questionnaire = DEFAULT_QUESTIONNAIRE,
-    *,
-    file: str = "",
-) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Find which file column holds each standard field.
-
-    Parameters
-    ----------
-    headers : list of str
-        Column names as read.
-    columns : mapping, optional
-        ``{standard field: column in the file}``; the reverse orientation is
-        accepted too. One-hot channel columns map as ``"heard_from/<channel>"``.
-    questionnaire : Questionnaire, optional
-        Supplies labels accepted as column names.
-    file : str, optional
-        File name for error messages.
-
-    Returns
-    -------
-    fields : dict
-        Standard field -> column.
-    onehot : dict
-        Channel name -> column.
-    ignored : list of str
-        Columns that match nothing (metadata and extra questions).
-    """
-    fields: dict[str, str] = {}
-    onehot: dict[str, str] = {}
-    taken: set[str] = set()
-    alias_to_field = {a: f for f, aliases in FIELD_ALIASES.items() for a in aliases}
-    channel_lookup = _value_lookup(questionnaire, "channel")
-    by_lower = {_norm(h): h for h in headers}
-
-    for key, value in (columns or {}).items():
-        key, value = str(key), str(value)
-        target, src = key, value
-        if _norm(key) not in alias_to_field and not key.startswith("heard_from/") and (
-            _norm(value) in alias_to_field or value.startswith("heard_from/")
-        ):
-            target, src = value, key  # mapping written as {your column: standard field}
-        col = src if src in headers else by_lower.get(_norm(src))
-        if col is None:
-            raise InputError(f"the column mapping names column '{src}', which is not in the file",
-                             file=file or None, field=target)
-        if target.startswith("heard_from/"):
-            ch = _channel_of(target.split("/", 1)[1], channel_lookup)
-            if ch is None:
-                raise InputError(f"unknown channel in the column mapping: '{target}'", field=target)
-            onehot[ch] = col
-        elif _norm(target) in alias_to_field:
-            fields[alias_to_field[_norm(target)]] = col
-        else:
-            raise InputError(f"unknown survey field '{target}' in the column mapping "
-                             f"(known: {', '.join(FIELD_ALIASES)})", field=target)
-        taken.add(col)
-
-    labels = _label_index(questionnaire)
-    heard_aliases = FIELD_ALIASES["heard_from"]
-    suffixes = sorted(alias_to_field, key=len, reverse=True)
-    ignored: list[str] = []
-    for h in headers:
-        if h in taken:
-            continue
-        low = _norm(h)
-        segs = [s for s in re.split(r"[/:]|(?<=[a-z0-9])-(?=[a-z_])", low) if s]
-        last = segs[-1] if segs else low
-        target_field: str | None = None
-        channel: str | None = None
-        # One-hot select_multiple columns: heard_from/loudspeaker, grp_heard_from_loudspeaker, label/label.
-        if len(segs) >= 2 and (segs[-2] in heard_aliases or labels.get(segs[-2]) == "heard_from"
-                               or any(segs[-2].endswith("_" + a) for a in heard_aliases)):
-            channel = _channel_of(last, channel_lookup)
-        if channel is None and "/" in h:
-            head, _, tail = h.rpartition("/")
-            if labels.get(_norm(head)) == "heard_from":
-                channel = _channel_of(tail, channel_lookup)
-        if channel is None:
-            for a in heard_aliases:
-                for ch in CHANNELS:
-                    if last == f"{a}_{ch}" or last.endswith(f"_{a}_{ch}") or last == f"{a}.{ch}":
-                        channel = ch
-        if channel is not None:
-            onehot.setdefault(channel, h)
-            continue
-        if last in alias_to_field:
-            target_field = alias_to_field[last]
-        elif low in labels:
-            target_field = labels[low]
-        elif not last.startswith("_"):
-            for a in suffixes:
-                if last.endswith("_" + a):
-                    target_field = alias_to_field[a]
-                    break
-        if target_field is not None and target_field not in fields:
-            fields[target_field] = h
-        else:
-            ignored.append(h)
-    return fields, onehot, ignored
-
-
 # --------------------------------------------------------------------------- values
 def _clean_cell(value: object) -> str:
     s = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
@@ -336,6 +180,247 @@ def _age_group(value: str) -> str | None:
         if age <= hi:
             return name
     return "60_plus"
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """Why one cell makes its row unusable."""
+
+    reason: str
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class _Drops:
+    """Collects the problems of rows as the cleaning steps find them (spreadsheet row numbers)."""
+
+    rows: np.ndarray
+    bad: np.ndarray
+    problems: list[DroppedRow]
+
+    @classmethod
+    def for_rows(cls, n: int) -> _Drops:
+        return cls(np.arange(n) + 2, np.zeros(n, dtype=bool), [])  # spreadsheet numbering: header is row 1
+
+    def add(self, i: int, problem: _Problem) -> None:
+        self.bad[i] = True
+        self.problems.append(DroppedRow(int(self.rows[i]), problem.reason, problem.field, problem.value))
+
+
+def _load(source: str | os.PathLike[str] | pd.DataFrame, name: str | None) -> tuple[pd.DataFrame, str]:
+    """The table of text cells and the file name shown in messages."""
+    if isinstance(source, pd.DataFrame):
+        df = source.copy()
+        df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
+        return df, name or "<survey table>"
+    fname = name or str(source)
+    return read_table(source), fname
+
+
+def _require(fields: Mapping[str, str], headers: list[str], fname: str) -> None:
+    for req in REQUIRED_FIELDS:
+        if req not in fields:
+            raise InputError(
+                f"no column holds the required answer '{req}' (columns found: "
+                f"{', '.join(headers[:20])}); name it '{req}' or map it in [survey.columns]",
+                file=fname, field=req,
+            )
+
+
+# --------------------------------------------------------------------------- location
+def _code_in(text: str, pattern: str, width: int) -> str | None:
+    m = re.search(pattern, text)
+    return m.group(1).zfill(width) if m else None
+
+
+def _village_names(geography: Geography | None) -> dict[str, list[str]]:
+    """Normalised English and Khmer village name -> codes (a name may be shared)."""
+    names: dict[str, list[str]] = {}
+    if geography is not None:
+        for v in geography.villages:
+            for nm in (v.name_en, v.name_kh):
+                names.setdefault(norm_text(nm), []).append(v.code)
+    return names
+
+
+def _village_code(raw: str, sk: str | None, geography: Geography | None, names: Mapping[str, list[str]]) -> str | None:
+    """The village code a cell names: an 8-digit code (7 when Excel dropped the zero) or a unique name."""
+    code = _code_in(raw, r"(?<!\d)(\d{7,8})(?!\d)", 8)
+    if geography is None:
+        return code
+    vb = geography.village_by_code
+    if code is None or code not in vb:
+        cands = names.get(norm_text(raw), [])
+        if sk is not None:
+            cands = [c for c in cands if vb[c].sangkat_code == sk]
+        code = cands[0] if len(cands) == 1 else None
+    return code
+
+
+def _place(raw: str, sk_raw: str, geography: Geography | None,
+           names: Mapping[str, list[str]]) -> tuple[str, str] | _Problem:
+    """(village code, sangkat code) of one row, or why the row has no usable place."""
+    sk = _code_in(sk_raw, r"(?<!\d)(\d{5,6})(?!\d)", 6) if sk_raw else None
+    if not raw:
+        return _Problem("missing village", "village", "")
+    code = _village_code(raw, sk, geography, names)
+    if code is None:
+        return _Problem("unknown village code", "village", raw)
+    vsk = geography.village_by_code[code].sangkat_code if geography is not None else code[:6]
+    if sk_raw and sk != vsk:
+        return _Problem("village not in the given sangkat", "sangkat", sk_raw)
+    return code, vsk
+
+
+def _locate(cells: Mapping[str, list[str]], geography: Geography | None,
+            drops: _Drops) -> tuple[list[str | None], list[str | None]]:
+    """Village and sangkat code of every row (None for dropped rows)."""
+    n = len(cells["village"])
+    village_code: list[str | None] = [None] * n
+    sangkat_code: list[str | None] = [None] * n
+    names = _village_names(geography)
+    sk_cells = cells.get("sangkat", [""] * n)
+    for i, raw in enumerate(cells["village"]):
+        found = _place(raw, sk_cells[i], geography, names)
+        if isinstance(found, _Problem):
+            drops.add(i, found)
+            continue
+        village_code[i], sangkat_code[i] = found
+    return village_code, sangkat_code
+
+
+# --------------------------------------------------------------------------- answers
+def _answer(fld: str, raw: str, lookup: Mapping[str, str]) -> tuple[str | None, _Problem | None]:
+    """The choice name of one select_one cell, and the problem it poses (if any)."""
+    if not raw:
+        return None, (_Problem("missing answer", fld, "") if fld == "knows_owso" else None)
+    if fld == "age_group" and re.fullmatch(r"\d+(\.\d+)?", raw):
+        grp = _age_group(raw)
+        return grp, (_Problem("impossible value", fld, raw) if grp is None else None)
+    name = lookup.get(norm_text(raw))
+    return name, (_Problem("impossible value", fld, raw) if name is None else None)
+
+
+def _select_one(cells: Mapping[str, list[str]], questionnaire: Questionnaire, n: int,
+                drops: _Drops) -> dict[str, list[str | None]]:
+    """Choice names of every select_one field (None when blank or impossible)."""
+    out: dict[str, list[str | None]] = {}
+    asked = {q.name for q in questionnaire.questions}
+    for fld in _SELECT_ONE:
+        vals = cells.get(fld)
+        if vals is None:
+            out[fld] = [None] * n
+            continue
+        list_name = questionnaire.question(fld).list_name if fld in asked else ""
+        lookup = answer_lookup(questionnaire, list_name)
+        res: list[str | None] = []
+        for i, raw in enumerate(vals):
+            value, problem = _answer(fld, raw, lookup)
+            if problem is not None:
+                drops.add(i, problem)
+            res.append(value)
+        out[fld] = res
+    return out
+
+
+# --------------------------------------------------------------------------- channels
+def _onehot_answers(df: pd.DataFrame, onehot: Mapping[str, str]) -> np.ndarray:
+    """Respondents x channels from one-hot columns: 1 / 0, NaN when blank or unreadable."""
+    heard = np.full((len(df), len(CHANNELS)), np.nan)
+    for j, ch in enumerate(CHANNELS):
+        col = onehot.get(ch)
+        if col is None:
+            continue
+        for i, v in enumerate(df[col].tolist()):
+            s = norm_text(_clean_cell(v))
+            if s in _TRUTHY:
+                heard[i, j] = 1.0
+            elif s in _FALSY:
+                heard[i, j] = 0.0
+    return heard
+
+
+def _named_channels(raw: str, lookup: Mapping[str, str]) -> tuple[list[str], bool]:
+    """Channels named in a select_multiple cell, and whether an unknown one was counted as ``other``."""
+    tokens = raw.split()  # Kobo and ODK: space-separated names
+    chans = [lookup.get(norm_text(t)) for t in tokens]
+    if not all(chans):  # labels, as typed in a spreadsheet
+        tokens = [t for t in re.split(r"[;,|\n]", raw) if t.strip()]
+        chans = [lookup.get(norm_text(t)) for t in tokens]
+    return [c or "other" for c in chans], not all(chans)
+
+
+def _heard(df: pd.DataFrame, cells: Mapping[str, list[str]], onehot: Mapping[str, str],
+           questionnaire: Questionnaire) -> tuple[np.ndarray, int]:
+    """Respondents x channels (1 / 0 / NaN) and the number of rows that named an unknown channel.
+
+    A ``heard_from`` text answer overrides the one-hot columns of its row.
+    """
+    heard = _onehot_answers(df, onehot)
+    lookup = answer_lookup(questionnaire, "channel")
+    mapped_other = 0
+    for i, raw in enumerate(cells.get("heard_from") or ()):
+        if not raw:
+            continue
+        chans, other = _named_channels(raw, lookup)
+        mapped_other += other
+        heard[i, :] = 0.0
+        for c in chans:
+            heard[i, CHANNELS.index(c)] = 1.0
+    return heard, mapped_other
+
+
+# --------------------------------------------------------------------------- assembling
+def _clean_frame(drops: _Drops, place: tuple[list[str | None], list[str | None]],
+                 answers: Mapping[str, list[str | None]], heard: np.ndarray,
+                 geography: Geography | None) -> pd.DataFrame:
+    """The usable rows in the documented columns (see :class:`SurveyData`)."""
+    village_code, sangkat_code = place
+    yn = {"yes": 1.0, "no": 0.0}
+    frame = pd.DataFrame({
+        "row": drops.rows,
+        "village_code": village_code,
+        "sangkat_code": sangkat_code,
+        "district_code": [c[:4] if c else None for c in village_code],
+        "respondent_type": answers["respondent_type"],
+        "sex": [{"female": "F", "male": "M"}.get(s) if s else None for s in answers["sex"]],
+        "age_group": answers["age_group"],
+        "knows_owso": [yn.get(s, np.nan) if s else np.nan for s in answers["knows_owso"]],
+        "knows_ombudsman": [yn.get(s, np.nan) if s else np.nan for s in answers["knows_ombudsman"]],
+        "used_owso": [yn.get(s, np.nan) if s else np.nan for s in answers["used_owso"]],
+        "satisfaction": answers["satisfaction"],
+    })
+    for j, ch in enumerate(CHANNELS):
+        frame[f"heard_{ch}"] = heard[:, j]
+    # Channels are only meaningful for the aware: blank them for respondents aware of neither office.
+    unaware = (frame["knows_owso"] == 0) & (frame["knows_ombudsman"].fillna(0) == 0)
+    frame.loc[unaware, [f"heard_{ch}" for ch in CHANNELS]] = np.nan
+    frame = frame.loc[~drops.bad].reset_index(drop=True)
+    if geography is not None:
+        db = {v.code: v.district_code for v in geography.villages}
+        frame["district_code"] = frame["village_code"].map(db)
+    return frame
+
+
+def _report(fname: str, drops: _Drops, match: ColumnMatch, notes: list[str]) -> ImportReport:
+    """The import report; raises when no row is usable."""
+    keep = ~drops.bad
+    report = ImportReport(
+        file=fname,
+        rows_read=len(keep),
+        rows_used=int(keep.sum()),
+        dropped=tuple(sorted(drops.problems, key=lambda d: d.row)),
+        columns=dict(match.fields) | {f"heard_from/{k}": v for k, v in match.onehot.items()},
+        ignored_columns=match.ignored,
+        notes=tuple(notes),
+    )
+    if report.rows_used == 0:
+        counts = "; ".join(f"{k}: {v}" for k, v in report.reason_counts().items()) or "the file has no data rows"
+        first = report.dropped[0] if report.dropped else None
+        raise InputError(f"no usable survey row ({counts})", file=fname,
+                         row=first.row if first else None, field=first.field if first else None)
+    return report
 
 
 def import_survey(
@@ -372,177 +457,19 @@ def import_survey(
     InputError
         The file cannot be read, a required column is missing, or no row is usable.
     """
-    if isinstance(source, pd.DataFrame):
-        df = source.copy()
-        df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
-        fname = name or "<survey table>"
-    else:
-        fname = name or str(source)
-        df = read_table(source)
+    df, fname = _load(source, name)
     headers = list(df.columns)
-    fields, onehot, ignored = match_columns(headers, columns, questionnaire, file=fname)
-    for req in REQUIRED_FIELDS:
-        if req not in fields:
-            raise InputError(
-                f"no column holds the required answer '{req}' (columns found: "
-                f"{', '.join(headers[:20])}); name it '{req}' or map it in [survey.columns]",
-                file=fname, field=req,
-            )
-
-    n = len(df)
-    rows = np.arange(n) + 2  # spreadsheet numbering: header is row 1
-    cells = {f: [_clean_cell(v) for v in df[col].tolist()] for f, col in fields.items()}
-    problems: list[DroppedRow] = []
-    bad = np.zeros(n, dtype=bool)
-    notes: list[str] = []
-
-    def drop(i: int, reason: str, fld: str, value: str) -> None:
-        bad[i] = True
-        problems.append(DroppedRow(int(rows[i]), reason, fld, value))
-
-    # --- location
-    village_code: list[str | None] = [None] * n
-    sangkat_code: list[str | None] = [None] * n
-    vb = geography.village_by_code if geography is not None else {}
-    names: dict[str, list[str]] = {}
-    if geography is not None:
-        for v in geography.villages:
-            for nm in (v.name_en, v.name_kh):
-                names.setdefault(_norm(nm), []).append(v.code)
-    sk_cells = cells.get("sangkat", [""] * n)
-    for i, raw in enumerate(cells["village"]):
-        sk_raw = sk_cells[i]
-        sk = None
-        if sk_raw:
-            m = re.search(r"(?<!\d)(\d{5,6})(?!\d)", sk_raw)
-            sk = m.group(1).zfill(6) if m else None
-        if not raw:
-            drop(i, "missing village", "village", "")
-            continue
-        m = re.search(r"(?<!\d)(\d{7,8})(?!\d)", raw)
-        code = m.group(1).zfill(8) if m else None
-        if geography is not None:
-            if code is None or code not in vb:
-                cands = names.get(_norm(raw), [])
-                if sk is not None:
-                    cands = [c for c in cands if vb[c].sangkat_code == sk]
-                code = cands[0] if len(cands) == 1 else None
-            if code is None:
-                drop(i, "unknown village code", "village", raw)
-                continue
-            vsk = vb[code].sangkat_code
-        else:
-            if code is None:
-                drop(i, "unknown village code", "village", raw)
-                continue
-            vsk = code[:6]
-        if sk_raw and sk != vsk:
-            drop(i, "village not in the given sangkat", "sangkat", sk_raw)
-            continue
-        village_code[i] = code
-        sangkat_code[i] = vsk
-
-    # --- select_one answers
-    out: dict[str, list[object]] = {}
-    for fld in _SELECT_ONE:
-        vals = cells.get(fld)
-        if vals is None:
-            out[fld] = [None] * n
-            continue
-        list_name = questionnaire.question(fld).list_name if fld in {q.name for q in questionnaire.questions} else ""
-        lookup = _value_lookup(questionnaire, list_name)
-        res: list[object] = []
-        for i, raw in enumerate(vals):
-            if not raw:
-                if fld == "knows_owso":
-                    drop(i, "missing answer", fld, "")
-                res.append(None)
-                continue
-            if fld == "age_group" and re.fullmatch(r"\d+(\.\d+)?", raw):
-                grp = _age_group(raw)
-                if grp is None:
-                    drop(i, "impossible value", fld, raw)
-                res.append(grp)
-                continue
-            name_ = lookup.get(_norm(raw))
-            if name_ is None:
-                drop(i, "impossible value", fld, raw)
-            res.append(name_)
-        out[fld] = res
-
-    # --- channels
-    ch_lookup = _value_lookup(questionnaire, "channel")
-    heard = np.full((n, len(CHANNELS)), np.nan)
-    mapped_other = 0
-    text_vals = cells.get("heard_from")
-    for j, ch in enumerate(CHANNELS):
-        col = onehot.get(ch)
-        if col is None:
-            continue
-        for i, v in enumerate(df[col].tolist()):
-            s = _norm(_clean_cell(v))
-            if s in _TRUTHY:
-                heard[i, j] = 1.0
-            elif s in _FALSY:
-                heard[i, j] = 0.0
-    if text_vals is not None:
-        for i, raw in enumerate(text_vals):
-            if not raw:
-                continue
-            tokens = raw.split()
-            chans = [ch_lookup.get(_norm(t)) for t in tokens]
-            if not all(chans):
-                tokens = [t for t in re.split(r"[;,|\n]", raw) if t.strip()]
-                chans = [ch_lookup.get(_norm(t)) for t in tokens]
-            if not all(chans):
-                mapped_other += 1
-                chans = [c or "other" for c in chans]
-            heard[i, :] = 0.0
-            for c in chans:
-                heard[i, CHANNELS.index(c)] = 1.0
-    if mapped_other:
-        notes.append(f"{mapped_other} rows named an unknown channel; counted as 'other'.")
-
-    keep = ~bad
-    yn = {"yes": 1.0, "no": 0.0}
-    frame = pd.DataFrame({
-        "row": rows,
-        "village_code": village_code,
-        "sangkat_code": sangkat_code,
-        "district_code": [c[:4] if c else None for c in village_code],
-        "respondent_type": out["respondent_type"],
-        "sex": [{"female": "F", "male": "M"}.get(s) if s else None for s in out["sex"]],
-        "age_group": out["age_group"],
-        "knows_owso": [yn.get(s, np.nan) if s else np.nan for s in out["knows_owso"]],
-        "knows_ombudsman": [yn.get(s, np.nan) if s else np.nan for s in out["knows_ombudsman"]],
-        "used_owso": [yn.get(s, np.nan) if s else np.nan for s in out["used_owso"]],
-        "satisfaction": out["satisfaction"],
-    })
-    for j, ch in enumerate(CHANNELS):
-        frame[f"heard_{ch}"] = heard[:, j]
-    # Channels are only meaningful for the aware: blank them for respondents aware of neither office.
-    unaware = (frame["knows_owso"] == 0) & (frame["knows_ombudsman"].fillna(0) == 0)
-    frame.loc[unaware, [f"heard_{ch}" for ch in CHANNELS]] = np.nan
-    frame = frame.loc[keep].reset_index(drop=True)
-    if geography is not None:
-        db = {v.code: v.district_code for v in geography.villages}
-        frame["district_code"] = frame["village_code"].map(db)
-
-    report = ImportReport(
-        file=fname,
-        rows_read=n,
-        rows_used=int(keep.sum()),
-        dropped=tuple(sorted(problems, key=lambda d: d.row)),
-        columns=dict(fields) | {f"heard_from/{k}": v for k, v in onehot.items()},
-        ignored_columns=tuple(ignored),
-        notes=tuple(notes),
-    )
-    if report.rows_used == 0:
-        counts = "; ".join(f"{k}: {v}" for k, v in report.reason_counts().items()) or "the file has no data rows"
-        first = report.dropped[0] if report.dropped else None
-        raise InputError(f"no usable survey row ({counts})", file=fname,
-                         row=first.row if first else None, field=first.field if first else None)
-    return SurveyData(frame=frame, report=report)
+    match = match_columns(headers, columns, questionnaire, file=fname)
+    _require(match.fields, headers, fname)
+    cells = {f: [_clean_cell(v) for v in df[col].tolist()] for f, col in match.fields.items()}
+    drops = _Drops.for_rows(len(df))
+    # Location first, then answers: a row's problems are listed in that order.
+    place = _locate(cells, geography, drops)
+    answers = _select_one(cells, questionnaire, len(df), drops)
+    heard, mapped_other = _heard(df, cells, match.onehot, questionnaire)
+    notes = [f"{mapped_other} rows named an unknown channel; counted as 'other'."] if mapped_other else []
+    frame = _clean_frame(drops, place, answers, heard, geography)
+    return SurveyData(frame=frame, report=_report(fname, drops, match, notes))
 
 
 def import_frame(

@@ -22,7 +22,7 @@ from scipy import stats
 
 from ..errors import InputError
 from ..model import Estimate, Geography, Priorities, SangkatTarget, Village, VillagePriority
-from .estimate import SurveyResult
+from .estimate import NO_ESTIMATE, SurveyResult
 from .questionnaire import CHANNELS
 
 WEIGHT_KEYS = ("women", "business", "rural", "ombudsman")
@@ -133,7 +133,7 @@ def build_priorities(
         src = survey_result.village_source.get(v.code, "district")
         if a is None:  # village outside the estimated geography: fall back on the area estimate
             a, src = Estimate(district.mean, district.lo, district.hi, 0), "district"
-        o = omb.get(v.code, Estimate(float("nan"), float("nan"), float("nan"), 0))
+        o = omb.get(v.code, NO_ESTIMATE)
         un = _unaware(v.households, a)
         by_village[v.code] = VillagePriority(v.code, a, o, un, _score(v, un, o, w), src)  # type: ignore[arg-type]
 

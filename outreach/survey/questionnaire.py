@@ -113,11 +113,6 @@ class Questionnaire:
                 return q
         raise KeyError(name)
 
-    def choices_of(self, name: str) -> tuple[Choice, ...]:
-        """Choices of a select question (empty for other types)."""
-        q = self.question(name)
-        return tuple(self.choices.get(q.list_name, ())) if q.list_name else ()
-
 
 EN = "English (en)"
 KM = "Khmer (km)"

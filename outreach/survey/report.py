@@ -19,9 +19,9 @@ from .questionnaire import DEFAULT_QUESTIONNAIRE
 
 CSV_ENCODING = "utf-8-sig"
 _CHANNEL_LABEL = {c.name: c.label_en for c in DEFAULT_QUESTIONNAIRE.choices["channel"]}
-_GROUP_LABEL = {"sex=F": "Women", "sex=M": "Men", "type=household": "Households", "type=business": "Businesses"}
+GROUP_LABELS = {"sex=F": "Women", "sex=M": "Men", "type=household": "Households", "type=business": "Businesses"}
 
-_CSS = """
+REPORT_CSS = """
 body { font-family: "Noto Sans Khmer", "Noto Sans", "Segoe UI", sans-serif; font-size: 14px; color: #222;
        max-width: 980px; margin: 24px auto; padding: 0 16px; line-height: 1.45; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ccc; }
@@ -34,11 +34,14 @@ svg text { font-family: "Noto Sans Khmer", "Noto Sans", sans-serif; font-size: 1
 """
 
 
-def _pct(x: float, digits: int = 0) -> str:
+def pct(x: float | None, digits: int = 0) -> str:
+    """A proportion as ``"69 %"``; a dash when unknown."""
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.{digits}f} %"
 
 
-def svg_bars(rows: Sequence[tuple[str, Estimate]], *, title: str = "", width: int = 620, target: float | None = None) -> str:
+def svg_bars(
+    rows: Sequence[tuple[str, Estimate]], *, title: str = "", width: int = 620, target: float | None = None
+) -> str:
     """Horizontal bar chart of proportions with 90 % interval whiskers, as inline SVG.
 
     Parameters
@@ -83,7 +86,7 @@ def svg_bars(rows: Sequence[tuple[str, Estimate]], *, title: str = "", width: in
             for p in (est.lo, est.hi):
                 parts.append(f'<line x1="{x(p):.1f}" x2="{x(p):.1f}" y1="{y + 3}" y2="{y + bar_h - 3}" '
                              'stroke="#111" stroke-width="1.5"/>')
-        parts.append(f'<text x="{width - right + 6}" y="{y + bar_h - 4}">{_pct(est.mean)}</text>')
+        parts.append(f'<text x="{width - right + 6}" y="{y + bar_h - 4}">{pct(est.mean)}</text>')
     if target is not None:
         parts.append(f'<line x1="{x(target):.1f}" x2="{x(target):.1f}" y1="{top - 4}" y2="{height - 18}" '
                      'stroke="#c0392b" stroke-dasharray="4 3"/>')
@@ -126,7 +129,8 @@ def write_import_report(report: ImportReport, out_dir: str | Path) -> dict[str, 
     return {"import_report_csv": csv, "import_report_txt": txt}
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain HTML table; ``header`` is escaped here, cells must be HTML already."""
     e = html.escape
     head = "".join(f"<th>{e(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
@@ -134,33 +138,34 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _ci(est: Estimate) -> str:
-    return f"{_pct(est.mean)} ({_pct(est.lo)}–{_pct(est.hi)})"
+    return f"{pct(est.mean)} ({pct(est.lo)}–{pct(est.hi)})"
 
 
-def survey_report_html(result: SurveyResult | None, priorities: Priorities, geography: Geography, *, top: int = 15) -> str:
-    """The survey report as a self-contained HTML string (see :func:`write_survey_report`)."""
+def _headline(result: SurveyResult | None, priorities: Priorities) -> list[str]:
+    """Respondents, overall awareness and dropped rows (or the no-survey assumption)."""
+    e = html.escape
+    if result is None:
+        return [f"<p>No survey: priorities rest on an assumption. {e(priorities.method)}.</p>"]
+    ov = result.overall
+    omb = ov.get("ombudsman")
+    out = [
+        f"<p>{result.respondents:,} respondents. Aware of the OWSO: <b>{_ci(ov['owso'])}</b>"
+        + (f"; of the Ombudsman: <b>{_ci(omb)}</b>" if omb is not None else "")
+        + ". Figures are household-weighted; brackets give 90 % intervals.</p>"
+    ]
+    if result.import_report is not None and result.import_report.rows_dropped:
+        r = result.import_report
+        out.append(f'<p class="flag">{r.rows_dropped} of {r.rows_read} rows were dropped '
+                   "(see import_report.csv): " + e("; ".join(f"{k} ({v})" for k, v in r.reason_counts().items()))
+                   + "</p>")
+    return out
+
+
+def _sangkat_section(result: SurveyResult | None, priorities: Priorities, geography: Geography) -> list[str]:
+    """Awareness by sangkat: chart and table with targets."""
     e = html.escape
     sk = geography.sangkat_by_code
-    out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-           f"<title>Awareness survey</title><style>{_CSS}</style></head><body>",
-           "<h1>Awareness of the OWSO and the District Ombudsman</h1>"]
-    if result is None:
-        out.append(f"<p>No survey: priorities rest on an assumption. {e(priorities.method)}.</p>")
-    else:
-        ov = result.overall
-        omb = ov.get("ombudsman")
-        out.append(
-            f"<p>{result.respondents:,} respondents. Aware of the OWSO: <b>{_ci(ov['owso'])}</b>"
-            + (f"; of the Ombudsman: <b>{_ci(omb)}</b>" if omb is not None else "")
-            + ". Figures are household-weighted; brackets give 90 % intervals.</p>"
-        )
-        if result.import_report is not None and result.import_report.rows_dropped:
-            r = result.import_report
-            out.append(f'<p class="flag">{r.rows_dropped} of {r.rows_read} rows were dropped '
-                       "(see import_report.csv): " + e("; ".join(f"{k} ({v})" for k, v in r.reason_counts().items()))
-                       + "</p>")
-
-    out.append("<h2>Awareness of the OWSO by sangkat</h2>")
+    out = ["<h2>Awareness of the OWSO by sangkat</h2>"]
     rows = [(f"{sk[c].name_en}" if c in sk else c, est) for c, est in priorities.by_sangkat.items()]
     out.append(svg_bars(rows, title="Awareness of the OWSO by sangkat"))
     trs = []
@@ -171,41 +176,68 @@ def survey_report_html(result: SurveyResult | None, priorities: Priorities, geog
         trs.append([
             e(c), f'<span class="l">{e(s.name_en) if s else ""} {e(s.name_kh) if s else ""}</span>',
             str(est.n), _ci(est), _ci(omb_s) if omb_s else "–",
-            _pct(t.target_awareness) if t else "–", str(t.loudspeaker_passes) if t else "–",
+            pct(t.target_awareness) if t else "–", str(t.loudspeaker_passes) if t else "–",
         ])
-    out.append(_table(["Sangkat", "Name", "Respondents", "Knows OWSO", "Knows Ombudsman", "Target", "Loudspeaker passes"], trs))
+    out.append(html_table(["Sangkat", "Name", "Respondents", "Knows OWSO", "Knows Ombudsman", "Target",
+                       "Loudspeaker passes"], trs))
+    return out
 
-    if result is not None:
-        groups = result.groups.get("owso", {})
-        out.append("<h2>By sex and respondent type</h2>")
-        out.append(svg_bars([(_GROUP_LABEL.get(k, k), g) for k, g in groups.items()], title="Awareness by group"))
-        omb_g = result.groups.get("ombudsman", {})
-        out.append(_table(["Group", "Respondents", "Knows OWSO", "Knows Ombudsman"], [
-            [e(_GROUP_LABEL.get(k, k)), str(g.n), _ci(g), _ci(omb_g[k]) if k in omb_g else "–"]
-            for k, g in groups.items()
-        ]))
-        base = max((c.n for c in result.channels.values()), default=0)
-        out.append(f"<h2>Where the aware heard of it</h2><p class=\"note\">Share of {base:,} respondents aware "
-                   "of either office who answered; several answers allowed.</p>")
-        ch = sorted(result.channels.items(), key=lambda kv: -(kv[1].mean if not math.isnan(kv[1].mean) else -1))
-        out.append(svg_bars([(_CHANNEL_LABEL.get(c, c), est) for c, est in ch], title="Channels"))
 
-    out.append(f"<h2>Villages to visit first (top {top})</h2>")
+def _group_section(result: SurveyResult) -> list[str]:
+    """Awareness by sex and respondent type, and where the aware heard of the offices."""
+    e = html.escape
+    groups = result.groups.get("owso", {})
+    out = ["<h2>By sex and respondent type</h2>"]
+    out.append(svg_bars([(GROUP_LABELS.get(k, k), g) for k, g in groups.items()], title="Awareness by group"))
+    omb_g = result.groups.get("ombudsman", {})
+    out.append(html_table(["Group", "Respondents", "Knows OWSO", "Knows Ombudsman"], [
+        [e(GROUP_LABELS.get(k, k)), str(g.n), _ci(g), _ci(omb_g[k]) if k in omb_g else "–"]
+        for k, g in groups.items()
+    ]))
+    base = max((c.n for c in result.channels.values()), default=0)
+    out.append(f"<h2>Where the aware heard of it</h2><p class=\"note\">Share of {base:,} respondents aware "
+               "of either office who answered; several answers allowed.</p>")
+    ch = sorted(result.channels.items(), key=lambda kv: -(kv[1].mean if not math.isnan(kv[1].mean) else -1))
+    out.append(svg_bars([(_CHANNEL_LABEL.get(c, c), est) for c, est in ch], title="Channels"))
+    return out
+
+
+def _village_section(priorities: Priorities, geography: Geography, top: int) -> list[str]:
+    """The ``top`` villages to visit first, and how many villages had no answers."""
+    e = html.escape
+    out = [f"<h2>Villages to visit first (top {top})</h2>"]
     df = priorities_frame(priorities, geography).head(top)
     trs = []
     for r in df.itertuples():
         flag = "" if r.source == "village" else f' <span class="flag">({e(r.source)} estimate)</span>'
-        trs.append([str(r.rank), f"{e(r.name_en)} {e(r.name_kh)} <span class=\"note\">{e(r.village_code)}</span>{flag}",
+        trs.append([str(r.rank),
+                    f"{e(r.name_en)} {e(r.name_kh)} <span class=\"note\">{e(r.village_code)}</span>{flag}",
                     f"{r.households:,}", str(r.respondents),
-                    f"{_pct(r.awareness_owso_mean)} ({_pct(r.awareness_owso_lo)}–{_pct(r.awareness_owso_hi)})",
+                    f"{pct(r.awareness_owso_mean)} ({pct(r.awareness_owso_lo)}–{pct(r.awareness_owso_hi)})",
                     f"{r.unaware_households_mean:,.0f} ({r.unaware_households_lo:,.0f}–{r.unaware_households_hi:,.0f})",
                     f"{r.score:,.0f}"])
-    out.append(_table(["#", "Village", "Households", "Respondents", "Knows OWSO", "Unaware households", "Score"], trs))
+    out.append(html_table(["#", "Village", "Households", "Respondents", "Knows OWSO", "Unaware households",
+                           "Score"], trs))
     n_flag = sum(1 for p in priorities.by_village.values() if p.source in ("sangkat", "district"))
     if n_flag:
         out.append(f'<p class="flag">{n_flag} villages had no answers; they carry their sangkat '
                    "(or district) estimate.</p>")
-    out.append(f'<p class="note">Method: {e(priorities.method)}.</p></body></html>')
+    return out
+
+
+def survey_report_html(
+    result: SurveyResult | None, priorities: Priorities, geography: Geography, *, top: int = 15
+) -> str:
+    """The survey report as a self-contained HTML string (see :func:`write_survey_report`)."""
+    out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+           f"<title>Awareness survey</title><style>{REPORT_CSS}</style></head><body>",
+           "<h1>Awareness of the OWSO and the District Ombudsman</h1>"]
+    out += _headline(result, priorities)
+    out += _sangkat_section(result, priorities, geography)
+    if result is not None:
+        out += _group_section(result)
+    out += _village_section(priorities, geography, top)
+    out.append(f'<p class="note">Method: {html.escape(priorities.method)}.</p></body></html>')
     return "".join(out)
 
 

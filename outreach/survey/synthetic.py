@@ -29,13 +29,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from ..model import District, Geography, Province, Sangkat, Village
+from ..model import District, Geography, Province, Sangkat, Setting, Village
 from .questionnaire import CHANNELS
 
 _AGE_GROUPS = ("18_24", "25_34", "35_44", "45_59", "60_plus")
 _AGE_P = (0.16, 0.24, 0.22, 0.24, 0.14)
 _SATISFACTION = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
 _SATISFACTION_P = (0.30, 0.45, 0.15, 0.07, 0.03)
+_SETTINGS: tuple[Setting, ...] = ("periurban", "rural", "rural", "roadside")  # of example villages, in turn
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,125 @@ class SyntheticTruth:
     respondents: Mapping[str, int]
 
 
+def _respondent_counts(rng: np.random.Generator, hh: np.ndarray, n: int, villages_surveyed: float) -> np.ndarray:
+    """Which villages are visited, then respondents per village by household share."""
+    visited = np.ones(len(hh), bool)
+    if villages_surveyed < 1.0:
+        k = max(1, int(round(villages_surveyed * len(hh))))
+        visited[:] = False
+        visited[rng.choice(len(hh), size=k, replace=False)] = True
+    p_alloc = np.where(visited, hh, 0.0)
+    return rng.multinomial(n, p_alloc / p_alloc.sum())
+
+
+def _design_mix(tm: TruthModel) -> list[tuple[bool, bool, float]]:
+    """(female, business, weight) of each respondent kind in the survey design."""
+    mix = []
+    for fem in (True, False):
+        for bus in (True, False):
+            w = ((tm.female_share if fem else 1 - tm.female_share)
+                 * (tm.business_share if bus else 1 - tm.business_share))
+            mix.append((fem, bus, w))
+    return mix
+
+
+@dataclass(frozen=True, eq=False)
+class _Truths:
+    """Village base logits of each indicator and the true awareness they imply."""
+
+    base_logit: dict[str, np.ndarray]
+    village: dict[str, dict[str, float]]
+    sangkat: dict[str, dict[str, float]]
+    overall: dict[str, float]
+
+
+def _draw_truths(rng: np.random.Generator, tm: TruthModel, geography: Geography, vs: np.ndarray,
+                 hh: np.ndarray) -> _Truths:
+    """Sangkat and village awareness levels drawn from the beta hierarchy, per indicator."""
+    villages = geography.villages
+    codes = [v.code for v in villages]
+    s_codes = [s.code for s in geography.sangkats]
+    mix = _design_mix(tm)
+    truths = _Truths({}, {}, {}, {})
+    for ind, mu in (("owso", tm.owso_mean), ("ombudsman", tm.ombudsman_mean)):
+        q_s = rng.beta(mu * tm.kappa_sangkat, (1 - mu) * tm.kappa_sangkat, size=len(s_codes))
+        q_v = rng.beta(q_s[vs] * tm.kappa_village, (1 - q_s[vs]) * tm.kappa_village)
+        q_v = np.clip(q_v, 1e-4, 1 - 1e-4)
+        lg = logit(q_v) + np.array([tm.setting_logit.get(v.setting, 0.0) for v in villages])
+        truths.base_logit[ind] = lg
+        true_v = sum(
+            w * expit(lg + (tm.female_logit if fem else tm.male_logit) + (tm.business_logit if bus else 0.0))
+            for fem, bus, w in mix
+        )
+        truths.village[ind] = {c: float(t) for c, t in zip(codes, true_v)}
+        truths.sangkat[ind] = {
+            s: float((hh[vs == i] * true_v[vs == i]).sum() / hh[vs == i].sum()) for i, s in enumerate(s_codes)
+        }
+        truths.overall[ind] = float((hh * true_v).sum() / hh.sum())
+    return truths
+
+
+@dataclass(frozen=True, eq=False)
+class _Answers:
+    """One entry per respondent: booleans, and indices into the satisfaction and age scales."""
+
+    female: np.ndarray
+    business: np.ndarray
+    knows_owso: np.ndarray
+    knows_ombudsman: np.ndarray
+    heard: np.ndarray  # respondents x CHANNELS
+    used: np.ndarray
+    satisfaction: np.ndarray
+    age: np.ndarray
+
+
+def _answers(rng: np.random.Generator, tm: TruthModel, base_logit: Mapping[str, np.ndarray],
+             v_idx: np.ndarray) -> _Answers:
+    """Every respondent's answers, drawn in a fixed order (the random stream depends on it)."""
+    m = len(v_idx)
+    female = rng.random(m) < tm.female_share
+    business = rng.random(m) < tm.business_share
+    shift = np.where(female, tm.female_logit, tm.male_logit) + np.where(business, tm.business_logit, 0.0)
+    knows = {ind: rng.random(m) < expit(base_logit[ind][v_idx] + shift) for ind in base_logit}
+    aware_any = knows["owso"] | knows["ombudsman"]
+    ch_p = np.array([tm.channel_probs.get(c, 0.0) for c in CHANNELS])
+    heard = (rng.random((m, len(CHANNELS))) < ch_p) & aware_any[:, None]
+    none = aware_any & ~heard.any(axis=1)
+    # Someone aware heard of it somewhere: draw one channel by the relative shares.
+    heard[none, rng.choice(len(CHANNELS), size=int(none.sum()), p=ch_p / ch_p.sum())] = True
+    used = knows["owso"] & (rng.random(m) < tm.used_given_aware)
+    sat = rng.choice(len(_SATISFACTION), size=m, p=_SATISFACTION_P)
+    ages = rng.choice(len(_AGE_GROUPS), size=m, p=_AGE_P)
+    return _Answers(female, business, knows["owso"], knows["ombudsman"], heard, used, sat, ages)
+
+
+def _export_frame(rng: np.random.Generator, geography: Geography, v_idx: np.ndarray,
+                  a: _Answers) -> pd.DataFrame:
+    """The answers as a Kobo-like export (names of the default questionnaire, metadata columns)."""
+    villages = geography.villages
+    m = len(v_idx)
+    t0 = dt.datetime(2025, 3, 3, 8, 0)
+    minutes = np.sort(rng.integers(0, 14 * 24 * 60, size=m))
+    start = [t0 + dt.timedelta(minutes=int(x)) for x in minutes]
+    yn = np.array(["no", "yes"])
+    return pd.DataFrame({
+        "start": [t.isoformat(timespec="seconds") for t in start],
+        "end": [(t + dt.timedelta(minutes=9)).isoformat(timespec="seconds") for t in start],
+        "sangkat": [villages[i].sangkat_code for i in v_idx],
+        "village": [villages[i].code for i in v_idx],
+        "respondent_type": np.where(a.business, "business", "household"),
+        "sex": np.where(a.female, "female", "male"),
+        "age_group": [_AGE_GROUPS[x] for x in a.age],
+        "knows_owso": yn[a.knows_owso.astype(int)],
+        "knows_ombudsman": yn[a.knows_ombudsman.astype(int)],
+        "heard_from": [" ".join(c for c, h in zip(CHANNELS, row) if h) for row in a.heard],
+        "used_owso": np.where(a.knows_owso, yn[a.used.astype(int)], ""),
+        "satisfaction": np.where(a.used, [_SATISFACTION[s] for s in a.satisfaction], ""),
+        "_uuid": [f"{x:032x}" for x in rng.integers(0, 2**62, size=m)],
+        "_submission_time": [(t + dt.timedelta(hours=3)).isoformat(timespec="seconds") for t in start],
+    })
+
+
 def synthetic_survey(
     geography: Geography,
     *,
@@ -113,89 +233,21 @@ def synthetic_survey(
     tm = truth or TruthModel()
     rng = np.random.default_rng(seed)
     villages = geography.villages
-    codes = [v.code for v in villages]
     s_codes = [s.code for s in geography.sangkats]
     vs = np.array([s_codes.index(v.sangkat_code) for v in villages])
     hh = np.array([max(v.households, 1) for v in villages], dtype=float)
-
-    # Which villages are visited, then respondents per village by household share.
-    visited = np.ones(len(villages), bool)
-    if villages_surveyed < 1.0:
-        k = max(1, int(round(villages_surveyed * len(villages))))
-        visited[:] = False
-        visited[rng.choice(len(villages), size=k, replace=False)] = True
-    p_alloc = np.where(visited, hh, 0.0)
-    counts = rng.multinomial(n, p_alloc / p_alloc.sum())
-
-    mix = []  # (female, business, weight): the design's respondent mix
-    for fem in (True, False):
-        for bus in (True, False):
-            w = (tm.female_share if fem else 1 - tm.female_share) * (tm.business_share if bus else 1 - tm.business_share)
-            mix.append((fem, bus, w))
-
-    base_logit: dict[str, np.ndarray] = {}
-    village_truth: dict[str, dict[str, float]] = {}
-    sangkat_truth: dict[str, dict[str, float]] = {}
-    overall: dict[str, float] = {}
-    for ind, mu in (("owso", tm.owso_mean), ("ombudsman", tm.ombudsman_mean)):
-        q_s = rng.beta(mu * tm.kappa_sangkat, (1 - mu) * tm.kappa_sangkat, size=len(s_codes))
-        q_v = rng.beta(q_s[vs] * tm.kappa_village, (1 - q_s[vs]) * tm.kappa_village)
-        q_v = np.clip(q_v, 1e-4, 1 - 1e-4)
-        lg = logit(q_v) + np.array([tm.setting_logit.get(v.setting, 0.0) for v in villages])
-        base_logit[ind] = lg
-        true_v = sum(
-            w * expit(lg + (tm.female_logit if fem else tm.male_logit) + (tm.business_logit if bus else 0.0))
-            for fem, bus, w in mix
-        )
-        village_truth[ind] = {c: float(t) for c, t in zip(codes, true_v)}
-        sangkat_truth[ind] = {
-            s: float((hh[vs == i] * true_v[vs == i]).sum() / hh[vs == i].sum()) for i, s in enumerate(s_codes)
-        }
-        overall[ind] = float((hh * true_v).sum() / hh.sum())
-
-    # Respondents.
+    # One random stream, drawn in this order: visited villages and counts, truths, answers, metadata.
+    counts = _respondent_counts(rng, hh, n, villages_surveyed)
+    truths = _draw_truths(rng, tm, geography, vs, hh)
     v_idx = np.repeat(np.arange(len(villages)), counts)
-    m = len(v_idx)
-    female = rng.random(m) < tm.female_share
-    business = rng.random(m) < tm.business_share
-    shift = np.where(female, tm.female_logit, tm.male_logit) + np.where(business, tm.business_logit, 0.0)
-    knows = {ind: rng.random(m) < expit(base_logit[ind][v_idx] + shift) for ind in base_logit}
-    aware_any = knows["owso"] | knows["ombudsman"]
-    ch_p = np.array([tm.channel_probs.get(c, 0.0) for c in CHANNELS])
-    heard = (rng.random((m, len(CHANNELS))) < ch_p) & aware_any[:, None]
-    none = aware_any & ~heard.any(axis=1)
-    # Someone aware heard of it somewhere: draw one channel by the relative shares.
-    heard[none, rng.choice(len(CHANNELS), size=int(none.sum()), p=ch_p / ch_p.sum())] = True
-    used = knows["owso"] & (rng.random(m) < tm.used_given_aware)
-    sat = rng.choice(len(_SATISFACTION), size=m, p=_SATISFACTION_P)
-    ages = rng.choice(len(_AGE_GROUPS), size=m, p=_AGE_P)
-
-    t0 = dt.datetime(2025, 3, 3, 8, 0)
-    minutes = np.sort(rng.integers(0, 14 * 24 * 60, size=m))
-    start = [t0 + dt.timedelta(minutes=int(x)) for x in minutes]
-    yn = np.array(["no", "yes"])
-    frame = pd.DataFrame({
-        "start": [t.isoformat(timespec="seconds") for t in start],
-        "end": [(t + dt.timedelta(minutes=9)).isoformat(timespec="seconds") for t in start],
-        "sangkat": [villages[i].sangkat_code for i in v_idx],
-        "village": [codes[i] for i in v_idx],
-        "respondent_type": np.where(business, "business", "household"),
-        "sex": np.where(female, "female", "male"),
-        "age_group": [_AGE_GROUPS[a] for a in ages],
-        "knows_owso": yn[knows["owso"].astype(int)],
-        "knows_ombudsman": yn[knows["ombudsman"].astype(int)],
-        "heard_from": [" ".join(c for c, h in zip(CHANNELS, row) if h) for row in heard],
-        "used_owso": np.where(knows["owso"], yn[used.astype(int)], ""),
-        "satisfaction": np.where(used, [_SATISFACTION[s] for s in sat], ""),
-        "_uuid": [f"{x:032x}" for x in rng.integers(0, 2**62, size=m)],
-        "_submission_time": [(t + dt.timedelta(hours=3)).isoformat(timespec="seconds") for t in start],
-    })
+    answers = _answers(rng, tm, truths.base_logit, v_idx)
+    frame = _export_frame(rng, geography, v_idx, answers)
     return frame, SyntheticTruth(
         model=tm,
-        village=MappingProxyType({k: MappingProxyType(v) for k, v in village_truth.items()}),
-        sangkat=MappingProxyType({k: MappingProxyType(v) for k, v in sangkat_truth.items()}),
-        overall=MappingProxyType(overall),
-        respondents=MappingProxyType({c: int(k) for c, k in zip(codes, counts)}),
+        village=MappingProxyType({k: MappingProxyType(v) for k, v in truths.village.items()}),
+        sangkat=MappingProxyType({k: MappingProxyType(v) for k, v in truths.sangkat.items()}),
+        overall=MappingProxyType(truths.overall),
+        respondents=MappingProxyType({v.code: int(k) for v, k in zip(villages, counts)}),
     )
 
 
@@ -225,7 +277,7 @@ def example_geography(n_sangkats: int = 4, villages_per_sangkat: int = 8, *, see
         sc = f"9901{s:02d}"
         sangkats.append(Sangkat(sc, f"Sangkat {s}", f"សង្កាត់ទី{str(s).translate(khmer_digits)}", "9901"))
         for j in range(1, villages_per_sangkat + 1):
-            setting = ("periurban", "rural", "rural", "roadside")[(s + j) % 4]
+            setting = _SETTINGS[(s + j) % 4]
             hh = int(rng.integers(80, 450)) if setting == "rural" else int(rng.integers(200, 900))
             lon, lat = 103.9 + 0.02 * s + 0.003 * j, 12.5 + 0.01 * j
             villages.append(Village(

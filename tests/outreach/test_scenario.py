@@ -4,8 +4,7 @@ from shapely.geometry import Point
 
 from outreach.errors import ScenarioError
 from outreach.scenario import load_campaign
-
-from .conftest import write_scenario
+from tests.conftest import write_scenario
 
 
 def test_demo_geography(demo_campaign):

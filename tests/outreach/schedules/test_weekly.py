@@ -8,15 +8,13 @@ import re
 import zlib
 from collections import defaultdict
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from optimizer.roster import plan_roster
 from outreach.model import Allocation, Outing, Pair, Plan, Roster, Tours
 from outreach.schedules import ics_text, telegram_message, write_schedules
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
