@@ -29,28 +29,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from outreach.geo import to_utm  # noqa: E402
 from outreach.households import synthesize_households  # noqa: E402
-from outreach.model import (  # noqa: E402
-    UTM_EPSG,
-    Allocation,
-    Calendar,
-    Campaign,
-    District,
-    Geography,
-    Outing,
-    Plan,
-    Province,
-    RoadNetwork,
-    Roster,
-    Sangkat,
-    Stop,
-    Targets,
-    Tours,
-    VehicleDay,
-    Village,
-)
+from outreach.model import Calendar, Campaign, Geography, Outing, Plan, Stop, VehicleDay, Village  # noqa: E402
 from outreach.parameters import DEFAULT_SEED, resolve  # noqa: E402
-from outreach.simulate import _simulate_village, plan_exposures, simulate_detailed  # noqa: E402
+from outreach.simulate import (  # noqa: E402
+    SimulationOptions,
+    bare_campaign,
+    bare_geography,
+    bare_plan,
+    plan_exposures,
+    simulate_detailed,
+    simulate_village,
+)
 
 START = dt.date(2024, 1, 8)  # a Monday
 WEEKS = 8
@@ -59,13 +50,12 @@ WEEKS = 8
 def load_geography(csv: Path) -> Geography:
     """Villages with coordinates and households, projected to EPSG:32648."""
     import pandas as pd
-    from pyproj import Transformer
 
     df = pd.read_csv(csv, dtype={"village_code": str, "commune_code": str})
     df = df.dropna(subset=["lat", "lon", "households_2008"])
     df = df[df["households_2008"] > 0].sort_values("village_code").reset_index(drop=True)
-    x, y = Transformer.from_crs(4326, UTM_EPSG, always_xy=True).transform(df["lon"].to_numpy(), df["lat"].to_numpy())
-    villages = tuple(
+    x, y = to_utm(df["lon"].to_numpy(), df["lat"].to_numpy())
+    return bare_geography([
         Village(
             code=r.village_code,
             name_en=str(r.village_name_en),
@@ -81,27 +71,11 @@ def load_geography(csv: Path) -> Geography:
             population=int(r.population_2008) if r.population_2008 == r.population_2008 else 0,
         )
         for r, xx, yy in zip(df.itertuples(index=False), x, y)
-    )
-    sangkats = tuple(Sangkat(c, c, "", c[:4]) for c in sorted({v.sangkat_code for v in villages}))
-    districts = tuple(District(c, c, "", c[:2]) for c in sorted({v.district_code for v in villages}))
-    provinces = tuple(Province(c, c, "") for c in sorted({v.province_code for v in villages}))
-    return Geography(provinces, districts, sangkats, villages)
+    ])
 
 
 def make_campaign(geo: Geography) -> Campaign:
-    return Campaign(
-        name="benchmark",
-        seed=DEFAULT_SEED,
-        geography=geo,
-        roads=RoadNetwork(graph=None, village_node={}, depot_node={}, kind="proxy"),
-        calendar=Calendar(START, WEEKS),
-        volunteers=(),
-        vehicles=(),
-        costs={},
-        budget_usd=0.0,
-        targets=Targets(),
-        params=resolve(),
-    )
+    return bare_campaign(geo, resolve(), Calendar(START, WEEKS), seed=DEFAULT_SEED, name="benchmark")
 
 
 def make_plan(campaign: Campaign, *, passes: int = 2, callbacks: bool = False, banners: bool = False) -> Plan:
@@ -115,7 +89,8 @@ def make_plan(campaign: Campaign, *, passes: int = 2, callbacks: bool = False, b
         slot = ("morning", "afternoon")[i % 2]
         outings.append(Outing(f"p{i % 500}", date, slot, ((v.code, v.households),)))
         if callbacks:
-            outings.append(Outing(f"p{i % 500}", days[(i + 7) % len(days)], "evening", ((v.code, v.households),), "callback"))
+            callback_day = days[(i + 7) % len(days)]
+            outings.append(Outing(f"p{i % 500}", callback_day, "evening", ((v.code, v.households),), "callback"))
     tours = []
     for j, s in enumerate(geo.sangkats):
         vs = sorted(geo.villages_in(s.code), key=lambda v: v.x_m)
@@ -124,39 +99,34 @@ def make_plan(campaign: Campaign, *, passes: int = 2, callbacks: bool = False, b
         xy = np.array([[v.x_m, v.y_m] for v in vs])
         xy = np.vstack([xy[0] - [300.0, 0.0], xy, xy[-1] + [300.0, 0.0]])
         t = 8 * 3600 + np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T) / speed)])
-        ll = np.array([[vs[0].lon - 0.003, vs[0].lat]] + [[v.lon, v.lat] for v in vs] + [[vs[-1].lon + 0.003, vs[-1].lat]])
+        ll = np.array([[vs[0].lon - 0.003, vs[0].lat]] + [[v.lon, v.lat] for v in vs]
+                      + [[vs[-1].lon + 0.003, vs[-1].lat]])
         path = tuple((float(a), float(b), float(c)) for (a, b), c in zip(ll, t))
         stops = tuple(Stop(v.code, float(t[0]), float(t[-1])) for v in vs)
         for p in range(passes):
             date = days[(j + 10 * p) % len(days)]
             tours.append(VehicleDay(f"t{j}", date, stops, path, (True,) * len(path), 0.0, float(t[-1] - t[0]), 0.0))
-    alloc = Allocation(
-        door_rounds_by_village={v.code: 1 for v in geo.villages},
-        loudspeaker_passes_by_sangkat={s.code: passes for s in geo.sangkats},
-        forums_by_sangkat={},
-        banners_by_village={v.code: 1 for v in geo.villages} if banners else {},
+    return bare_plan(
+        campaign.name, outings=outings, days=tours,
+        banners={v.code: 1 for v in geo.villages} if banners else None,
         leaflets=geo.households // 5 if banners else 0,
-        budget_lines=(),
-        strategy="benchmark",
+        door_rounds={v.code: 1 for v in geo.villages},
+        passes={s.code: passes for s in geo.sangkats},
     )
-    return Plan(campaign.name, alloc, Tours(tuple(tours), (), "benchmark"), Roster((), tuple(outings), "benchmark"))
 
 
 def planes_per_replication(ex, v: int) -> int:
     """32-bit uniform planes (one draw per household) used per replication for village ``v``."""
     ve = ex.villages[v]
     occ = {(d.date, d.slot) for d in ve.door} | {(e.date, int(s)) for e in ve.loudspeaker for s in np.unique(e.slot)}
-    return 2 + len(occ) + ve.forums + (ve.banner_t > 0) + (ve.leaflet > 0)  # propensity+baseline, occasions, ..., word of mouth
+    # propensity+baseline, occasions, forums, banner, leaflet, word of mouth
+    return 2 + len(occ) + ve.forums + (ve.banner_t > 0) + (ve.leaflet > 0)
 
 
 def micro(repeats: int = 5, households: int = 2000, replications: int = 500) -> dict[str, float]:
     """Single-core throughput on one village."""
-    v = Village("01020101", "bench", "", "010201", "0102", "01", 104.0, 12.5, 0.0, 0.0, households)
-    from pyproj import Transformer
-
-    v = Village(v.code, v.name_en, "", v.sangkat_code, v.district_code, v.province_code, v.lon, v.lat,
-                *Transformer.from_crs(4326, UTM_EPSG, always_xy=True).transform(v.lon, v.lat), households)
-    geo = Geography((Province("01", "P", ""),), (District("0102", "D", "", "01"),), (Sangkat("010201", "S", "", "0102"),), (v,))
+    geo = bare_geography([Village("01020101", "bench", "", "010201", "0102", "01", 104.0, 12.5,
+                                  *to_utm(104.0, 12.5), households)])
     camp = make_campaign(geo)
     plan = make_plan(camp, callbacks=True, banners=True)
     hh = synthesize_households(geo, camp.params, seed=camp.seed)
@@ -164,7 +134,7 @@ def micro(repeats: int = 5, households: int = 2000, replications: int = 500) -> 
     times, cpu = [], []
     for _ in range(repeats):
         t0, c0 = time.perf_counter(), time.process_time()
-        _simulate_village(ex, 0, replications, camp.seed, 1 << 20)
+        simulate_village(ex, 0, replications, camp.seed)
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     t, c = statistics.median(times), statistics.median(cpu)
@@ -197,7 +167,7 @@ def national(csv: Path, replications: int, workers: int) -> dict[str, float]:
     t_hh = time.perf_counter() - t1
     t2 = time.perf_counter()
     m2, k2 = time.process_time(), _children_cpu()
-    res = simulate_detailed(camp, plan, replications=replications, households=hh, workers=workers)
+    res = simulate_detailed(camp, plan, SimulationOptions(replications=replications, households=hh, workers=workers))
     t_sim = time.perf_counter() - t2
     cpu_main, cpu_workers = time.process_time() - m2, _children_cpu() - k2
     cpu_sim = cpu_main + cpu_workers

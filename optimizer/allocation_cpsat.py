@@ -55,7 +55,7 @@ from ortools.sat.python import cp_model
 
 from outreach import acoustics
 from outreach.model import Allocation, Campaign, Priorities, Tours
-from outreach.response import beta_shapes, mean_at_home, village_response_array
+from outreach.response import VillageInputs, beta_shapes, mean_at_home, village_response_array
 
 from ._mip import solve_mip
 from .allocate import (
@@ -325,12 +325,12 @@ def build_instance(
     women = np.array([v.women if v.women > 0 else v.households * p["household.size"] * p["household.women_share"]
                       for v in geo.villages], float)
 
-    resp = village_response_array(
+    resp = village_response_array(VillageInputs(
         hh[:, None], door_rounds=rounds[None, :], callbacks=cbs[None, :], loudspeaker_passes=passes[None, :],
         loudspeaker_share=loudspeaker_shares(campaign)[:, None], forum=forums[None, :], banners=banners[None, :],
-        leaflets=np.minimum(rounds, 1)[None, :] * hh[:, None], baseline_awareness=base[:, None], params=p,
-        weeks=campaign.calendar.weeks, forum_attendance=forum_attendance(campaign)[:, None],
-        max_rounds=max(spec.max_rounds, 1), max_passes=max(spec.max_passes, 1),
+        leaflets=np.minimum(rounds, 1)[None, :] * hh[:, None], baseline_awareness=base[:, None],
+        forum_attendance=forum_attendance(campaign)[:, None]), p,
+        weeks=campaign.calendar.weeks, max_rounds=max(spec.max_rounds, 1), max_passes=max(spec.max_passes, 1),
     )
     aware = np.asarray(resp.aware, float)
     reached = np.asarray(resp.reached, float)
@@ -980,10 +980,11 @@ def evaluate_allocation(
     forums = np.array([allocation.forums_by_sangkat.get(v.sangkat_code, 0) for v in geo.villages])
     banners = np.array([allocation.banners_by_village.get(c, 0) for c in codes])
     base, weight = _baseline_and_weight(campaign, priorities, codes)
-    r = village_response_array(
+    r = village_response_array(VillageInputs(
         hh, door_rounds=rounds, callbacks=cbs, loudspeaker_passes=passes, loudspeaker_share=loudspeaker_shares(campaign),
-        forum=forums, banners=banners, leaflets=np.minimum(rounds, 1) * hh, baseline_awareness=base, params=p,
-        weeks=campaign.calendar.weeks, forum_attendance=forum_attendance(campaign),
+        forum=forums, banners=banners, leaflets=np.minimum(rounds, 1) * hh, baseline_awareness=base,
+        forum_attendance=forum_attendance(campaign)), p,
+        weeks=campaign.calendar.weeks,
         max_rounds=max(1, int(rounds.max(initial=0))), max_passes=max(1, int(passes.max(initial=0))),
     )
     aware = np.asarray(r.aware, float)

@@ -17,8 +17,9 @@ Values come from ``shared/reference/simulation-parameters.md`` section A via
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -109,7 +110,9 @@ def speech_level_db(
     )
 
 
-def ambient_dba(setting: str | ArrayLike, params: Mapping[str, float], *, market: ArrayLike = False) -> NDArray[np.float64]:
+def ambient_dba(
+    setting: str | ArrayLike, params: Mapping[str, float], *, market: ArrayLike = False
+) -> NDArray[np.float64]:
     """Ambient noise level by village setting; a market village counts as roadside.
 
     Parameters
@@ -135,7 +138,19 @@ def ambient_dba(setting: str | ArrayLike, params: Mapping[str, float], *, market
     return np.where(np.asarray(market, dtype=bool), table["roadside"], out)
 
 
-def _level_kwargs(params: Mapping[str, float], prop: Propagation) -> dict[str, float]:
+class _LevelKwargs(TypedDict):
+    """The keywords of :func:`speech_level_db` that describe the horn, the air and the listener."""
+
+    l1_db: float
+    absorption_db_per_km: float
+    receiver_height_m: float
+    barrier_db: float
+    foliage_db_per_m: float
+    foliage_cap_m: float
+    facade_db: float
+
+
+def _level_kwargs(params: Mapping[str, float], prop: Propagation) -> _LevelKwargs:
     """Map parameters and the listener situation to :func:`speech_level_db` keywords."""
     l1 = params["loudspeaker.speech_laeq_1m_db"] - (params["loudspeaker.off_axis_penalty_db"] if prop.off_axis else 0.0)
     return {
@@ -352,7 +367,9 @@ def distance_to_polyline_m(points_xy: ArrayLike, path_xy: ArrayLike) -> NDArray[
         return np.hypot(p[:, 0] - q[0, 0], p[:, 1] - q[0, 1])
     a, d = q[:-1], q[1:] - q[:-1]
     l2 = np.maximum((d * d).sum(axis=1), 1e-18)
-    t = np.clip(((p[:, None, 0] - a[None, :, 0]) * d[None, :, 0] + (p[:, None, 1] - a[None, :, 1]) * d[None, :, 1]) / l2, 0, 1)
+    t = np.clip(
+        ((p[:, None, 0] - a[None, :, 0]) * d[None, :, 0] + (p[:, None, 1] - a[None, :, 1]) * d[None, :, 1]) / l2, 0, 1
+    )
     ex = p[:, None, 0] - (a[None, :, 0] + t * d[None, :, 0])
     ey = p[:, None, 1] - (a[None, :, 1] + t * d[None, :, 1])
     return np.sqrt((ex * ex + ey * ey).min(axis=1))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
-import numpy as np
+from numpy.typing import ArrayLike
 from pyproj import Transformer
 
 from .model import UTM_EPSG
@@ -19,12 +20,12 @@ def _transformer(inverse: bool) -> Transformer:
     return Transformer.from_crs(b, a, always_xy=True) if inverse else Transformer.from_crs(a, b, always_xy=True)
 
 
-def to_utm(lon, lat):
+def to_utm(lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
     """Project WGS84 lon/lat (scalars or arrays) to EPSG:32648 metres ``(x, y)``."""
     return _transformer(False).transform(lon, lat)
 
 
-def to_wgs84(x, y):
+def to_wgs84(x: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
     """Inverse of :func:`to_utm`: metres to ``(lon, lat)``."""
     return _transformer(True).transform(x, y)
 
@@ -34,9 +35,3 @@ def in_cambodia(lon: float, lat: float) -> bool:
     x0, y0, x1, y1 = CAMBODIA_BBOX
     return bool(x0 <= lon <= x1 and y0 <= lat <= y1)
 
-
-def pairwise_m(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Euclidean distance matrix in metres between projected points."""
-    dx = x[:, None] - x[None, :]
-    dy = y[:, None] - y[None, :]
-    return np.hypot(dx, dy)

@@ -28,14 +28,16 @@ within a village.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from .model import UTM_EPSG, Geography
+from .geo import to_utm
+from .model import Geography
+from .response import beta_shapes
 
 #: Stream tags: separate random streams per purpose for the same village.
 TAG_POSITION = 11
@@ -86,13 +88,9 @@ class Households:
         return np.diff(self.offsets)
 
 
-def _beta_shapes(params: Mapping[str, float]) -> tuple[float, float]:
-    mu = params["canvass.p_answer_first_visit"]
-    c = params["canvass.at_home_beta_concentration"]
-    return mu * c, (1.0 - mu) * c
-
-
-def _members(rng: np.random.Generator, h: int, women: int, men: int, params: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+def _members(
+    rng: np.random.Generator, h: int, women: int, men: int, params: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
     if women + men > 0:
         # Deal known persons out so that totals match the census.
         total = women + men
@@ -124,7 +122,7 @@ def synthesize_households(geography: Geography, params: Mapping[str, float], *, 
         One record per household, grouped by village.
     """
     k = params["household.village_radius_m_per_sqrt_hh"]
-    a, b = _beta_shapes(params)
+    a, b = beta_shapes(params)
     counts = np.array([max(int(v.households), 0) for v in geography.villages], np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)])
     n = int(offsets[-1])
@@ -180,8 +178,6 @@ def households_from_points(
     Households
         Grouped by village in the geography's order, points in file order within a village.
     """
-    from pyproj import Transformer
-
     df = points.copy()
     df["village_code"] = df["village_code"].astype(str).str.strip()
     codes = [v.code for v in geography.villages]
@@ -191,8 +187,7 @@ def households_from_points(
         raise ValueError(f"household points name villages not in the campaign area: {unknown[:5]}")
     df["_v"] = df["village_code"].map(index)
     df = df.sort_values("_v", kind="stable").reset_index(drop=True)
-    tr = Transformer.from_crs(4326, UTM_EPSG, always_xy=True)
-    x, y = tr.transform(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
+    x, y = to_utm(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
     vidx = df["_v"].to_numpy(np.int32)
     counts = np.bincount(vidx, minlength=len(codes))
     n = len(df)
@@ -211,7 +206,7 @@ def households_from_points(
         else:
             rng = np.random.default_rng(np.random.SeedSequence([seed, code_key(code), TAG_MEMBERS]))
             women[sl], men[sl] = _members(rng, h, 0, 0, params)
-    a, b = _beta_shapes(params)
+    a, b = beta_shapes(params)
     return Households(
         village_codes=tuple(codes),
         village=vidx,

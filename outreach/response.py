@@ -72,9 +72,9 @@ it does not enter these household-level results.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -221,6 +221,11 @@ def retention(days_before_end: ArrayLike, params: Mapping[str, float]) -> NDArra
     return np.exp2(-d / (7.0 * params["awareness.half_life_weeks"]))
 
 
+def mid_campaign_retention(weeks: int, params: Mapping[str, float]) -> float:
+    """Retention of an exposure at mid-campaign (``3.5 weeks`` days before the end), for undated exposures."""
+    return float(retention(3.5 * weeks, params))
+
+
 def banner_rates(
     banners: ArrayLike, weeks: int, params: Mapping[str, float], *, days_after_week_mid: ArrayLike | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -255,6 +260,22 @@ class HomeEvent:
     x: ArrayLike
     gate: ArrayLike
     eff: ArrayLike
+
+
+@dataclass(frozen=True)
+class Events:
+    """Every exposure opportunity of the units, the input of :func:`direct_response`.
+
+    ``door``: door visits in time order; ``home``: loudspeaker passes and
+    forums; ``banner``: ``(lambda_t, lambda_e)``, Poisson means of noticed and
+    of remembered banner passes; ``leaflet``: ``(l, eff)``, the probability of
+    receiving a leaflet and of it leaving a retained memory given received.
+    """
+
+    door: Sequence[DoorEvent] = ()
+    home: Sequence[HomeEvent] = ()
+    banner: tuple[ArrayLike, ArrayLike] = (0.0, 0.0)
+    leaflet: tuple[ArrayLike, ArrayLike] = (0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -297,36 +318,72 @@ def _conv(d1: np.ndarray, d2: np.ndarray) -> np.ndarray:
     return out
 
 
-def direct_response(
-    shape: tuple[int, ...],
-    *,
-    a: float,
-    b: float,
-    k: int,
-    door: Sequence[DoorEvent] = (),
-    home: Sequence[HomeEvent] = (),
-    banner: tuple[ArrayLike, ArrayLike] = (0.0, 0.0),
-    leaflet: tuple[ArrayLike, ArrayLike] = (0.0, 0.0),
-    nodes: int = 48,
-) -> Direct:
+def _unit(v: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
+    """An event value broadcast to the units, with a leading axis for the ``pi`` nodes."""
+    return np.broadcast_to(np.asarray(v, float), shape)[None]
+
+
+def _door_states(door: Sequence[DoorEvent], lq: np.ndarray, shape: tuple[int, ...], k: int) -> np.ndarray:
+    """Door subsystem: probability of (contacted, effective count) by ``pi`` node, shape (2, k + 1, nodes, *shape)."""
+    d = np.zeros((2, k + 1, lq.shape[0]) + shape)
+    d[0, 0] = 1.0
+    for ev in door:
+        m = _unit(ev.visit, shape) * -np.expm1(_unit(ev.x, shape) * lq)
+        e = _unit(ev.eff, shape)
+        if ev.callback:  # only never-contacted households are called back
+            moved = d[0] * m
+            d[0] = d[0] - moved
+            d[1] = d[1] + _bern(moved, e)
+        else:
+            stay = d * (1.0 - m)
+            d = stay + np.stack([np.zeros_like(d[0]), _bern(d[0] + d[1], e) * m])
+    return d
+
+
+def _home_counts(
+    home: Sequence[HomeEvent], lq: np.ndarray, shape: tuple[int, ...], k: int, none: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Effective-count distributions of engaged (forum) and informed (loudspeaker) home exposures.
+
+    Multiplies each event's miss probability into ``none[channel]`` (updated in place).
+    """
+    forum = np.zeros((k + 1, lq.shape[0]) + shape)
+    forum[0] = 1.0
+    informed = forum.copy()
+    for ev in home:
+        p = _unit(ev.gate, shape) * -np.expm1(_unit(ev.x, shape) * lq)
+        none[ev.channel] = none[ev.channel] * (1.0 - p)
+        if ev.channel in ENGAGED:
+            forum = _bern(forum, p * _unit(ev.eff, shape))
+        else:
+            informed = _bern(informed, p * _unit(ev.eff, shape))
+    return forum, informed
+
+
+def _add_print(events: Events, shape: tuple[int, ...], informed: np.ndarray, none: dict[str, np.ndarray]) -> np.ndarray:
+    """Banner and leaflet exposures added to the informed count (miss probabilities into ``none``)."""
+    ones = np.ones(informed.shape[1:])
+    lt, le = (_unit(v, shape) for v in events.banner)
+    none["banner"] = none["banner"] * np.exp(-lt)
+    informed = _poisson(informed, le * ones)
+    lr, leff = (_unit(v, shape) for v in events.leaflet)
+    none["leaflet"] = none["leaflet"] * (1.0 - lr)
+    return _bern(informed, lr * leff * ones)
+
+
+def direct_response(shape: tuple[int, ...], events: Events, *, a: float, b: float, k: int, nodes: int = 48) -> Direct:
     """Expected direct reach and awareness per unit (household or village type).
 
     Parameters
     ----------
     shape : tuple of int
         Shape of the units; every event array broadcasts to it.
+    events : Events
+        Door visits in time order, loudspeaker passes and forums, banners and leaflets.
     a, b : float
         At-home Beta shapes.
     k : int
         Effective frequency.
-    door : sequence of DoorEvent
-        Door visits in time order.
-    home : sequence of HomeEvent
-        Loudspeaker passes and forums.
-    banner : (lambda_t, lambda_e)
-        Poisson means of noticed and of remembered banner passes.
-    leaflet : (l, eff)
-        Probability of receiving a leaflet and of it leaving a retained memory given received.
     nodes : int
         Gauss-Jacobi nodes for the expectation over ``pi``.
 
@@ -338,45 +395,14 @@ def direct_response(
         ``by_channel`` reach per channel.
     """
     lq, w = beta_nodes(float(a), float(b), nodes)
-    ex = (slice(None),) + (None,) * len(shape)
-    lq = lq[ex]
-
-    def arr(v: ArrayLike) -> np.ndarray:
-        return np.broadcast_to(np.asarray(v, float), shape)[None]
-
+    lq = lq[(slice(None),) + (None,) * len(shape)]
     full = (len(w),) + shape
-    # door subsystem: state (contacted, effective count) by pi node
-    d = np.zeros((2, k + 1) + full)
-    d[0, 0] = 1.0
-    for ev in door:
-        m = arr(ev.visit) * -np.expm1(arr(ev.x) * lq)
-        e = arr(ev.eff)
-        if ev.callback:  # only never-contacted households are called back
-            moved = d[0] * m
-            d[0] = d[0] - moved
-            d[1] = d[1] + _bern(moved, e)
-        else:
-            stay = d * (1.0 - m)
-            d = stay + np.stack([np.zeros_like(d[0]), _bern(d[0] + d[1], e) * m])
+    d = _door_states(events.door, lq, shape, k)
     door_eff = d.sum(axis=0)
     none = {c: np.ones(full) for c in CHANNELS}
     none["door"] = d[0].sum(axis=0)
-    forum = np.zeros((k + 1,) + full)
-    forum[0] = 1.0
-    informed = forum.copy()
-    for ev in home:
-        p = arr(ev.gate) * -np.expm1(arr(ev.x) * lq)
-        none[ev.channel] = none[ev.channel] * (1.0 - p)
-        if ev.channel in ENGAGED:
-            forum = _bern(forum, p * arr(ev.eff))
-        else:
-            informed = _bern(informed, p * arr(ev.eff))
-    lt, le = (arr(v) for v in banner)
-    none["banner"] = none["banner"] * np.exp(-lt)
-    informed = _poisson(informed, le * np.ones(full))
-    lr, leff = (arr(v) for v in leaflet)
-    none["leaflet"] = none["leaflet"] * (1.0 - lr)
-    informed = _bern(informed, lr * leff * np.ones(full))
+    forum, informed = _home_counts(events.home, lq, shape, k, none)
+    informed = _add_print(events, shape, informed, none)
     total = _conv(_conv(door_eff, forum), informed)
     aware = total[k]
     no_engaged_aware = door_eff[0] * forum[0] * informed[k]
@@ -408,9 +434,7 @@ def word_of_mouth(
     return -np.expm1(-lam)
 
 
-def final_awareness(
-    baseline: ArrayLike, direct: ArrayLike, wom: ArrayLike
-) -> NDArray[np.float64]:
+def final_awareness(baseline: ArrayLike, direct: ArrayLike, wom: ArrayLike) -> NDArray[np.float64]:
     """Share aware at the evaluation date: ``b + (1 - b) (P_dir + (1 - P_dir) P_wom)``."""
     b, p, q = (np.asarray(v, float) for v in (baseline, direct, wom))
     return b + (1.0 - b) * (p + (1.0 - p) * q)
@@ -418,44 +442,10 @@ def final_awareness(
 
 # --------------------------------------------------------------------------- optimiser API
 @dataclass(frozen=True)
-class VillageResponse:
-    """Expected households reached (any channel exposure) and aware at the end (baseline + new)."""
+class VillageInputs:
+    """What villages (or candidate options for them) receive; all arrays broadcast together.
 
-    reached: NDArray[np.float64] | float
-    aware: NDArray[np.float64] | float
-
-
-def village_response_array(
-    households: ArrayLike,
-    *,
-    door_rounds: ArrayLike,
-    callbacks: ArrayLike,
-    loudspeaker_passes: ArrayLike,
-    loudspeaker_share: ArrayLike,
-    forum: ArrayLike,
-    banners: ArrayLike,
-    leaflets: ArrayLike,
-    baseline_awareness: ArrayLike,
-    params: Mapping[str, float],
-    evening_weekend: bool = False,
-    weeks: int = 8,
-    forum_attendance: ArrayLike | None = None,
-    max_rounds: int = 6,
-    max_passes: int = 8,
-) -> VillageResponse:
-    """Vectorised :func:`village_response` over arrays of villages or candidates.
-
-    All array arguments broadcast together. Integer counts are used as
-    given up to ``max_rounds`` door rounds (callbacks per round up to
-    ``canvass.max_callbacks`` + 1) and ``max_passes`` loudspeaker passes;
-    larger values are clipped (the response is saturated there).
-
-    Timing: with no dates at hand, every exposure is taken at mid-campaign
-    (retention ``2^(-(weeks/2) / half_life)``) and banners stay up the whole
-    ``weeks``. Loudspeaker passes are weekday daytime; door visits use the
-    evening/weekend exponent when ``evening_weekend``.
-
-    Parameters
+    Attributes
     ----------
     households : array_like
         Households per village.
@@ -475,15 +465,80 @@ def village_response_array(
         Leaflets handed out in the village (one per household at most).
     baseline_awareness : array_like
         Share aware before the campaign.
+    forum_attendance : array_like, optional
+        Attendance probability per forum; default ``forum.participation_rate``
+        (venue in the village).
+    """
+
+    households: ArrayLike
+    door_rounds: ArrayLike
+    callbacks: ArrayLike
+    loudspeaker_passes: ArrayLike
+    loudspeaker_share: ArrayLike
+    forum: ArrayLike
+    banners: ArrayLike
+    leaflets: ArrayLike
+    baseline_awareness: ArrayLike
+    forum_attendance: ArrayLike | None = None
+
+
+@dataclass(frozen=True)
+class VillageResponse:
+    """Expected households reached (any channel exposure) and aware at the end (baseline + new)."""
+
+    reached: NDArray[np.float64] | float
+    aware: NDArray[np.float64] | float
+
+
+def _door_schedule(
+    rounds: np.ndarray, cbs: np.ndarray, x_door: float, eff: float, max_rounds: int, max_callbacks: int
+) -> list[DoorEvent]:
+    """Rounds in order, each followed by its callbacks (switched on where the counts reach them)."""
+    door: list[DoorEvent] = []
+    for r in range(max_rounds):
+        on = (rounds > r).astype(float)
+        door.append(DoorEvent(x_door, on, eff))
+        for c in range(max_callbacks):
+            door.append(DoorEvent(x_door, on * (cbs > c), eff, callback=True))
+    return door
+
+
+def _loudspeaker_passes(passes: np.ndarray, gate: float, eff: float, max_passes: int) -> list[HomeEvent]:
+    """Loudspeaker passes on weekday daytime occasions, switched on where the counts reach them."""
+    return [HomeEvent("loudspeaker", 1.0, gate * (passes > j), eff) for j in range(max_passes)]
+
+
+def village_response_array(
+    inputs: VillageInputs,
+    params: Mapping[str, float],
+    *,
+    evening_weekend: bool = False,
+    weeks: int = 8,
+    max_rounds: int = 6,
+    max_passes: int = 8,
+) -> VillageResponse:
+    """Vectorised :func:`village_response` over arrays of villages or candidates.
+
+    All arrays of ``inputs`` broadcast together. Integer counts are used as
+    given up to ``max_rounds`` door rounds (callbacks per round up to
+    ``canvass.max_callbacks`` + 1) and ``max_passes`` loudspeaker passes;
+    larger values are clipped (the response is saturated there).
+
+    Timing: with no dates at hand, every exposure is taken at mid-campaign
+    (retention ``2^(-(weeks/2) / half_life)``) and banners stay up the whole
+    ``weeks``. Loudspeaker passes are weekday daytime; door visits use the
+    evening/weekend exponent when ``evening_weekend``.
+
+    Parameters
+    ----------
+    inputs : VillageInputs
+        What each village (or candidate) receives.
     params : mapping
         Engine parameters.
     evening_weekend : bool
         Door visits in the evening or at the weekend.
     weeks : int
         Campaign length.
-    forum_attendance : array_like, optional
-        Attendance probability per forum; default ``forum.participation_rate``
-        (venue in the village).
     max_rounds, max_passes : int
         Caps on the loops (static shapes).
 
@@ -492,82 +547,51 @@ def village_response_array(
     VillageResponse
         Expected households reached and aware (baseline + new), arrays.
     """
-    h = np.asarray(households, float)
-    cols = np.broadcast_arrays(
-        h, *(np.asarray(v, float) for v in (door_rounds, callbacks, loudspeaker_passes, loudspeaker_share, forum, banners, leaflets, baseline_awareness))
-    )
+    cols = np.broadcast_arrays(*(np.asarray(v, float) for v in (
+        inputs.households, inputs.door_rounds, inputs.callbacks, inputs.loudspeaker_passes, inputs.loudspeaker_share,
+        inputs.forum, inputs.banners, inputs.leaflets, inputs.baseline_awareness)))
     h, rounds, cbs, passes, share, forums, ban, leaf, base = cols
     shape = h.shape
     a, b = beta_shapes(params)
     k = int(params["awareness.effective_frequency_k"])
-    r_mid = float(retention(3.5 * weeks, params))
+    r_mid = mid_campaign_retention(weeks, params)
     x_door = evening_weekend_exponent(a, b, params["canvass.evening_weekend_multiplier"]) if evening_weekend else 1.0
-    att = params["forum.participation_rate"] if forum_attendance is None else forum_attendance
+    att = params["forum.participation_rate"] if inputs.forum_attendance is None else inputs.forum_attendance
     x_forum = attendance_exponent(np.broadcast_to(att, shape), a, b)
-    door: list[DoorEvent] = []
-    max_cb = int(params["canvass.max_callbacks"]) + 1
-    for r in range(max_rounds):
-        on = (rounds > r).astype(float)
-        door.append(DoorEvent(x_door, on, params["awareness.p_door"] * r_mid))
-        for c in range(max_cb):
-            door.append(DoorEvent(x_door, on * (cbs > c), params["awareness.p_door"] * r_mid, callback=True))
+    door = _door_schedule(rounds, cbs, x_door, params["awareness.p_door"] * r_mid, max_rounds,
+                          int(params["canvass.max_callbacks"]) + 1)
     forum_events = [
         HomeEvent("forum", x_forum, (forums > f).astype(float), params["awareness.p_forum"] * r_mid) for f in range(4)
     ]
-    ban_t, ban_e = banner_rates(ban, weeks, params)
+    banner = banner_rates(ban, weeks, params)
     lshare = np.clip(leaf / np.maximum(h, 1.0), 0.0, 1.0)
     leaflet = (lshare, params["awareness.p_leaflet"] * r_mid)
     p_ls = params["awareness.p_loudspeaker"] * r_mid
-    # two household types: within intelligible range of the route or not
-    out = []
-    for gate in (1.0, 0.0):
-        home = [HomeEvent("loudspeaker", 1.0, gate * (passes > j), p_ls) for j in range(max_passes)] + forum_events
-        out.append(direct_response(shape, a=a, b=b, k=k, door=door, home=home, banner=(ban_t, ban_e), leaflet=leaflet))
-    mix = lambda f: share * f(out[0]) + (1.0 - share) * f(out[1])  # noqa: E731
-    reached = mix(lambda d: d.reached)
-    direct = mix(lambda d: d.aware)
-    engaged = mix(lambda d: d.aware_engaged)
+    # two household types: within intelligible range of the route (gate 1) or not (gate 0)
+    inside, outside = (
+        direct_response(shape, Events(door, _loudspeaker_passes(passes, gate, p_ls, max_passes) + forum_events,
+                                      banner, leaflet), a=a, b=b, k=k)
+        for gate in (1.0, 0.0)
+    )
+    reached = share * inside.reached + (1.0 - share) * outside.reached
+    direct = share * inside.aware + (1.0 - share) * outside.aware
+    engaged = share * inside.aware_engaged + (1.0 - share) * outside.aware_engaged
     wom = word_of_mouth(h, h * (1 - base) * engaged, h * (1 - base) * (direct - engaged), params)
     return VillageResponse(reached=h * reached, aware=h * final_awareness(base, direct, wom))
 
 
 def village_response(
-    households: int,
-    *,
-    door_rounds: int,
-    callbacks: int,
-    loudspeaker_passes: int,
-    loudspeaker_share: float,
-    forum: int,
-    banners: int,
-    leaflets: float,
-    baseline_awareness: float,
-    params: Mapping[str, float],
-    evening_weekend: bool = False,
-    weeks: int = 8,
-    forum_attendance: float | None = None,
+    inputs: VillageInputs, params: Mapping[str, float], *, evening_weekend: bool = False, weeks: int = 8
 ) -> VillageResponse:
     """Expected households reached and aware in one village (closed form).
 
     See the module docstring for every formula and
     :func:`village_response_array` for the arguments; this is its scalar
-    form and returns floats.
+    form (``inputs`` holds numbers) and returns floats.
     """
     r = village_response_array(
-        households,
-        door_rounds=door_rounds,
-        callbacks=callbacks,
-        loudspeaker_passes=loudspeaker_passes,
-        loudspeaker_share=loudspeaker_share,
-        forum=forum,
-        banners=banners,
-        leaflets=leaflets,
-        baseline_awareness=baseline_awareness,
-        params=params,
-        evening_weekend=evening_weekend,
-        weeks=weeks,
-        forum_attendance=forum_attendance,
-        max_rounds=max(int(door_rounds), 1),
-        max_passes=max(int(loudspeaker_passes), 1),
+        inputs, params, evening_weekend=evening_weekend, weeks=weeks,
+        max_rounds=max(int(np.asarray(inputs.door_rounds)), 1),
+        max_passes=max(int(np.asarray(inputs.loudspeaker_passes)), 1),
     )
-    return VillageResponse(reached=float(r.reached), aware=float(r.aware))
+    return VillageResponse(reached=float(np.asarray(r.reached)), aware=float(np.asarray(r.aware)))

@@ -18,7 +18,7 @@ average, individual routes are not.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -177,8 +177,3 @@ def snap(
         )
     return {names[i]: nodes[int(idx[i])] for i in range(len(names))}
 
-
-def largest_component_nodes(graph: nx.Graph) -> Sequence[object]:
-    """Nodes of the largest (weakly) connected component."""
-    comps = nx.weakly_connected_components(graph) if graph.is_directed() else nx.connected_components(graph)
-    return max(comps, key=len)

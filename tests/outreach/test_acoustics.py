@@ -46,8 +46,8 @@ def test_ground_term_matches_iso_values() -> None:
 
 
 def test_level_falls_6db_per_doubling_without_other_terms() -> None:
-    l = speech_level_db([10.0, 20.0, 40.0], absorption_db_per_km=0.0, receiver_height_m=1e-9)
-    np.testing.assert_allclose(np.diff(l), -20 * np.log10(2), atol=1e-6)
+    level = speech_level_db([10.0, 20.0, 40.0], absorption_db_per_km=0.0, receiver_height_m=1e-9)
+    np.testing.assert_allclose(np.diff(level), -20 * np.log10(2), atol=1e-6)
 
 
 def test_vectorised_radius_agrees_with_scalar_root() -> None:
@@ -65,7 +65,7 @@ def test_vectorised_radius_agrees_with_scalar_root() -> None:
     )
     for a, got in zip(amb, r):
         target = a + params["loudspeaker.snr_intelligible_db"]
-        root = brentq(lambda x: float(speech_level_db(x, **kw)) - target, 1.0, 5000.0)
+        root = brentq(lambda x, target=target: float(speech_level_db(x, **kw)) - target, 1.0, 5000.0)
         assert got == pytest.approx(root, rel=1e-6)
     assert r[0] > r[1] > r[2]
     # indoors and off-axis are quieter

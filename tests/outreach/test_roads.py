@@ -9,8 +9,7 @@ from outreach.errors import GeographyError, InputError
 from outreach.parameters import resolve
 from outreach.roads import load_osm, proxy_network, snap
 from outreach.scenario import load_campaign
-
-from .conftest import write_scenario
+from tests.conftest import write_scenario
 
 
 def _osm_grid(path, lon0=103.88, lat0=12.48, n=6, step=0.01):
@@ -19,7 +18,8 @@ def _osm_grid(path, lon0=103.88, lat0=12.48, n=6, step=0.01):
     nid = lambda i, j: 1000 + i * n + j  # noqa: E731
     for i in range(n):
         for j in range(n):
-            nodes.append(f'<node id="{nid(i, j)}" lat="{lat0 + i * step:.6f}" lon="{lon0 + j * step:.6f}" version="1"/>')
+            lat, lon = lat0 + i * step, lon0 + j * step
+            nodes.append(f'<node id="{nid(i, j)}" lat="{lat:.6f}" lon="{lon:.6f}" version="1"/>')
     wid = 1
     for i in range(n):
         refs = "".join(f'<nd ref="{nid(i, j)}"/>' for j in range(n))

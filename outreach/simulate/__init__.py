@@ -1,0 +1,57 @@
+"""Monte Carlo reach and awareness of a plan, and its closed-form expectation.
+
+The simulator draws the model of :mod:`outreach.response` (read its module
+docstring for every formula) for every household and replication:
+
+* :mod:`.exposures` maps a plan onto households: door visits along each
+  village's walking order, loudspeaker passes heard (intelligible exposure
+  along the timed routes), forums, banners, leaflets, baseline awareness;
+* :mod:`.streams` keys every random plane by village and purpose, so plans
+  run on common random numbers;
+* :mod:`.village` draws one village over all replications, :mod:`.engine`
+  all villages: households reached and aware (:func:`simulate`);
+* :mod:`.expectation` computes the same model's expectation in closed form
+  (:func:`expected_reach`);
+* :mod:`.bare` builds campaigns and plans with only what the simulator
+  reads, for hand-made studies, benchmarks and tests.
+
+``households_aware`` is the total aware at the end: baseline-aware plus
+newly aware (direct and word of mouth). ``households_reached`` counts
+households with at least one channel exposure (word of mouth is not an
+exposure). ``women_reached``/``men_reached`` are persons living in reached
+households. ``by_channel`` holds mean households reached per channel plus
+``word_of_mouth`` (households made aware by word of mouth only).
+"""
+
+from .bare import bare_campaign, bare_geography, bare_plan
+from .engine import SimulationOptions, SimulationResult, exposure_counts, simulate, simulate_detailed
+from .expectation import expected_reach
+from .exposures import (
+    DoorVisit,
+    LoudspeakerExposure,
+    PlanExposures,
+    VillageExposure,
+    plan_exposures,
+    slot_of_time,
+)
+from .village import VillageDraws, simulate_village
+
+__all__ = [
+    "DoorVisit",
+    "LoudspeakerExposure",
+    "PlanExposures",
+    "SimulationOptions",
+    "SimulationResult",
+    "VillageDraws",
+    "VillageExposure",
+    "bare_campaign",
+    "bare_geography",
+    "bare_plan",
+    "expected_reach",
+    "exposure_counts",
+    "plan_exposures",
+    "simulate",
+    "simulate_detailed",
+    "simulate_village",
+    "slot_of_time",
+]
