@@ -131,6 +131,11 @@ def district(code: str) -> District | None:
     return _tables()[1].get(code)
 
 
+def province(code: str) -> Province | None:
+    """Look up a province by its 2-digit code."""
+    return _tables()[0].get(code)
+
+
 @lru_cache(maxsize=1)
 def _village_index() -> dict[str, GazetteerVillage]:
     out: dict[str, GazetteerVillage] = {}
