@@ -110,7 +110,8 @@ _TABLE: dict[str, Param] = {
     "household.size": Param(4.6, 3.5, 6.0, "persons", f"{_SIM} B: CDHS 2014 [S]"),
     "household.women_share": Param(0.52, 0.45, 0.55, "share", "Census 2008 seed districts: F/(F+M) about 0.52 [S]"),
     "household.growth_2008_2012": Param(1.08, 1.0, 1.2, "x", "[A] about 2 % a year household growth, 2008-2012"),
-    "household.village_radius_m_per_sqrt_hh": Param(30, 10, 80, "m", "[A] synthetic spread: radius = k*sqrt(households)"),
+    "household.village_radius_m_per_sqrt_hh": Param(30, 10, 80, "m",
+                                                    "[A] synthetic spread: radius = k*sqrt(households)"),
     # --- Simulation -----------------------------------------------------------
     "simulation.replications": Param(200, 10, 10000, "runs", "[A] Monte Carlo replications"),
 }
@@ -180,7 +181,8 @@ _COSTS: dict[str, UnitCost] = {
                                  "[A] local youth per diem; seed report: 35 volunteers, 2-3 outings/week"),
     "volunteer_training": UnitCost("Volunteer training day", "volunteer", 10.0, "door_to_door",
                                    "[A] one training day with lunch and transport"),
-    "volunteer_kit": UnitCost("T-shirt and ID card", "volunteer", 6.0, "door_to_door", "[A] printed T-shirt + laminated ID"),
+    "volunteer_kit": UnitCost("T-shirt and ID card", "volunteer", 6.0, "door_to_door",
+                              "[A] printed T-shirt + laminated ID"),
     "coordinator_week": UnitCost("Volunteer coordinator allowance", "week", 20.0, "management", "[A]"),
     "tuktuk_day": UnitCost("Tuk-tuk rental with driver", "vehicle-day", 25.0, "loudspeaker",
                            "National Dengue Control Programme pays US$25/vehicle/day (simulation-parameters.md A) [S]"),
