@@ -32,7 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def main() -> None:
@@ -44,17 +43,15 @@ def main() -> None:
     ap.add_argument("--sweep", default="10000,11000,12500,13000,14000", help="other budgets (survey case)")
     args = ap.parse_args()
 
-    from test_allocate import small_campaign
-
     import outreach.survey as sv
-    from optimizer.allocate import greedy_allocation
-    from optimizer.allocation_cpsat import (
-        brute_force_optimum,
+    from optimizer.allocation import (
         build_instance,
         evaluate_allocation,
+        greedy_allocation,
         marginal_value,
         solve_allocation,
     )
+    from optimizer.allocation.reference import brute_force_optimum, small_campaign
     from outreach.scenario import load_campaign
 
     c = load_campaign(ROOT / "scenarios" / "demo.toml")

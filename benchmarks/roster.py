@@ -10,7 +10,7 @@ Prints one JSON document. Scenario: ``scenarios/demo.toml`` (35 volunteers,
 155 villages, 12 weeks). Allocations: ``all_one_round`` (every village gets
 exactly one door-to-door round: capacity is short, so the roster must be
 PARTIAL and the check is that every pair's capacity is used by rounds) and
-``greedy`` (``optimizer.allocate.greedy_allocation``).
+``greedy`` (``optimizer.allocation.greedy_allocation``).
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pdf", action="store_true", help="also time write_schedules (HTML, PDF, XLSX, ICS)")
     args = ap.parse_args(argv)
 
-    from optimizer.allocate import greedy_allocation
+    from optimizer.allocation import greedy_allocation
     from optimizer.roster import plan_roster, round_robin_roster
     from outreach.scenario import load_campaign
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from outreach.model import Campaign, Plan, Priorities, Reach
 
 if TYPE_CHECKING:
-    from optimizer.allocation_cpsat import RoutedAllocation
+    from optimizer.allocation import RoutedAllocation
     from outreach.survey import SurveyResult
 
 Strategy = Literal["scip", "cp-sat", "greedy"]
@@ -122,7 +122,7 @@ def allocate(campaign: Campaign, priorities: Priorities | None,
     Returns the routed allocation and any note for the summary (the greedy
     fallback says why it was used).
     """
-    from optimizer.allocation_cpsat import allocate_and_route, greedy_and_route
+    from optimizer.allocation import allocate_and_route, greedy_and_route
     from optimizer.routing import plan_tours
 
     route_fn = partial(plan_tours, time_limit_s=options.time_limit_s)
@@ -144,7 +144,7 @@ def price_margins(campaign: Campaign, priorities: Priorities | None, routed: Rou
     """Stage ``margins``: aware households per extra US$ 100 and per extra volunteer (exact strategies only)."""
     if routed.base is None:
         return None
-    from optimizer.allocation_cpsat import marginal_value
+    from optimizer.allocation import marginal_value
 
     marginal = marginal_value(campaign, priorities, time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
                               backend=options.strategy, base=routed.base, pass_days_km=routed.pass_days_km)

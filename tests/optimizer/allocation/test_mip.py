@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
-from optimizer._mip import solve_mip, violations
+from optimizer.allocation.mip import solve_mip, violations
 
 
 def _random_model(seed: int) -> cp_model.CpModel:

@@ -1,0 +1,89 @@
+"""Budget lines and the money arithmetic every allocation shares.
+
+Costs are compared in US cents, rounded up (:func:`cents`), so that the
+budget lines written from a plan never exceed what the allocation model
+charged. The loudspeaker's vehicle-days and km are estimated here before any
+routing, the same way for the greedy baseline, the exact model and its lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from outreach.model import BudgetLine, Campaign
+
+#: Km a tuk-tuk drives between villages per sangkat pass, on top of the villages' roads [A].
+TRANSIT_KM_PER_PASS = 10.0
+#: Hours of transit inside a sangkat per pass, on top of broadcasting along its roads.
+TRANSIT_HOURS_PER_PASS = 0.5
+
+
+def cents(usd: float) -> int:
+    """US cents of ``usd``, rounded up (after dropping float noise below a millionth of a cent)."""
+    return int(math.ceil(round(usd * 100, 6)))
+
+
+def fmt_usd(amount_cents: int) -> str:
+    """``US$ 1,234``: whole dollars of an amount in cents, for notes."""
+    return f"US$ {amount_cents / 100:,.0f}"
+
+
+def line(campaign: Campaign, key: str, quantity: float) -> BudgetLine:
+    """A budget line for ``quantity`` units of cost item ``key``."""
+    c = campaign.costs[key]
+    return BudgetLine(key, c.label, c.unit, quantity, c.usd, c.channel)
+
+
+def fixed_lines(campaign: Campaign, *, loudspeaker: bool) -> list[BudgetLine]:
+    """Lines every plan pays: training and kit for each volunteer, the coordinator, the recording."""
+    n = len(campaign.volunteers)
+    lines = [line(campaign, "volunteer_training", n), line(campaign, "volunteer_kit", n),
+             line(campaign, "coordinator_week", campaign.calendar.weeks)]
+    if loudspeaker:
+        lines.append(line(campaign, "recording", 1))
+    return [b for b in lines if b.quantity > 0]
+
+
+def sangkat_road_m(campaign: Campaign, sangkat_code: str) -> float:
+    """Metres of road one loudspeaker pass drives in a sangkat: 2·k·√households per village, at least 300 m."""
+    k = campaign.params["household.village_radius_m_per_sqrt_hh"]
+    return sum(max(300.0, 2 * k * math.sqrt(v.households)) for v in campaign.geography.villages_in(sangkat_code))
+
+
+def pass_hours(campaign: Campaign, road_m: float) -> float:
+    """Hours of one pass over ``road_m`` metres: broadcast speed plus transit inside the sangkat."""
+    return road_m / (campaign.params["loudspeaker.broadcast_speed_kmh"] * 1000) + TRANSIT_HOURS_PER_PASS
+
+
+def pass_km(road_m: float) -> float:
+    """Km of one pass over ``road_m`` metres of village roads, transit included."""
+    return road_m / 1000 + TRANSIT_KM_PER_PASS
+
+
+def loudspeaker_days_estimate(campaign: Campaign, passes_by_sangkat: Mapping[str, int]) -> tuple[int, float]:
+    """Vehicle-days and km a routing of the required passes needs, estimated before routing.
+
+    A sangkat pass drives its villages' roads at broadcast speed
+    (:func:`sangkat_road_m`) plus transit; a day holds as many sangkat passes
+    as its shift allows, but the same sangkat never twice on one day.
+    """
+    geo = campaign.geography
+    days = 0
+    km = 0.0
+    for veh_district in {v.district_code for v in campaign.vehicles}:
+        hours = []
+        for s in geo.sangkats:
+            if s.district_code != veh_district:
+                continue
+            n = passes_by_sangkat.get(s.code, 0)
+            if n <= 0:
+                continue
+            road_m = sangkat_road_m(campaign, s.code)
+            hours += [pass_hours(campaign, road_m)] * n
+            km += n * pass_km(road_m)
+        need = math.ceil(sum(hours) / campaign.params["loudspeaker.shift_hours"]) if hours else 0
+        max_passes = max((passes_by_sangkat.get(s.code, 0) for s in geo.sangkats if s.district_code == veh_district),
+                         default=0)
+        days += max(need, max_passes)
+    return days, km

@@ -1,0 +1,193 @@
+"""The greedy baseline allocation, and the trims that fit a plan to its routed loudspeaker cost.
+
+``greedy_allocation`` buys fixed costs first, then the required loudspeaker
+passes, one forum per sangkat, a banner per village, and finally door-to-door
+rounds village by village in priority order while money and volunteer
+outings last. It is kept as the comparator for the exact allocation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from outreach.model import Allocation, BudgetLine, Campaign, Priorities
+from outreach.rules import outing_capacity
+
+from .budget import fixed_lines, line, loudspeaker_days_estimate
+from .capacity import pair_outings_available
+
+
+@dataclass(frozen=True)
+class _Bought:
+    """What one greedy step bought: quantities by place, money spent so far, and its lines and notes."""
+
+    quantities: dict[str, int]
+    spent: float
+    lines: tuple[BudgetLine, ...] = ()
+    notes: tuple[str, ...] = ()
+    leaflets: int = 0
+
+
+def _priority(campaign: Campaign, priorities: Priorities | None, code: str) -> float:
+    """A village's survey score, else its households not yet aware at the baseline."""
+    if priorities is not None and code in priorities.by_village:
+        return priorities.score(code)
+    v = campaign.geography.village_by_code[code]
+    return v.households * (1 - campaign.params["awareness.baseline"])
+
+
+def _buy_loudspeaker(campaign: Campaign, passes: dict[str, int], spent: float) -> _Bought:
+    """The required passes (estimated days and km) when a tuk-tuk exists and they fit; else none."""
+    budget = campaign.budget_usd
+    if not (campaign.vehicles and any(passes.values())):
+        return _Bought({k: 0 for k in passes}, spent)
+    days, km = loudspeaker_days_estimate(campaign, passes)
+    cost = days * campaign.cost("tuktuk_day") + km * campaign.cost("fuel_km")
+    if spent + cost <= budget:
+        return _Bought(passes, spent + cost,
+                       (line(campaign, "tuktuk_day", days), line(campaign, "fuel_km", round(km, 1))))
+    note = f"loudspeaker passes need about US$ {cost:,.0f}; the budget left was US$ {budget - spent:,.0f}"
+    return _Bought({k: 0 for k in passes}, spent, notes=(note,))
+
+
+def _buy_forums(campaign: Campaign, priorities: Priorities | None, spent: float) -> _Bought:
+    """The target forums per sangkat, sangkats by total priority, while money lasts."""
+    geo = campaign.geography
+    forums = {s.code: 0 for s in geo.sangkats}
+    participants = campaign.params["forum.participants"]
+    forum_cost = campaign.cost("forum_venue") + participants * campaign.cost("forum_participant")
+    for s in sorted(geo.sangkats, key=lambda s: -sum(_priority(campaign, priorities, v.code)
+                                                     for v in geo.villages_in(s.code))):
+        for _ in range(campaign.targets.forums_per_sangkat):
+            if spent + forum_cost <= campaign.budget_usd:
+                forums[s.code] += 1
+                spent += forum_cost
+    n_forums = sum(forums.values())
+    lines = ((line(campaign, "forum_venue", n_forums), line(campaign, "forum_participant", n_forums * participants))
+             if n_forums else ())
+    notes = ((f"only {n_forums} forums fit the budget",)
+             if n_forums < len(geo.sangkats) * campaign.targets.forums_per_sangkat else ())
+    return _Bought(forums, spent, lines, notes)
+
+
+def _buy_banners(campaign: Campaign, priorities: Priorities | None, spent: float) -> _Bought:
+    """``banner.per_village`` banners per village, by priority, while money lasts."""
+    geo = campaign.geography
+    banners = {v.code: 0 for v in geo.villages}
+    per_village = int(campaign.params["banner.per_village"])
+    for v in sorted(geo.villages, key=lambda v: -_priority(campaign, priorities, v.code)):
+        if per_village and spent + per_village * campaign.cost("banner") <= campaign.budget_usd:
+            banners[v.code] = per_village
+            spent += per_village * campaign.cost("banner")
+    lines = (line(campaign, "banner", sum(banners.values())),) if sum(banners.values()) else ()
+    return _Bought(banners, spent, lines)
+
+
+def _buy_door_rounds(campaign: Campaign, priorities: Priorities | None, spent: float) -> _Bought:
+    """Door rounds village by village in priority order, round after round, while money and outings last."""
+    geo = campaign.geography
+    cap = outing_capacity(campaign.params)
+    team = int(campaign.params["canvass.team_size"])
+    outings_left = pair_outings_available(campaign)
+    rounds = {v.code: 0 for v in geo.villages}
+    used_outings = 0
+    leaflets = 0
+    order = sorted(geo.villages, key=lambda v: -_priority(campaign, priorities, v.code))
+    for _round in range(campaign.door_rounds):
+        for v in order:
+            need = math.ceil(v.households / cap)
+            cost = need * team * campaign.cost("volunteer_outing") + v.households * campaign.cost("leaflet")
+            if need <= outings_left and spent + cost <= campaign.budget_usd:
+                rounds[v.code] += 1
+                outings_left -= need
+                used_outings += need
+                spent += cost
+                leaflets += v.households
+    notes: tuple[str, ...] = ()
+    skipped = [v.code for v in geo.villages if rounds[v.code] < campaign.door_rounds]
+    if skipped:
+        per_outing = team * campaign.cost("volunteer_outing") + cap * campaign.cost("leaflet")
+        notes = (f"{len(skipped)} villages get fewer than {campaign.door_rounds} door-to-door round(s): "
+                 f"budget or volunteer outings ran out (US$ {per_outing:.0f} per pair-outing)",)
+    lines = ((line(campaign, "volunteer_outing", used_outings * team), line(campaign, "leaflet", leaflets))
+             if used_outings else ())
+    return _Bought(rounds, spent, lines, notes, leaflets)
+
+
+def greedy_allocation(campaign: Campaign, priorities: Priorities | None = None) -> Allocation:
+    """Baseline allocation: required items first, then door rounds by priority.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        Budget, costs, capacities and targets.
+    priorities : Priorities, optional
+        Survey priorities; without them villages rank by households × (1 − baseline awareness).
+
+    Returns
+    -------
+    Allocation
+        Strategy ``"greedy"``; notes say what did not fit.
+    """
+    passes = {s.code: campaign.targets.loudspeaker_passes_per_sangkat for s in campaign.geography.sangkats}
+    fixed = fixed_lines(campaign, loudspeaker=any(passes.values()) and bool(campaign.vehicles))
+    loudspeaker = _buy_loudspeaker(campaign, passes, sum(b.total_usd for b in fixed))
+    forums = _buy_forums(campaign, priorities, loudspeaker.spent)
+    banners = _buy_banners(campaign, priorities, forums.spent)
+    doors = _buy_door_rounds(campaign, priorities, banners.spent)
+    steps = (loudspeaker, forums, banners, doors)
+    return Allocation(
+        door_rounds_by_village=doors.quantities,
+        loudspeaker_passes_by_sangkat=loudspeaker.quantities,
+        forums_by_sangkat=forums.quantities,
+        banners_by_village=banners.quantities,
+        leaflets=doors.leaflets,
+        budget_lines=tuple(fixed) + tuple(b for step in steps for b in step.lines),
+        strategy="greedy",
+        status="FEASIBLE",
+        gap=None,
+        notes=tuple(n for step in steps for n in step.notes),
+    )
+
+
+def with_routed_loudspeaker(campaign: Campaign, allocation: Allocation, days: int, km: float) -> Allocation:
+    """Replace the estimated tuk-tuk lines by what the routed tours actually cost."""
+    lines = [b for b in allocation.budget_lines if b.key not in ("tuktuk_day", "fuel_km")]
+    if days:
+        lines += [line(campaign, "tuktuk_day", days), line(campaign, "fuel_km", round(km, 1))]
+    return replace(allocation, budget_lines=tuple(lines))
+
+
+def trim_to_budget(campaign: Campaign, allocation: Allocation, priorities: Priorities | None = None) -> Allocation:
+    """Drop door-to-door rounds, lowest priority first, until the plan fits the budget.
+
+    Used after routing, when the routed tuk-tuk days cost more than estimated.
+    """
+    over = allocation.planned_usd - campaign.budget_usd
+    if over <= 0:
+        return allocation
+    cap = outing_capacity(campaign.params)
+    team = int(campaign.params["canvass.team_size"])
+    rounds = dict(allocation.door_rounds_by_village)
+    outings = sum(b.quantity for b in allocation.budget_lines if b.key == "volunteer_outing") / team
+    leaflets = allocation.leaflets
+    dropped = 0
+    for v in sorted(campaign.geography.villages, key=lambda v: _priority(campaign, priorities, v.code)):
+        while rounds.get(v.code, 0) > 0 and over > 0:
+            need = math.ceil(v.households / cap)
+            saved = need * team * campaign.cost("volunteer_outing") + v.households * campaign.cost("leaflet")
+            rounds[v.code] -= 1
+            outings -= need
+            leaflets -= v.households
+            over -= saved
+            dropped += 1
+        if over <= 0:
+            break
+    lines = [b for b in allocation.budget_lines if b.key not in ("volunteer_outing", "leaflet")]
+    if outings > 0:
+        lines += [line(campaign, "volunteer_outing", outings * team), line(campaign, "leaflet", leaflets)]
+    notes = allocation.notes + ((f"{dropped} door-to-door round(s) dropped so that the routed loudspeaker days "
+                                 f"fit the budget",) if dropped else ())
+    return replace(allocation, door_rounds_by_village=rounds, leaflets=leaflets, budget_lines=tuple(lines),
+                   notes=notes)

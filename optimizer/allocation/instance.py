@@ -1,0 +1,374 @@
+"""The allocation instance: the menu of joint village options with their values, costs and outings.
+
+Why a menu: the shared response model counts channel overlap inside a
+village, so a village's value is not a sum of channel values; it is
+evaluated once per *joint* option (a sangkat combination of loudspeaker
+passes and forums, door rounds, callbacks per round, banners), vectorised
+over the whole grid with :func:`outreach.response.village_response_array`.
+
+* Value of an option: priority-weighted *new* aware households,
+  ``w_v (aware - baseline households)`` with ``w_v = score / unaware
+  households`` (1 without a survey), integer-scaled to centi-households.
+  Why new awareness: baseline-aware households are there whatever the plan
+  does, and the weight keeps the survey's priorities.
+* Costs in US cents, rounded up (:func:`optimizer.allocation.budget.cents`):
+  door rounds and planned callbacks (outings × team × per diem), one leaflet
+  per household per round, banners; forums per sangkat.
+* Capacities: pair-outings per district (volunteers work in their home
+  district) and in total; vehicle-days per district (working days × tuk-tuks).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from outreach import acoustics
+from outreach.model import Campaign, Priorities
+from outreach.response import VillageInputs, VillageResponse, beta_shapes, mean_at_home, village_response_array
+from outreach.rules import LOUDSPEAKER_WEEKDAYS, outing_capacity
+
+from .budget import cents, fixed_lines, pass_hours, pass_km, sangkat_road_m
+from .capacity import outing_capacity_by_district, pair_outings_available
+
+SCALE = 100  # value and awareness unit: centi-households
+MAX_BANNERS = 2  # banners per village in the menu
+
+
+@dataclass(frozen=True)
+class MenuSpec:
+    """Which options the menu holds per village and sangkat."""
+
+    max_rounds: int
+    max_passes: int
+    max_forums: int
+    max_banners: int
+    callbacks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class OptionGrid:
+    """The options every village shares: option ``o`` has combination ``combo[o]`` and the counts below."""
+
+    combos: tuple[tuple[int, int], ...]  # (passes, forums) per sangkat combination
+    combo: np.ndarray  # (no,) index into combos
+    rounds: np.ndarray
+    callbacks: np.ndarray
+    banners: np.ndarray
+    passes: np.ndarray
+    forums: np.ndarray
+
+
+@dataclass(frozen=True)
+class VillageOptions:
+    """Per village and option: households, expected awareness and reach, value, money, outings, dominance."""
+
+    households: np.ndarray  # (nv,)
+    baseline: np.ndarray
+    weight: np.ndarray
+    women: np.ndarray  # women persons per village
+    aware: np.ndarray  # (nv, no) expected aware households (baseline + new)
+    reached: np.ndarray
+    value: np.ndarray  # (nv, no) int, weighted new aware centi-households
+    money: np.ndarray  # (nv, no) int cents: door + leaflets + banners
+    outings: np.ndarray  # (nv, no) int pair-outings
+    keep: np.ndarray  # (nv, no) bool
+
+
+@dataclass(frozen=True)
+class AllocationInstance:
+    """Everything the allocation model needs, precomputed (numpy arrays, one row per village).
+
+    Option ``o`` of every village has combination ``combo[o]`` (index into
+    ``combos``), ``rounds[o]``, ``callbacks[o]`` and ``banners[o]``.
+    ``keep[v, o]`` is False for options dominated within their combination.
+    """
+
+    campaign: Campaign
+    spec: MenuSpec
+    villages: tuple[str, ...]
+    sangkats: tuple[str, ...]
+    districts: tuple[str, ...]
+    sangkat_of: np.ndarray  # (nv,) sangkat index
+    district_of_sangkat: np.ndarray  # (ns,) district index
+    combos: tuple[tuple[int, int], ...]  # (passes, forums)
+    combo: np.ndarray  # (no,)
+    rounds: np.ndarray
+    callbacks: np.ndarray
+    banners: np.ndarray
+    households: np.ndarray  # (nv,)
+    baseline: np.ndarray
+    weight: np.ndarray
+    women: np.ndarray  # women persons per village
+    aware: np.ndarray  # (nv, no) expected aware households (baseline + new)
+    reached: np.ndarray
+    value: np.ndarray  # (nv, no) int, weighted new aware centi-households
+    money: np.ndarray  # (nv, no) int cents: door + leaflets + banners
+    outings: np.ndarray  # (nv, no) int pair-outings
+    keep: np.ndarray  # (nv, no) bool
+    pass_hours: np.ndarray  # (ns,) hours of one pass
+    pass_km: np.ndarray  # (ns,) km of one pass
+    has_vehicle: np.ndarray  # (ns,) bool
+    vehicle_days: np.ndarray  # (nd,) vehicle-day capacity
+    outing_cap: np.ndarray  # (nd,) pair-outings by home district
+    outing_cap_total: int
+    forum_cents: int
+    fixed_cents: int
+    awareness_target: np.ndarray  # (ns,) share, 0 = none
+    pass_target: int
+    women_target: float
+
+
+# --------------------------------------------------------------------------- channel inputs
+def loudspeaker_shares(campaign: Campaign) -> np.ndarray:
+    """Share of each village's households within intelligible range of one pass.
+
+    Households spread over a disc of radius ``k sqrt(households)``
+    (``household.village_radius_m_per_sqrt_hh``) and the tuk-tuk drives
+    through its centre: the share of a disc within ``r`` of a diameter is
+    ``(2/pi)(asin(q) + q sqrt(1 - q^2))``, ``q = min(1, r / R)``.
+    """
+    geo = campaign.geography
+    p = campaign.params
+    settings = np.array([v.setting for v in geo.villages])
+    market = np.array([v.market for v in geo.villages])
+    r = acoustics.intelligible_radius_m(acoustics.ambient_dba(settings, p, market=market), p)
+    big_r = p["household.village_radius_m_per_sqrt_hh"] * np.sqrt(np.maximum([v.households for v in geo.villages], 1))
+    q = np.clip(r / big_r, 0.0, 1.0)
+    return (2 / np.pi) * (np.arcsin(q) + q * np.sqrt(1 - q * q))
+
+
+def forum_attendance(campaign: Campaign) -> np.ndarray:
+    """Attendance probability per household of each village when its sangkat holds a forum.
+
+    As the simulator: venue in the sangkat's most populous village,
+    attendance halving every ``forum.attendance_decay_km``, scaled so that a
+    forum draws ``forum.participants`` households, capped at
+    ``forum.participation_rate`` (distances between village centres here).
+    """
+    geo = campaign.geography
+    p = campaign.params
+    out = np.zeros(len(geo.villages))
+    idx = {v.code: i for i, v in enumerate(geo.villages)}
+    for s in geo.sangkats:
+        vs = geo.villages_in(s.code)
+        if not vs:
+            continue
+        venue = max(vs, key=lambda v: (v.households, -idx[v.code]))
+        d_km = np.array([math.hypot(v.x_m - venue.x_m, v.y_m - venue.y_m) / 1000 for v in vs])
+        w = np.exp2(-d_km / p["forum.attendance_decay_km"])
+        h = np.array([v.households for v in vs], float)
+        att = np.minimum(p["forum.participation_rate"], p["forum.participants"] * w / max((w * h).sum(), 1e-9))
+        for v, a in zip(vs, att):
+            out[idx[v.code]] = a
+    return out
+
+
+def _callback_outings(households: np.ndarray, rounds: np.ndarray, callbacks: np.ndarray, cap: int,
+                      a: float, b: float) -> np.ndarray:
+    """Pair-outings for ``rounds`` rounds with ``callbacks`` callbacks after each.
+
+    A round visits every household (``ceil(h / cap)`` outings); callback ``j``
+    of round ``i`` visits the never-contacted share after ``(i-1)(1+c) + j``
+    visits, ``E[(1-pi)^n]`` under the response model's at-home law.
+    """
+    h = households[:, None].astype(float)
+    out = rounds[None, :] * np.ceil(h / cap)
+    for i in range(1, int(rounds.max(initial=0)) + 1):
+        for j in range(1, int(callbacks.max(initial=0)) + 1):
+            on = (rounds >= i) & (callbacks >= j)
+            n_prior = (i - 1) * (1 + callbacks) + j
+            never = 1.0 - mean_at_home(n_prior.astype(float), a, b)
+            out = out + on[None, :] * np.ceil(h * never[None, :] / cap)
+    return out.astype(np.int64)
+
+
+def callback_outings(campaign: Campaign, households: int, rounds: int, callbacks: int) -> int:
+    """Pair-outings one village needs for ``rounds`` rounds with ``callbacks`` callbacks each."""
+    a, b = beta_shapes(campaign.params)
+    return int(_callback_outings(np.array([households]), np.array([rounds]), np.array([callbacks]),
+                                 outing_capacity(campaign.params), a, b)[0, 0])
+
+
+def awareness_targets(campaign: Campaign, priorities: Priorities | None) -> np.ndarray:
+    """Awareness target share per sangkat: the scenario's own, else its general one, else the survey's (0 = none)."""
+    t = campaign.targets
+    out = []
+    for s in campaign.geography.sangkats:
+        if s.code in t.min_awareness_by_sangkat:
+            out.append(float(t.min_awareness_by_sangkat[s.code]))
+        elif t.min_awareness > 0:
+            out.append(float(t.min_awareness))
+        elif priorities is not None and s.code in priorities.targets:
+            out.append(float(priorities.targets[s.code].target_awareness))
+        else:
+            out.append(0.0)
+    return np.array(out)
+
+
+def baseline_and_weight(campaign: Campaign, priorities: Priorities | None,
+                        codes: tuple[str, ...] | list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Baseline awareness and priority weight per village (``score / unaware households``; 1 without a survey)."""
+    default = campaign.params["awareness.baseline"]
+    if priorities is None:
+        return np.full(len(codes), default), np.ones(len(codes))
+    base = np.array([priorities.awareness(c) if c in priorities.by_village else default for c in codes])
+    weight = np.array([(priorities.score(c) / priorities.by_village[c].unaware_households.mean)
+                       if c in priorities.by_village and priorities.by_village[c].unaware_households.mean > 0
+                       else 1.0 for c in codes])
+    return base, weight
+
+
+# --------------------------------------------------------------------------- the menu
+def menu_spec(campaign: Campaign, max_rounds: int | None, max_passes: int | None) -> MenuSpec:
+    """The menu's size: door rounds ``max(door_rounds, 2)`` and passes ``max(target, 3)`` unless given."""
+    t = campaign.targets
+    return MenuSpec(
+        max_rounds=max(int(max_rounds if max_rounds is not None else max(campaign.door_rounds, 2)), 0),
+        max_passes=int(max_passes if max_passes is not None else max(t.loudspeaker_passes_per_sangkat, 3)),
+        max_forums=max(int(t.forums_per_sangkat), 0),
+        max_banners=MAX_BANNERS,
+        callbacks=tuple(sorted({0, int(campaign.params["canvass.max_callbacks"])})),
+    )
+
+
+def option_grid(spec: MenuSpec) -> OptionGrid:
+    """Every (combination, door rounds and callbacks, banners) option, combinations outermost."""
+    combos = tuple((pp, f) for pp in range(spec.max_passes + 1) for f in range(spec.max_forums + 1))
+    door = [(0, 0)] + [(r, c) for r in range(1, spec.max_rounds + 1) for c in spec.callbacks]
+    grid = [(k, r, c, bn) for k in range(len(combos)) for (r, c) in door for bn in range(spec.max_banners + 1)]
+    combo = np.array([g[0] for g in grid], int)
+    return OptionGrid(
+        combos=combos, combo=combo, rounds=np.array([g[1] for g in grid], int),
+        callbacks=np.array([g[2] for g in grid], int), banners=np.array([g[3] for g in grid], int),
+        passes=np.array([combos[k][0] for k in combo], int), forums=np.array([combos[k][1] for k in combo], int),
+    )
+
+
+def _responses(campaign: Campaign, spec: MenuSpec, grid: OptionGrid, hh: np.ndarray,
+               base: np.ndarray) -> VillageResponse:
+    """Expected reach and awareness of every village under every option (villages × options)."""
+    return village_response_array(VillageInputs(
+        hh[:, None], door_rounds=grid.rounds[None, :], callbacks=grid.callbacks[None, :],
+        loudspeaker_passes=grid.passes[None, :], loudspeaker_share=loudspeaker_shares(campaign)[:, None],
+        forum=grid.forums[None, :], banners=grid.banners[None, :],
+        leaflets=np.minimum(grid.rounds, 1)[None, :] * hh[:, None], baseline_awareness=base[:, None],
+        forum_attendance=forum_attendance(campaign)[:, None]), campaign.params,
+        weeks=campaign.calendar.weeks, max_rounds=max(spec.max_rounds, 1), max_passes=max(spec.max_passes, 1),
+    )
+
+
+def _option_money(campaign: Campaign, grid: OptionGrid, hh: np.ndarray, outings: np.ndarray) -> np.ndarray:
+    """Cents per village and option: per diems of the outings, one leaflet per household per round, banners."""
+    team = int(campaign.params["canvass.team_size"])
+    return (outings * cents(team * campaign.cost("volunteer_outing"))
+            + np.ceil(grid.rounds[None, :] * hh[:, None] * campaign.cost("leaflet") * 100 - 1e-6).astype(np.int64)
+            + grid.banners[None, :] * cents(campaign.cost("banner")))
+
+
+def _undominated(grid: OptionGrid, value: np.ndarray, aware: np.ndarray, women_r: np.ndarray, money: np.ndarray,
+                 outings: np.ndarray) -> np.ndarray:
+    """Options worth keeping: inside a combination, never pay more (money or outings) for no more of anything."""
+    keep = np.ones(value.shape, bool)
+    for k in range(len(grid.combos)):
+        cols = np.flatnonzero(grid.combo == k)
+        for i in cols:
+            ge = ((value[:, cols] >= value[:, [i]]) & (aware[:, cols] >= aware[:, [i]] - 1e-9)
+                  & (women_r[:, cols] >= women_r[:, [i]] - 1e-9)
+                  & (money[:, cols] <= money[:, [i]]) & (outings[:, cols] <= outings[:, [i]]))
+            strict = ((value[:, cols] > value[:, [i]]) | (money[:, cols] < money[:, [i]])
+                      | (outings[:, cols] < outings[:, [i]]) | (aware[:, cols] > aware[:, [i]] + 1e-9))
+            # ties broken by index so that exactly one of equal options survives
+            tie = ge & ~strict & (cols[None, :] < i)
+            keep[:, i] &= ~((ge & strict) | tie).any(axis=1)
+    return keep
+
+
+def village_options(campaign: Campaign, priorities: Priorities | None, spec: MenuSpec,
+                    grid: OptionGrid) -> VillageOptions:
+    """Value, money and outings of every option of every village, and which options are not dominated."""
+    geo = campaign.geography
+    p = campaign.params
+    hh = np.array([v.households for v in geo.villages], float)
+    base, weight = baseline_and_weight(campaign, priorities, tuple(v.code for v in geo.villages))
+    women = np.array([v.women if v.women > 0 else v.households * p["household.size"] * p["household.women_share"]
+                      for v in geo.villages], float)
+    resp = _responses(campaign, spec, grid, hh, base)
+    aware = np.asarray(resp.aware, float)
+    reached = np.asarray(resp.reached, float)
+    value = np.round(SCALE * weight[:, None] * (aware - (base * hh)[:, None])).astype(np.int64)
+    a, b = beta_shapes(p)
+    outings = _callback_outings(hh, grid.rounds, grid.callbacks, outing_capacity(p), a, b)
+    money = _option_money(campaign, grid, hh, outings)
+    women_r = reached * (women / np.maximum(hh, 1))[:, None]
+    return VillageOptions(households=hh, baseline=base, weight=weight, women=women, aware=aware, reached=reached,
+                          value=value, money=money, outings=outings,
+                          keep=_undominated(grid, value, aware, women_r, money, outings))
+
+
+# --------------------------------------------------------------------------- the instance
+def _vehicles_by_district(campaign: Campaign) -> dict[str, int]:
+    """Tuk-tuks per district code (every district listed)."""
+    veh_d = {d.code: 0 for d in campaign.geography.districts}
+    for vh in campaign.vehicles:
+        if vh.district_code in veh_d:
+            veh_d[vh.district_code] += 1
+    return veh_d
+
+
+def build_instance(
+    campaign: Campaign,
+    priorities: Priorities | None = None,
+    *,
+    max_rounds: int | None = None,
+    max_passes: int | None = None,
+) -> AllocationInstance:
+    """Precompute the option menu and its values, costs and outings.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        Area, costs, capacities and targets.
+    priorities : Priorities, optional
+        Survey priorities (baseline awareness, scores, sangkat targets).
+    max_rounds : int, optional
+        Door rounds per village in the menu; default ``max(door_rounds, 2)``.
+    max_passes : int, optional
+        Loudspeaker passes per sangkat; default ``max(target, 3)``.
+
+    Returns
+    -------
+    AllocationInstance
+    """
+    geo = campaign.geography
+    p = campaign.params
+    spec = menu_spec(campaign, max_rounds, max_passes)
+    grid = option_grid(spec)
+    opts = village_options(campaign, priorities, spec, grid)
+    sangkats = tuple(s.code for s in geo.sangkats)
+    districts = tuple(d.code for d in geo.districts)
+    s_idx = {c: i for i, c in enumerate(sangkats)}
+    d_idx = {c: i for i, c in enumerate(districts)}
+    road_m = [sangkat_road_m(campaign, s.code) for s in geo.sangkats]
+    veh_d = _vehicles_by_district(campaign)
+    work_days = len(campaign.calendar.working_days(weekdays=LOUDSPEAKER_WEEKDAYS))
+    caps = outing_capacity_by_district(campaign)
+    fixed = sum(b.total_usd for b in fixed_lines(campaign, loudspeaker=False))
+    return AllocationInstance(
+        campaign=campaign, spec=spec, villages=tuple(v.code for v in geo.villages), sangkats=sangkats,
+        districts=districts, sangkat_of=np.array([s_idx[v.sangkat_code] for v in geo.villages], int),
+        district_of_sangkat=np.array([d_idx[s.district_code] for s in geo.sangkats], int),
+        combos=grid.combos, combo=grid.combo, rounds=grid.rounds, callbacks=grid.callbacks, banners=grid.banners,
+        households=opts.households, baseline=opts.baseline, weight=opts.weight, women=opts.women, aware=opts.aware,
+        reached=opts.reached, value=opts.value, money=opts.money, outings=opts.outings, keep=opts.keep,
+        pass_hours=np.array([pass_hours(campaign, r) for r in road_m]), pass_km=np.array([pass_km(r) for r in road_m]),
+        has_vehicle=np.array([veh_d[s.district_code] > 0 for s in geo.sangkats]),
+        vehicle_days=np.array([veh_d[d] * work_days for d in districts]),
+        outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=pair_outings_available(campaign),
+        forum_cents=cents(campaign.cost("forum_venue") + p["forum.participants"] * campaign.cost("forum_participant")),
+        fixed_cents=int(round(fixed * 100)), awareness_target=awareness_targets(campaign, priorities),
+        pass_target=int(campaign.targets.loudspeaker_passes_per_sangkat),
+        women_target=float(campaign.targets.min_women_reached_share),
+    )

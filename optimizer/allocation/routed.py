@@ -1,0 +1,139 @@
+"""Allocate and route: the loudspeaker's budget lines become what the routed tours cost."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+
+from outreach.model import Allocation, Campaign, Priorities, Tours
+
+from .backends import DEFAULT_BACKEND
+from .budget import cents
+from .greedy import greedy_allocation, trim_to_budget, with_routed_loudspeaker
+from .solve import AllocationResult, FixedLoudspeaker, Resolve, solve_allocation
+
+RouteFn = Callable[..., Tours]
+
+
+@dataclass(frozen=True)
+class RoutedAllocation:
+    """What :func:`allocate_and_route` returns."""
+
+    allocation: Allocation
+    tours: Tours
+    base: AllocationResult | None  # the solve the allocation comes from (None for the greedy baseline)
+    pass_days_km: tuple[float, float] | None  # routed tuk-tuk days and km per pass that ``base`` was priced at
+
+
+@dataclass(frozen=True)
+class _Router:
+    """Routes an allocation's passes within the tuk-tuk days it bought."""
+
+    campaign: Campaign
+    route_fn: RouteFn
+    prizes: dict[str, float]
+
+    def __call__(self, alloc: Allocation) -> Tours:
+        days = sum(b.quantity for b in alloc.budget_lines if b.key == "tuktuk_day")
+        return self.route_fn(self.campaign, passes_by_sangkat=dict(alloc.loudspeaker_passes_by_sangkat),
+                             prizes=self.prizes, max_days=max(1, int(math.ceil(days - 1e-9))))
+
+
+def _fixed_to_tours(campaign: Campaign, planned: dict[str, int], tours: Tours) -> FixedLoudspeaker:
+    """The passes the tours deliver and what they cost (recording, tuk-tuk days, fuel)."""
+    routed_passes = tours.passes_by_sangkat(campaign.geography)
+    ls_cents = cents(len(tours.days) * campaign.cost("tuktuk_day") + round(tours.km, 1) * campaign.cost("fuel_km")
+                     + campaign.cost("recording"))
+    return FixedLoudspeaker({k: routed_passes.get(k, 0) for k in planned}, ls_cents, len(tours.days), tours.km)
+
+
+def allocate_and_route(
+    campaign: Campaign,
+    priorities: Priorities | None,
+    *,
+    route_fn: RouteFn,
+    time_limit_s: float = 10.0,
+    relative_gap: float = 0.001,
+    backend: str = DEFAULT_BACKEND,
+) -> RoutedAllocation:
+    """Allocate, route, re-allocate at the routed cost per pass, route again; budget lines = routed.
+
+    1. Solve with estimated loudspeaker days; 2. route its passes; 3. cost
+    per pass = (tuk-tuk days × day cost + km × fuel) / passes routed;
+    4. re-solve with that cost; 5. route again; 6. tuk-tuk lines = the
+    routed days and km exactly. When the final routes deliver other pass
+    counts or cost more than the budget allows, the rest of the plan is
+    re-solved with those passes and that loudspeaker cost fixed, so
+    ``planned_usd`` is what the routes cost and stays within the budget.
+
+    Parameters
+    ----------
+    campaign : Campaign
+    priorities : Priorities or None
+    route_fn : callable
+        ``route_fn(campaign, passes_by_sangkat=..., prizes=..., max_days=...) -> Tours``
+        (e.g. :func:`optimizer.routes.plan_tours`).
+    time_limit_s, relative_gap : float
+        Per solve.
+    backend : {"scip", "cp-sat"}
+        Solver of the allocation model.
+
+    Returns
+    -------
+    RoutedAllocation
+        The allocation and its tours, with the solve at the routed cost per
+        pass (``base``, ``pass_days_km``) for :func:`marginal_value`.
+    """
+    geo = campaign.geography
+    prizes = {v.code: (priorities.score(v.code) if priorities is not None and v.code in priorities.by_village
+                       else float(v.households)) for v in geo.villages}
+
+    solve = partial(solve_allocation, campaign, priorities, time_limit_s=time_limit_s, relative_gap=relative_gap,
+                    backend=backend)
+    # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
+    first = solve(explain=not campaign.vehicles)
+    inst = first.instance
+    route = _Router(campaign, route_fn, prizes)
+    alloc = first.allocation
+    no_tours = Tours((), (), "none", "FEASIBLE", None)
+    if not campaign.vehicles:
+        return RoutedAllocation(alloc, no_tours, first, None)
+    if not any(alloc.loudspeaker_passes_by_sangkat.values()):
+        final = solve(instance=inst, resolve=Resolve(hint=first))
+        return RoutedAllocation(final.allocation, no_tours, final, None)
+    tours = route(alloc)
+    delivered = sum(tours.passes_by_sangkat(geo).values())
+    base, pass_days_km = first, None
+    if delivered:
+        pass_days_km = (len(tours.days) / delivered, tours.km / delivered)
+        base = solve(instance=inst, resolve=Resolve(hint=first, pass_days_km=pass_days_km))
+        alloc = base.allocation
+        if any(alloc.loudspeaker_passes_by_sangkat.values()):
+            tours = route(alloc)
+    routed_passes = tours.passes_by_sangkat(geo)
+    planned = dict(alloc.loudspeaker_passes_by_sangkat)
+    routed_alloc = with_routed_loudspeaker(campaign, alloc, len(tours.days), tours.km)
+    consistent = all(routed_passes.get(k, 0) == n for k, n in planned.items())
+    if consistent and routed_alloc.planned_usd <= campaign.budget_usd:
+        return RoutedAllocation(routed_alloc, tours, base, pass_days_km)
+    # fix what the routes deliver and cost; re-solve everything else within the budget
+    fixed = solve(instance=inst, resolve=Resolve(hint=base, fixed=_fixed_to_tours(campaign, planned, tours))).allocation
+    note = ("loudspeaker passes and cost fixed to the routed tours "
+            f"({len(tours.days)} tuk-tuk days, {tours.km:,.1f} km); the rest re-allocated")
+    return RoutedAllocation(replace(fixed, notes=fixed.notes + (note,)), tours, base, pass_days_km)
+
+
+def greedy_and_route(campaign: Campaign, priorities: Priorities | None, *, route_fn: RouteFn) -> RoutedAllocation:
+    """The greedy baseline, routed: allocate, route the passes it bought, trim to what the routes cost.
+
+    The twin of :func:`allocate_and_route` for the greedy strategy; it has no
+    solve to price margins from, so ``base`` is None.
+    """
+    allocation = greedy_allocation(campaign, priorities)
+    prizes = {v.code: (priorities.score(v.code) if priorities else float(v.households))
+              for v in campaign.geography.villages}
+    tours = route_fn(campaign, passes_by_sangkat=allocation.loudspeaker_passes_by_sangkat, prizes=prizes)
+    routed = with_routed_loudspeaker(campaign, allocation, len(tours.days), tours.km)
+    return RoutedAllocation(trim_to_budget(campaign, routed, priorities), tours, None, None)
