@@ -12,8 +12,8 @@ from ortools.sat.python import cp_model
 
 
 def deterministic_solver(*, effort_s: float, wall_s: float, seed: int, relative_gap: float,
-                         linearization_level: int | None = None) -> cp_model.CpSolver:
-    """A single-worker CP-SAT solver stopped by deterministic time or the relative gap.
+                         linearization_level: int | None = None, absolute_gap: float = 0.0) -> cp_model.CpSolver:
+    """A single-worker CP-SAT solver stopped by deterministic time, the relative or the absolute gap.
 
     Parameters
     ----------
@@ -27,6 +27,8 @@ def deterministic_solver(*, effort_s: float, wall_s: float, seed: int, relative_
         Stop when the proven gap is below this.
     linearization_level : int, optional
         CP-SAT's LP relaxation level, where a model benefits from a tighter one.
+    absolute_gap : float
+        Also stop when the proven gap is below this, in objective units (0: never).
     """
     solver = cp_model.CpSolver()
     prm = solver.parameters
@@ -35,6 +37,8 @@ def deterministic_solver(*, effort_s: float, wall_s: float, seed: int, relative_
     prm.max_deterministic_time = float(effort_s)
     prm.max_time_in_seconds = float(wall_s)
     prm.relative_gap_limit = float(relative_gap)
+    if absolute_gap > 0:
+        prm.absolute_gap_limit = float(absolute_gap)
     prm.cp_model_probing_level = 0
     prm.symmetry_level = 0
     if linearization_level is not None:

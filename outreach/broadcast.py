@@ -29,12 +29,18 @@ each household's exposure along it. Pure numpy; coordinates in metres (UTM).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+
+from . import acoustics
+from .households import Households, synthesize_households
+from .model import Campaign
+from .parameters import DEFAULTS
+from .streets import street_cover, undirected_lengths
 
 Mode = Literal["drive", "stop"]
 
@@ -284,3 +290,144 @@ def village_broadcast(points_xy: NDArray[np.float64], centre_xy: tuple[float, fl
     path, flags = _lay(rows, origin, rot, centre, settings)
     length = float(np.hypot(*np.diff(path[:, :2], axis=0).T).sum())
     return VillageBroadcast(settings, path, flags, length, float(path[-1, 2]), len(rows), sum(r[1] for r in rows))
+
+
+# --------------------------------------------------------------------------- every village of a campaign
+def village_radii(campaign: Campaign) -> dict[str, float]:
+    """Intelligible radius of each village (its setting's ambient noise; a market counts as roadside)."""
+    geo, p = campaign.geography, campaign.params
+    settings = np.array([v.setting for v in geo.villages])
+    market = np.array([v.market for v in geo.villages], bool)
+    r = acoustics.intelligible_radius_m(acoustics.ambient_dba(settings, p, market=market), p)
+    return {v.code: float(x) for v, x in zip(geo.villages, r)}
+
+
+def settings_for(radius_m: float, params: Mapping[str, float]) -> BroadcastSettings:
+    """The campaign's broadcast settings for a village of this intelligible radius."""
+    speed = DEFAULTS["loudspeaker.broadcast_speed_kmh"]
+    return choose_settings(radius_m, message_s=params["loudspeaker.message_length_s"],
+                           repeats=int(params["loudspeaker.message_repeats"]), speed_range_kmh=(speed.low, speed.high))
+
+
+def _on_streets(g: Any, node: Any, pts: NDArray[np.float64], s: BroadcastSettings, max_s: float
+                ) -> VillageBroadcast:
+    """Broadcast along the streets that serve the households (rural postman cover), within ``max_s``."""
+    cover = street_cover(g, node, pts, max_offset_m=s.spacing_m / 2.0)
+    xy = [(float(g.nodes[n]["x"]), float(g.nodes[n]["y"])) for n in cover.nodes]
+    v = s.speed_kmh / 3.6
+    seg = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(xy, xy[1:])]
+    if s.mode == "stop":
+        xy, stops = _stops_along(xy, s.spacing_m)
+    else:
+        stops = [False] * len(xy)
+    keep = len(xy)
+    if s.mode == "drive" and sum(seg) / v > max_s:
+        # the longest opening part of the circuit that, driven there and back, fits in the cap
+        run = np.concatenate([[0.0], np.cumsum(seg)]) / v
+        keep = max(2, int(np.searchsorted(run, max_s / 2.0, side="right")))
+        xy = xy[:keep] + xy[: keep - 1][::-1]
+        stops = [False] * len(xy)
+    path, flags = _timed(xy, stops, s)
+    if keep < len(cover.nodes):
+        flags[keep - 1:] = False  # silent on the way back: those streets were just covered
+    length = float(np.hypot(*np.diff(path[:, :2], axis=0).T).sum()) if len(path) > 1 else 0.0
+    return VillageBroadcast(s, path, flags, length, float(path[-1, 2]), cover.streets, cover.households_served)
+
+
+def _stops_along(xy: list[tuple[float, float]], spacing: float) -> tuple[list[tuple[float, float]], list[bool]]:
+    """The polyline's points, with a stop every ``spacing`` metres along it."""
+    out, stops = [xy[0]], [False]
+    since = spacing / 2.0  # the first stop half a spacing in: its circle reaches back to the start
+    for a, b in zip(xy, xy[1:]):
+        d = math.hypot(b[0] - a[0], b[1] - a[1])
+        pos = spacing - since
+        while pos <= d:
+            t = pos / d
+            out.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
+            stops.append(True)
+            pos += spacing
+        since = (since + d) % spacing
+        out.append(b)
+        stops.append(False)
+    return out, stops
+
+
+def plan_broadcasts(campaign: Campaign, households: Households | None = None) -> dict[str, VillageBroadcast]:
+    """The broadcast path of every village of the campaign, from the village's road node.
+
+    On an OpenStreetMap network the vehicle covers the streets that serve the
+    households (:func:`outreach.streets.street_cover`); on the proxy network
+    it lays lanes over the households (:func:`village_broadcast`). Households
+    are the campaign's synthetic ones (same seed as the simulation) unless
+    given. Each broadcast is capped at ``loudspeaker.max_village_minutes``.
+
+    Returns
+    -------
+    dict
+        Village code → :class:`VillageBroadcast`, paths in EPSG:32648 metres
+        starting and ending at the village's road node (its point when it has none).
+    """
+    geo, p, roads = campaign.geography, campaign.params, campaign.roads
+    hh = households if households is not None else synthesize_households(geo, p, seed=campaign.seed)
+    radii = village_radii(campaign)
+    max_s = p["loudspeaker.max_village_minutes"] * 60.0
+    streets = undirected_lengths(roads.graph) if roads.kind == "osm" and roads.graph is not None else None
+    out: dict[str, VillageBroadcast] = {}
+    for i, v in enumerate(geo.villages):
+        pts = np.column_stack([hh.x_m[hh.offsets[i]:hh.offsets[i + 1]], hh.y_m[hh.offsets[i]:hh.offsets[i + 1]]])
+        s = settings_for(radii[v.code], p)
+        node = roads.village_node.get(v.code)
+        if streets is not None and node is not None and node in streets:
+            out[v.code] = _on_streets(streets, node, pts, s, max_s)
+            continue
+        centre = ((float(roads.graph.nodes[node]["x"]), float(roads.graph.nodes[node]["y"]))
+                  if node is not None and roads.graph is not None and node in roads.graph else (v.x_m, v.y_m))
+        out[v.code] = village_broadcast(pts, centre, s, max_s=max_s)
+    return out
+
+
+_PLANS: dict[int, tuple[Any, dict[str, VillageBroadcast]]] = {}
+
+
+def campaign_broadcasts(campaign: Campaign) -> dict[str, VillageBroadcast]:
+    """:func:`plan_broadcasts` of the campaign, computed once per campaign object.
+
+    Why a cache: the allocation prices loudspeaker passes from these paths in
+    every one of its solves, and the router lays them again; both must see
+    the same paths, and laying them takes a second or two on a district.
+    """
+    import weakref
+
+    hit = _PLANS.get(id(campaign))
+    if hit is not None and hit[0]() is campaign:
+        return hit[1]
+    plans = plan_broadcasts(campaign)
+    key = id(campaign)
+
+    def forget(_ref: weakref.ref[Campaign]) -> None:
+        _PLANS.pop(key, None)  # the campaign is gone: its id may be reused by another
+
+    _PLANS[key] = (weakref.ref(campaign, forget), plans)
+    return plans
+
+
+def heard_shares(campaign: Campaign, plans: Mapping[str, VillageBroadcast],
+                 households: Households | None = None) -> NDArray[np.float64]:
+    """Share of each village's households that hear the whole message on one pass, in village order.
+
+    The simulator's own rule (intelligible exposure of at least the hearing
+    time along the village's broadcast path), applied to the same households.
+    """
+    geo, p = campaign.geography, campaign.params
+    hh = households if households is not None else synthesize_households(geo, p, seed=campaign.seed)
+    radii = village_radii(campaign)
+    out = np.zeros(len(geo.villages))
+    for i, v in enumerate(geo.villages):
+        lo, hi = int(hh.offsets[i]), int(hh.offsets[i + 1])
+        if hi == lo:
+            continue
+        vb = plans[v.code]
+        secs, _ = acoustics.exposure_seconds(np.column_stack([hh.x_m[lo:hi], hh.y_m[lo:hi]]), radii[v.code],
+                                             vb.path, vb.broadcast)
+        out[i] = float(np.mean(secs >= vb.settings.hearing_s - 1e-9))
+    return out

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import gazetteer
 from .atomic import atomic_dir
+from .errors import InputError
+from .geo import in_cambodia
 from .parameters import COSTS, USD_TO_KHR
 
 _VILLAGE_COLUMNS = ["village_code", "sangkat_code", "sangkat_name_en", "sangkat_name_kh", "village_name_en",
@@ -28,10 +30,18 @@ def _next_monday(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
-def scenario_toml(district_codes: list[str], names: list[str], start: dt.date) -> str:
-    """The commented ``scenario.toml`` written by ``init``."""
+def _vehicle_line(code: str, name: str, depot: tuple[float, float] | None) -> str:
+    if depot is None:
+        return (f'  {{ district = "{code}", depot = "{name} OWSO" }},  '
+                "# add lat = .., lon = .. (the OWSO); until then the district's centre stands in")
+    return f'  {{ district = "{code}", depot = "{name} OWSO", lat = {depot[0]:.6f}, lon = {depot[1]:.6f} }},'
+
+
+def scenario_toml(district_codes: list[str], names: list[str], start: dt.date,
+                  depots: Mapping[str, tuple[float, float]] | None = None) -> str:
+    """The commented ``scenario.toml`` written by ``init``; ``depots`` gives OWSO positions (lat, lon) by district."""
     codes = ", ".join(f'"{c}"' for c in district_codes)
-    vehicles = ",\n".join(f'  {{ district = "{c}", depot = "{n} OWSO" }}' for c, n in zip(district_codes, names))
+    vehicles = "\n".join(_vehicle_line(c, n, (depots or {}).get(c)) for c, n in zip(district_codes, names))
     return f"""# Scenario written by `outreach init`. Paths are relative to this file.
 # Fill villages.csv (lat, lon, households) and volunteers.csv, then run:
 #   outreach plan scenario.toml --out plan
@@ -51,12 +61,13 @@ skip_incomplete = false            # true: leave out villages whose lat, lon and
 start = {start.isoformat()}            # first day of the campaign
 weeks = 12
 blackout = []                      # extra days without outreach, e.g. [2027-02-10]
+season = "dry"                     # "wet" (May-October): roads slower for the loudspeaker tuk-tuk
 
 [resources]
 volunteers = "volunteers.csv"
-# One loudspeaker tuk-tuk per district, based at the OWSO. Add lat/lon for the exact depot.
+# One loudspeaker tuk-tuk per district; its working day starts and ends at the OWSO.
 vehicles = [
-{vehicles},
+{vehicles}
 ]
 
 [budget]
@@ -81,7 +92,8 @@ door_rounds = 1                    # door-to-door rounds per village
 """
 
 
-def write_scenario_folder(district_codes: list[str], out: Path, *, today: dt.date | None = None) -> list[Path]:
+def write_scenario_folder(district_codes: list[str], out: Path, *, today: dt.date | None = None,
+                          depots: Mapping[str, tuple[float, float]] | None = None) -> list[Path]:
     """Write ``scenario.toml``, ``villages.csv``, ``volunteers.csv``, ``costs.csv`` and a README.
 
     Parameters
@@ -90,6 +102,10 @@ def write_scenario_folder(district_codes: list[str], out: Path, *, today: dt.dat
         4-digit district codes (a lost leading zero is restored).
     out : Path
         The folder to create (replaced atomically if it exists).
+    today : date, optional
+        The campaign starts the Monday after it.
+    depots : mapping of str to (lat, lon), optional
+        The OWSO's position by district code, where the tuk-tuk's day starts.
 
     Returns
     -------
@@ -128,11 +144,41 @@ def write_scenario_folder(district_codes: list[str], out: Path, *, today: dt.dat
         "Save files as 'CSV UTF-8' in Excel so Khmer names stay readable.\n"
     )
     with atomic_dir(out) as tmp:
-        (tmp / "scenario.toml").write_text(scenario_toml(codes, names, _next_monday(today or dt.date.today())),
-                                           encoding="utf-8")
+        (tmp / "scenario.toml").write_text(
+            scenario_toml(codes, names, _next_monday(today or dt.date.today()), depots), encoding="utf-8")
         (tmp / "villages.csv").write_text(_csv(village_rows), encoding="utf-8")
         (tmp / "volunteers.csv").write_text(_csv(volunteer_rows), encoding="utf-8")
         (tmp / "costs.csv").write_text(_csv(cost_rows), encoding="utf-8")
         (tmp / "README.txt").write_text(readme, encoding="utf-8")
         names_written = [p.name for p in tmp.iterdir()]
     return [out / n for n in sorted(names_written)]
+
+
+def parse_depot(text: str, *, field: str = "--owso") -> tuple[float, float]:
+    """``"12.5389, 103.9192"`` as (lat, lon), checked to lie in Cambodia.
+
+    Raises
+    ------
+    InputError
+        When the text is not two numbers or the point is outside Cambodia.
+    """
+    parts = [p.strip() for p in text.replace(";", ",").split(",")]
+    try:
+        lat, lon = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"'{text}' is not 'lat, lon' in decimal degrees (e.g. 12.5389, 103.9192)",
+                         field=field) from None
+    if not in_cambodia(lon, lat):
+        raise InputError(f"({lat}, {lon}) is outside Cambodia; give latitude first, then longitude", field=field)
+    return lat, lon
+
+
+def parse_owso_options(values: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """``["0203=12.1,103.2", …]`` as {district code: (lat, lon)}."""
+    out: dict[str, tuple[float, float]] = {}
+    for v in values:
+        code, sep, pos = v.partition("=")
+        if not sep:
+            raise InputError(f"'{v}' should be DISTRICT=LAT,LON, e.g. 0203=13.0957,103.2022", field="--owso")
+        out[gazetteer.normalize_district_code(code.strip())] = parse_depot(pos)
+    return out

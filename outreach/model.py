@@ -145,7 +145,11 @@ class Volunteer:
 
 @dataclass(frozen=True)
 class Vehicle:
-    """A loudspeaker vehicle (tuk-tuk) based at a depot (OWSO office or municipal hall)."""
+    """A loudspeaker vehicle (tuk-tuk) based at a depot (OWSO office or municipal hall).
+
+    ``depot_given`` is False when the scenario gave no position and a default
+    (the town centre, or the district's household-weighted centre) stands in.
+    """
 
     id: str
     district_code: str
@@ -154,6 +158,7 @@ class Vehicle:
     depot_lat: float
     depot_x_m: float
     depot_y_m: float
+    depot_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,7 @@ class Campaign:
     source_file: str = ""
     notes: tuple[str, ...] = ()
     survey: SurveySettings = SurveySettings()
+    season: Literal["dry", "wet"] = "dry"
 
     def param(self, key: str) -> float:
         return self.params[key]
@@ -299,13 +305,33 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class Broadcast:
+    """How the loudspeaker plays in one village, as printed for the driver.
+
+    ``mode`` is ``"drive"`` (lanes or streets driven at ``speed_kmh`` while
+    playing) or ``"stop"`` (stand and play at each stop); ``lanes`` counts the
+    lanes, streets or stop rows, ``metres`` the road driven inside the village.
+    """
+
+    mode: str
+    speed_kmh: float
+    message_s: float
+    repeats: int
+    lanes: int
+    metres: float
+
+
+@dataclass(frozen=True)
 class Stop:
-    """A broadcast stop: the vehicle drives through the village between ``arrive_s`` and ``leave_s``
-    (seconds after midnight)."""
+    """A village on a tour: the vehicle broadcasts there from ``arrive_s`` to ``leave_s``
+    (seconds after midnight), following ``broadcast``. ``wait_s`` is the time it
+    stood where it was before driving here (the midday pause between windows)."""
 
     village_code: str
     arrive_s: float
     leave_s: float
+    broadcast: Broadcast | None = None
+    wait_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -329,8 +355,18 @@ class VehicleDay:
 
 @dataclass(frozen=True)
 class DroppedVisit:
+    """A village pass the tours do not deliver, with why.
+
+    ``cause`` names the binding limit, the one whose relaxation alone would let
+    the pass fit: ``budget`` (vehicle-days bought), ``vehicle_days`` (the
+    calendar has no other day for it), ``broadcast_windows``, ``distance`` (too
+    far for one working day from the base), ``shift_length`` (on-road hours),
+    or ``unreachable`` (not on the road network).
+    """
+
     village_code: str
     reason: str
+    cause: str = ""
 
 
 @dataclass(frozen=True)
@@ -346,13 +382,22 @@ class Tours:
         return round(sum(d.km for d in self.days), 2)
 
     def passes_by_sangkat(self, geography: Geography) -> dict[str, int]:
-        """Distinct days on which each sangkat hears the loudspeaker."""
-        days: dict[str, set[tuple[str, dt.date]]] = {s.code: set() for s in geography.sangkats}
-        vb = geography.village_by_code
+        """Loudspeaker passes each sangkat gets: the most distinct days any of its villages is heard.
+
+        A pass whose villages do not all fit one day is finished on another,
+        so counting the sangkat's days would count that pass twice; counting
+        per village does not.
+        """
+        heard: dict[str, set[dt.date]] = {}
         for vd in self.days:
             for st in vd.stops:
-                days[vb[st.village_code].sangkat_code].add((vd.vehicle_id, vd.date))
-        return {k: len({d for _, d in v}) for k, v in days.items()}
+                heard.setdefault(st.village_code, set()).add(vd.date)
+        out = {s.code: 0 for s in geography.sangkats}
+        vb = geography.village_by_code
+        for code, dates in heard.items():
+            sk = vb[code].sangkat_code
+            out[sk] = max(out[sk], len(dates))
+        return out
 
 
 @dataclass(frozen=True)

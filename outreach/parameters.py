@@ -56,7 +56,16 @@ _TABLE: dict[str, Param] = {
     "loudspeaker.broadcast_speed_kmh": Param(15, 10, 20, "km/h", f"{_SIM} A: design choice (unsourced)"),
     "loudspeaker.transit_speed_kmh": Param(25, 15, 40, "km/h", f"{_SIM} D: laterite 15-30 km/h [S]"),
     "loudspeaker.message_length_s": Param(30, 20, 60, "s", f"{_SIM} A (recommended default)"),
-    "loudspeaker.shift_hours": Param(6, 3, 9, "h", "[A] two broadcast windows of about 3 h"),
+    "loudspeaker.shift_hours": Param(6, 3, 9, "h", "[A] on-road hours a day (driving and broadcasting): two "
+                                     "broadcast windows of about 3 h"),
+    "loudspeaker.day_span_hours": Param(12, 8, 14, "h", "[A] from leaving the OWSO to coming back, midday pause "
+                                        "included (06:00-18:00 and some slack)"),
+    "loudspeaker.message_repeats": Param(1, 1, 3, "hearings", "[A] full hearings of the message per listener; "
+                                         "more narrows the lanes or slows the vehicle (priced in time)"),
+    "loudspeaker.max_village_minutes": Param(45, 10, 120, "min", "[A] longest broadcast in one village on one "
+                                             "pass; a larger village gets its busiest band of lanes"),
+    "travel.wet_season_speed_factor": Param(0.7, 0.4, 1.0, "x", "[A] laterite and track roads in the rains; "
+                                            f"{_SIM} D gives dry-season speeds"),
     "loudspeaker.fuel_l_per_100km": Param(4.0, 2.5, 8.0, "l/100 km", "[A] 125-150 cc motorbike pulling a remorque"),
     "loudspeaker.passes_per_sangkat": Param(2, 0, 10, "passes", f"{_SEED}: 'two times per Sangkat' [S]"),
     # --- B. Door-to-door ------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from .errors import InputError
 from .model import (
     Allocation,
+    Broadcast,
     BudgetLine,
     DroppedVisit,
     Outing,
@@ -64,14 +65,13 @@ def plan_to_dict(plan: Plan, *, scenario_file: str, seed: int) -> dict[str, Any]
                     "km": d.km,
                     "duration_s": d.duration_s,
                     "fuel_l": d.fuel_l,
-                    "stops": [{"village_code": s.village_code, "arrive_s": s.arrive_s, "leave_s": s.leave_s}
-                              for s in d.stops],
+                    "stops": [_stop_to_dict(s) for s in d.stops],
                     "path": [[round(x, 6), round(y, 6), round(ts, 1)] for x, y, ts in d.path],
                     "broadcast": list(d.broadcast),
                 }
                 for d in t.days
             ],
-            "dropped": [{"village_code": x.village_code, "reason": x.reason} for x in t.dropped],
+            "dropped": [{"village_code": x.village_code, "reason": x.reason, "cause": x.cause} for x in t.dropped],
         },
         "roster": {
             "strategy": r.strategy,
@@ -85,6 +85,24 @@ def plan_to_dict(plan: Plan, *, scenario_file: str, seed: int) -> dict[str, Any]
             ],
         },
     }
+
+
+def _stop_to_dict(s: Stop) -> dict[str, Any]:
+    out: dict[str, Any] = {"village_code": s.village_code, "arrive_s": s.arrive_s, "leave_s": s.leave_s}
+    if s.broadcast is not None:
+        b = s.broadcast
+        out["broadcast"] = {"mode": b.mode, "speed_kmh": b.speed_kmh, "message_s": b.message_s,
+                            "repeats": b.repeats, "lanes": b.lanes, "metres": b.metres}
+    if s.wait_s:
+        out["wait_s"] = s.wait_s
+    return out
+
+
+def _stop_from_dict(d: dict[str, Any]) -> Stop:
+    b = d.get("broadcast")
+    bc = (Broadcast(b["mode"], b["speed_kmh"], b["message_s"], int(b["repeats"]), int(b["lanes"]), b["metres"])
+          if b else None)
+    return Stop(d["village_code"], d["arrive_s"], d["leave_s"], bc, float(d.get("wait_s", 0.0)))
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:
@@ -111,7 +129,7 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
             VehicleDay(
                 vehicle_id=d["vehicle_id"],
                 date=dt.date.fromisoformat(d["date"]),
-                stops=tuple(Stop(s["village_code"], s["arrive_s"], s["leave_s"]) for s in d["stops"]),
+                stops=tuple(_stop_from_dict(s) for s in d["stops"]),
                 path=tuple((p[0], p[1], p[2]) for p in d["path"]),
                 broadcast=tuple(bool(b) for b in d["broadcast"]),
                 km=d["km"],
@@ -120,7 +138,7 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
             )
             for d in t["days"]
         ),
-        dropped=tuple(DroppedVisit(x["village_code"], x["reason"]) for x in t["dropped"]),
+        dropped=tuple(DroppedVisit(x["village_code"], x["reason"], x.get("cause", "")) for x in t["dropped"]),
         strategy=t["strategy"],
         status=t["status"],
         objective=t["objective"],

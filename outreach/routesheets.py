@@ -9,12 +9,16 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
 from .atomic import atomic_write_text
-from .model import Campaign, Tours, VehicleDay
+from .model import Broadcast, Campaign, Tours, VehicleDay
 from .parameters import DEFAULTS
+
+#: A stand of at least this long before a drive is printed as a pause.
+PAUSE_MIN_S = 15 * 60.0
 
 _CSS = """
 @page { size: A4; margin: 12mm; }
@@ -37,20 +41,25 @@ _SHEET = """<!DOCTYPE html>
 <title>Route {{ vd.vehicle_id }} {{ vd.date.isoformat() }}</title><style>{{ css|safe }}</style></head>
 <body><div class="sheet">
 <h1>Loudspeaker route &middot; {{ vd.vehicle_id }} &middot; {{ vd.date.strftime("%a %d %b %Y") }}</h1>
-<p class="muted">{{ campaign }} &middot; depot: {{ depot }} &middot; leave {{ start }} &middot; back {{ end }}
- &middot; {{ "%.1f"|format(vd.km) }} km &middot; fuel {{ "%.2f"|format(vd.fuel_l) }} l
- &middot; on the road {{ hours }}</p>
+<p class="muted">{{ campaign }} &middot; start and end: {{ depot }}{% if not depot_given %} (no position was given,
+so the district's centre stands in: add the OWSO's lat/lon to scenario.toml){% endif %} &middot; leave {{ start }}
+ &middot; back {{ end }} &middot; {{ "%.1f"|format(vd.km) }} km &middot; fuel {{ "%.2f"|format(vd.fuel_l) }} l
+ &middot; day {{ hours }}</p>
+<p>Message: {{ recording }}.</p>
 <table>
-<tr><th>#</th><th>Village</th><th>Sangkat</th><th class="num">Arrive</th><th class="num">Leave</th>
-<th>Play</th><th>Done</th></tr>
-{% for s in stops %}<tr><td class="num">{{ loop.index }}</td>
+<tr><th>#</th><th>Village</th><th>Sangkat</th><th class="num">In</th><th class="num">Out</th>
+<th>How to broadcast</th><th>Done</th></tr>
+{% for s in stops %}{% if s.pause %}<tr><td></td><td colspan="6"><b>Pause {{ s.pause }}</b>
+ &middot; wait {{ s.pause_at }}, loudspeaker off, until the afternoon round</td></tr>{% endif %}
+<tr><td class="num">{{ loop.index }}</td>
 <td><span class="kh">{{ s.kh }}</span><br>{{ s.en }} <span class="muted">({{ s.code }})</span></td>
 <td>{{ s.sangkat }}</td><td class="num">{{ s.arrive }}</td><td class="num">{{ s.leave }}</td>
-<td>{{ recording }}{% if s.market %} &middot; market: drive slowly past the stalls{% endif %}</td>
+<td>{{ s.how }}{% if s.market %} &middot; market{% endif %}</td>
 <td><span class="box"></span></td></tr>
 {% endfor %}</table>
-<p class="muted">Drive through each village at walking pace while the message plays. Return to the
-depot between the morning and afternoon rounds. Note any road that is closed.</p>
+<p class="muted">Drive: play the message without stopping along parallel lanes or streets at the speed given,
+so that every house hears it whole. Stop: stand and play the whole message at each stop, then move on by the
+spacing given. Note any road that is closed.</p>
 <p>Driver signature: ______________________ &nbsp; Km on meter: start ________ end ________</p>
 </div></body></html>
 """
@@ -84,9 +93,50 @@ def hhmm(seconds: float) -> str:
 
 
 def _recording(campaign: Campaign) -> str:
-    key = "loudspeaker.message_length_s"
-    sec = campaign.params.get(key, DEFAULTS[key].value)
-    return f"OWSO + Ombudsman message ({int(round(sec))} s loop)"
+    p = {k: campaign.params.get(k, DEFAULTS[k].value) for k in ("loudspeaker.message_length_s",
+                                                                 "loudspeaker.message_repeats")}
+    n = int(round(p["loudspeaker.message_repeats"]))
+    heard = "once" if n == 1 else f"{n} times"
+    return (f"OWSO + Ombudsman recording, {int(round(p['loudspeaker.message_length_s']))} s, played in a loop; "
+            f"every house should hear it whole {heard}")
+
+
+def how_to_broadcast(b: Broadcast | None) -> str:
+    """The driver's instruction for one village: mode, speed, lanes or stops, metres."""
+    if b is None:
+        return "play while driving through"
+    if b.mode == "stop":
+        return (f"stop and play {int(b.message_s * b.repeats)} s at each stop, {b.lanes} row(s) of stops, "
+                f"{b.metres / 1000:.1f} km, move at {b.speed_kmh:g} km/h")
+    return f"drive at {b.speed_kmh:g} km/h, {b.lanes} lane(s) or street(s), {b.metres / 1000:.1f} km"
+
+
+def _stop_row(campaign: Campaign, vd: VehicleDay, i: int) -> dict[str, Any]:
+    """One village line of a sheet, with the pause before it when the vehicle stood waiting."""
+    geo = campaign.geography
+    s = vd.stops[i]
+    v = geo.village_by_code.get(s.village_code)
+    sk = geo.sangkat_by_code.get(v.sangkat_code) if v else None
+    pause, pause_at = "", ""
+    if i and s.wait_s >= PAUSE_MIN_S:
+        prev = vd.stops[i - 1]
+        pv = geo.village_by_code.get(prev.village_code)
+        pause = f"{hhmm(prev.leave_s)}–{hhmm(prev.leave_s + s.wait_s)}"
+        pause_at = f"in {pv.name_en} ({pv.name_kh})" if pv else "where the vehicle is"
+    return {
+        "code": s.village_code,
+        "en": v.name_en if v else s.village_code,
+        "kh": v.name_kh if v else "",
+        "sangkat": f"{sk.name_kh} / {sk.name_en}" if sk else (v.sangkat_code if v else ""),
+        "sangkat_code": v.sangkat_code if v else "",
+        "sangkat_en": sk.name_en if sk else "",
+        "arrive": hhmm(s.arrive_s),
+        "leave": hhmm(s.leave_s),
+        "market": bool(v and v.market),
+        "how": how_to_broadcast(s.broadcast),
+        "pause": pause,
+        "pause_at": pause_at,
+    }
 
 
 def _file_name(vd: VehicleDay) -> str:
@@ -113,40 +163,30 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path) -> list[
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    geo = campaign.geography
-    vb, sb = geo.village_by_code, geo.sangkat_by_code
-    depots = {v.id: v.depot_name for v in campaign.vehicles}
+    vb = campaign.geography.village_by_code
+    depots = {v.id: v for v in campaign.vehicles}
     recording = _recording(campaign)
     sheet_t = _ENV.from_string(_SHEET)
     written: list[Path] = []
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["vehicle_id", "date", "seq", "village_code", "village_en", "village_kh", "sangkat_code",
-                "sangkat_en", "arrive", "leave", "broadcast_min", "recording", "day_km", "day_fuel_l"])
+                "sangkat_en", "in", "out", "broadcast_min", "how", "pause_before_min", "day_km", "day_fuel_l"])
     index_rows = []
     for vd in tours.days:
-        stops = []
-        for i, s in enumerate(vd.stops, 1):
-            v = vb.get(s.village_code)
-            sk = sb.get(v.sangkat_code) if v else None
-            row = {
-                "code": s.village_code,
-                "en": v.name_en if v else s.village_code,
-                "kh": v.name_kh if v else "",
-                "sangkat": f"{sk.name_kh} / {sk.name_en}" if sk else (v.sangkat_code if v else ""),
-                "arrive": hhmm(s.arrive_s),
-                "leave": hhmm(s.leave_s),
-                "market": bool(v and v.market),
-            }
-            stops.append(row)
+        stops = [_stop_row(campaign, vd, i) for i in range(len(vd.stops))]
+        for i, (s, row) in enumerate(zip(vd.stops, stops), 1):
             w.writerow([vd.vehicle_id, vd.date.isoformat(), i, s.village_code, row["en"], row["kh"],
-                        v.sangkat_code if v else "", sk.name_en if sk else "", row["arrive"], row["leave"],
-                        round((s.leave_s - s.arrive_s) / 60.0, 1), recording, vd.km, vd.fuel_l])
+                        row["sangkat_code"], row["sangkat_en"], row["arrive"], row["leave"],
+                        round((s.leave_s - s.arrive_s) / 60.0, 1), row["how"], round(s.wait_s / 60.0, 1), vd.km,
+                        vd.fuel_l])
         start = vd.path[0][2] if vd.path else (vd.stops[0].arrive_s if vd.stops else 0.0)
         end = vd.path[-1][2] if vd.path else (vd.stops[-1].leave_s if vd.stops else 0.0)
+        veh = depots.get(vd.vehicle_id)
         html = sheet_t.render(
-            vd=vd, css=_CSS, campaign=campaign.name, depot=depots.get(vd.vehicle_id, ""), start=hhmm(start),
-            end=hhmm(end), hours=f"{vd.duration_s / 3600.0:.1f} h", stops=stops, recording=recording,
+            vd=vd, css=_CSS, campaign=campaign.name, depot=veh.depot_name if veh else "",
+            depot_given=veh.depot_given if veh else True, start=hhmm(start), end=hhmm(end),
+            hours=f"{(end - start) / 3600.0:.1f} h", stops=stops, recording=recording,
         )
         name = _file_name(vd)
         written.append(atomic_write_text(out_dir / name, html))

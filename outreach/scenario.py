@@ -70,6 +70,7 @@ class CalendarSection(_Strict):
     start: dt.date
     weeks: int = Field(ge=1, le=52)
     blackout: list[dt.date] = Field(default_factory=list)
+    season: Literal["dry", "wet"] = "dry"  # wet: roads slower (travel.wet_season_speed_factor)
 
 
 class VehicleSection(_Strict):
@@ -279,7 +280,8 @@ def _vehicles(sf: ScenarioFile, geo: Geography, file: str) -> tuple[Vehicle, ...
         name = spec.depot or f"{geo.district_by_code[dcode].name_en} OWSO"
         for k in range(spec.count):
             vid = f"tuktuk-{dcode}" + (f"-{k + 1}" if spec.count > 1 else "")
-            out.append(Vehicle(vid, dcode, name, float(lon), float(lat), float(x), float(y)))
+            out.append(Vehicle(vid, dcode, name, float(lon), float(lat), float(x), float(y),
+                               depot_given=spec.lat is not None and spec.lon is not None))
     return tuple(out)
 
 
@@ -384,6 +386,7 @@ def load_campaign(path: str | Path) -> Campaign:
         source_file=file,
         notes=tuple(notes),
         survey=_survey_settings(sf, base),
+        season=sf.calendar.season,
     )
 
 

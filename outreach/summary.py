@@ -63,7 +63,8 @@ def _plan(campaign: Campaign, plan: Plan) -> dict[str, Any]:
         "loudspeaker_days": len(t.days),
         "loudspeaker_km": t.km,
         "loudspeaker_passes_by_sangkat": t.passes_by_sangkat(campaign.geography),
-        "loudspeaker_dropped_villages": [{"village_code": d.village_code, "reason": d.reason} for d in t.dropped],
+        "loudspeaker_dropped_villages": [{"village_code": d.village_code, "cause": d.cause, "reason": d.reason}
+                                        for d in t.dropped],
         "forums": sum(a.forums_by_sangkat.values()),
         "banners": sum(a.banners_by_village.values()),
         "leaflets": a.leaflets,

@@ -45,7 +45,7 @@ class RunResult:
 
 
 def run_model(m: cp_model.CpModel, *, backend: str, effort_s: float, relative_gap: float,
-              hint: Sequence[tuple[cp_model.IntVar, int]]) -> RunResult | None:
+              hint: Sequence[tuple[cp_model.IntVar, int]], absolute_gap: float = 0.0) -> RunResult | None:
     """Solve ``m`` with ``backend``; None when nothing was found.
 
     A MIP solution is accepted only when it meets every constraint exactly
@@ -64,10 +64,12 @@ def run_model(m: cp_model.CpModel, *, backend: str, effort_s: float, relative_ga
         Stop when the proven relative gap is at most this.
     hint : sequence of (variable, value)
         A start for CP-SAT.
+    absolute_gap : float
+        Also stop when the proven gap is at most this, in objective units (0: never).
     """
     if backend in MIP_BACKENDS:
         # no hint: SCIP takes only complete, feasible starts, and a neighbouring plan is neither
-        r = solve_mip(m, backend=MIP_BACKENDS[backend], relative_gap=relative_gap,
+        r = solve_mip(m, backend=MIP_BACKENDS[backend], relative_gap=relative_gap, absolute_gap=absolute_gap,
                       effort_s=effort_s, time_limit_s=SAFETY_FACTOR * effort_s + 30.0)
         if r.values is not None and r.exact:
             vals = r.values
@@ -75,17 +77,18 @@ def run_model(m: cp_model.CpModel, *, backend: str, effort_s: float, relative_ga
         # no solution, or one that only meets the constraints within the MIP tolerance: CP-SAT decides
         if r.values is not None:
             hint = [(m.get_int_var_from_proto_index(i), int(v)) for i, v in enumerate(r.values)]
-    return run_cpsat(m, effort_s=effort_s, relative_gap=relative_gap, hint=hint)
+    return run_cpsat(m, effort_s=effort_s, relative_gap=relative_gap, hint=hint, absolute_gap=absolute_gap)
 
 
 def run_cpsat(m: cp_model.CpModel, *, effort_s: float, relative_gap: float,
-              hint: Sequence[tuple[cp_model.IntVar, int]]) -> RunResult | None:
+              hint: Sequence[tuple[cp_model.IntVar, int]], absolute_gap: float = 0.0) -> RunResult | None:
     """Solve ``m`` with one deterministic CP-SAT worker from ``hint``; None when nothing was found."""
     for var, v in hint:
         m.add_hint(var, v)
     # the LP of the multiple-choice model is tight: full linearisation closes the gap
     solver = deterministic_solver(effort_s=float(effort_s), wall_s=SAFETY_FACTOR * float(effort_s) + 5.0,
-                                  seed=CPSAT_SEED, relative_gap=relative_gap, linearization_level=2)
+                                  seed=CPSAT_SEED, relative_gap=relative_gap, linearization_level=2,
+                                  absolute_gap=absolute_gap)
     st = solver.solve(m)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

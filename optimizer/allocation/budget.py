@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from outreach.broadcast import campaign_broadcasts
 from outreach.model import BudgetLine, Campaign
 
 #: Km a tuk-tuk drives between villages per sangkat pass, on top of the villages' roads [A].
@@ -46,14 +47,20 @@ def fixed_lines(campaign: Campaign, *, loudspeaker: bool) -> list[BudgetLine]:
 
 
 def sangkat_road_m(campaign: Campaign, sangkat_code: str) -> float:
-    """Metres of road one loudspeaker pass drives in a sangkat: 2·k·√households per village, at least 300 m."""
-    k = campaign.params["household.village_radius_m_per_sqrt_hh"]
-    return sum(max(300.0, 2 * k * math.sqrt(v.households)) for v in campaign.geography.villages_in(sangkat_code))
+    """Metres one loudspeaker pass drives inside a sangkat's villages: their broadcast paths' lengths."""
+    plans = campaign_broadcasts(campaign)
+    return sum(plans[v.code].length_m for v in campaign.geography.villages_in(sangkat_code))
 
 
-def pass_hours(campaign: Campaign, road_m: float) -> float:
-    """Hours of one pass over ``road_m`` metres: broadcast speed plus transit inside the sangkat."""
-    return road_m / (campaign.params["loudspeaker.broadcast_speed_kmh"] * 1000) + TRANSIT_HOURS_PER_PASS
+def sangkat_broadcast_hours(campaign: Campaign, sangkat_code: str) -> float:
+    """Hours one pass broadcasts in a sangkat: its villages' broadcast paths at their settings."""
+    plans = campaign_broadcasts(campaign)
+    return sum(plans[v.code].duration_s for v in campaign.geography.villages_in(sangkat_code)) / 3600.0
+
+
+def pass_hours(campaign: Campaign, sangkat_code: str) -> float:
+    """On-road hours of one pass: the sangkat's broadcasts plus transit between its villages."""
+    return sangkat_broadcast_hours(campaign, sangkat_code) + TRANSIT_HOURS_PER_PASS
 
 
 def pass_km(road_m: float) -> float:
@@ -64,8 +71,8 @@ def pass_km(road_m: float) -> float:
 def loudspeaker_days_estimate(campaign: Campaign, passes_by_sangkat: Mapping[str, int]) -> tuple[int, float]:
     """Vehicle-days and km a routing of the required passes needs, estimated before routing.
 
-    A sangkat pass drives its villages' roads at broadcast speed
-    (:func:`sangkat_road_m`) plus transit; a day holds as many sangkat passes
+    A sangkat pass follows its villages' broadcast paths (:func:`pass_hours`,
+    :func:`sangkat_road_m`) plus transit; a day holds as many sangkat passes
     as its shift allows, but the same sangkat never twice on one day.
     """
     geo = campaign.geography
@@ -79,9 +86,8 @@ def loudspeaker_days_estimate(campaign: Campaign, passes_by_sangkat: Mapping[str
             n = passes_by_sangkat.get(s.code, 0)
             if n <= 0:
                 continue
-            road_m = sangkat_road_m(campaign, s.code)
-            hours += [pass_hours(campaign, road_m)] * n
-            km += n * pass_km(road_m)
+            hours += [pass_hours(campaign, s.code)] * n
+            km += n * pass_km(sangkat_road_m(campaign, s.code))
         need = math.ceil(sum(hours) / campaign.params["loudspeaker.shift_hours"]) if hours else 0
         max_passes = max((passes_by_sangkat.get(s.code, 0) for s in geo.sangkats if s.district_code == veh_district),
                          default=0)

@@ -12,6 +12,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from outreach.rules import LOUDSPEAKER_WEEKDAYS
+
 from .budget import fmt_usd
 from .instance import SCALE, AllocationInstance
 from .model import Knobs, Solution, solve_model
@@ -63,6 +65,26 @@ def _price(inst: AllocationInstance, ask: Knobs, name: str, target_txt: str) -> 
     if both is not None:
         return (f"{name} needs {fmt_usd(both.extra_cents)} and {both.extra_outings} more volunteer "
                 f"pair-outings to {target_txt}")
+    return _beyond_money(inst, ask, name, target_txt)
+
+
+def _beyond_money(inst: AllocationInstance, ask: Knobs, name: str, target_txt: str) -> str:
+    """The note when no money or outings close the gap: the tuk-tuk's calendar, if more days alone would."""
+    s = ask.hard_sangkat
+    d = int(inst.district_of_sangkat[s]) if s is not None else -1
+    work_days = len(inst.campaign.calendar.working_days(weekdays=LOUDSPEAKER_WEEKDAYS))
+    if s is not None and inst.has_vehicle[s] and work_days < inst.pass_target:
+        return (f"{name} cannot {target_txt}: passes of a sangkat go on distinct days and the calendar has "
+                f"{work_days} loudspeaker working day(s)")
+    if s is not None and inst.has_vehicle[s] and inst.pass_target > 0:
+        # the binding limit is the tuk-tuk's calendar when more vehicle-days alone (with money) would do it
+        more_days = inst.vehicle_days.copy()
+        more_days[d] += inst.pass_target * max(1, int(inst.vehicle_days[d]))
+        freed = solve_model(replace(inst, vehicle_days=more_days), replace(ask, mode="extra_money"))
+        if freed is not None:
+            return (f"{name} cannot {target_txt}: every one of its district's {int(inst.vehicle_days[d])} "
+                    f"tuk-tuk working days in the calendar is taken; another tuk-tuk or more campaign weeks "
+                    f"(with {fmt_usd(freed.extra_cents)} more) would do it")
     return f"{name} cannot {target_txt} even with every channel of the menu at its maximum"
 
 

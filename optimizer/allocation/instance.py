@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from outreach import acoustics
+from outreach.broadcast import campaign_broadcasts, heard_shares
 from outreach.model import Campaign, Priorities
 from outreach.response import VillageInputs, VillageResponse, beta_shapes, mean_at_home, village_response_array
 from outreach.rules import LOUDSPEAKER_WEEKDAYS, outing_capacity
@@ -123,21 +123,13 @@ class AllocationInstance:
 
 # --------------------------------------------------------------------------- channel inputs
 def loudspeaker_shares(campaign: Campaign) -> np.ndarray:
-    """Share of each village's households within intelligible range of one pass.
+    """Share of each village's households that hear the whole message on one pass.
 
-    Households spread over a disc of radius ``k sqrt(households)``
-    (``household.village_radius_m_per_sqrt_hh``) and the tuk-tuk drives
-    through its centre: the share of a disc within ``r`` of a diameter is
-    ``(2/pi)(asin(q) + q sqrt(1 - q^2))``, ``q = min(1, r / R)``.
+    Measured with the simulator's own rule along each village's broadcast
+    path (:func:`outreach.broadcast.heard_shares`): lanes or streets laid over
+    the households, capped at ``loudspeaker.max_village_minutes``.
     """
-    geo = campaign.geography
-    p = campaign.params
-    settings = np.array([v.setting for v in geo.villages])
-    market = np.array([v.market for v in geo.villages])
-    r = acoustics.intelligible_radius_m(acoustics.ambient_dba(settings, p, market=market), p)
-    big_r = p["household.village_radius_m_per_sqrt_hh"] * np.sqrt(np.maximum([v.households for v in geo.villages], 1))
-    q = np.clip(r / big_r, 0.0, 1.0)
-    return (2 / np.pi) * (np.arcsin(q) + q * np.sqrt(1 - q * q))
+    return heard_shares(campaign, campaign_broadcasts(campaign))
 
 
 def forum_attendance(campaign: Campaign) -> np.ndarray:
@@ -363,7 +355,8 @@ def build_instance(
         combos=grid.combos, combo=grid.combo, rounds=grid.rounds, callbacks=grid.callbacks, banners=grid.banners,
         households=opts.households, baseline=opts.baseline, weight=opts.weight, women=opts.women, aware=opts.aware,
         reached=opts.reached, value=opts.value, money=opts.money, outings=opts.outings, keep=opts.keep,
-        pass_hours=np.array([pass_hours(campaign, r) for r in road_m]), pass_km=np.array([pass_km(r) for r in road_m]),
+        pass_hours=np.array([pass_hours(campaign, s.code) for s in geo.sangkats]),
+        pass_km=np.array([pass_km(r) for r in road_m]),
         has_vehicle=np.array([veh_d[s.district_code] > 0 for s in geo.sangkats]),
         vehicle_days=np.array([veh_d[d] * work_days for d in districts]),
         outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=pair_outings_available(campaign),

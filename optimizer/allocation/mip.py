@@ -194,20 +194,22 @@ def _translate(s: pywraplp.Solver, proto: cmh.CpModelProto) -> _Translation:
 
 
 def _parameters(s: pywraplp.Solver, backend: str, *, relative_gap: float, effort_s: float,
-                time_limit_s: float) -> pywraplp.MPSolverParameters:
-    """One thread, the wall-clock net, SCIP's node limit and fixed seed; the relative gap."""
+                time_limit_s: float, absolute_gap: float = 0.0) -> pywraplp.MPSolverParameters:
+    """One thread, the wall-clock net, SCIP's node limit, fixed seed and absolute gap; the relative gap."""
     s.SetNumThreads(1)
     s.SetTimeLimit(int(time_limit_s * 1000))
     if backend == "SCIP":
         nodes = max(1, int(NODES_PER_SECOND * effort_s))
-        s.SetSolverSpecificParametersAsString(f"limits/totalnodes = {nodes}\nrandomization/randomseedshift = 0\n")
+        absgap = f"limits/absgap = {absolute_gap!r}\n" if absolute_gap > 0 else ""
+        s.SetSolverSpecificParametersAsString(f"limits/totalnodes = {nodes}\nrandomization/randomseedshift = 0\n"
+                                              + absgap)
     prm = pywraplp.MPSolverParameters()
     prm.SetDoubleParam(prm.RELATIVE_MIP_GAP, float(relative_gap))
     return prm
 
 
 def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: float = 0.001,
-              effort_s: float = 10.0, time_limit_s: float = 60.0) -> MipResult:
+              effort_s: float = 10.0, time_limit_s: float = 60.0, absolute_gap: float = 0.0) -> MipResult:
     """Solve a linear CP-SAT model with a MIP backend of ``pywraplp``.
 
     Parameters
@@ -224,6 +226,8 @@ def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: f
         which does not depend on the machine's speed.
     time_limit_s : float
         Wall-clock safety net (a run stopped by it may differ between machines).
+    absolute_gap : float
+        Also stop when ``|bound - objective| <= absolute_gap`` (SCIP only; 0: never).
 
     Returns
     -------
@@ -235,7 +239,8 @@ def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: f
     if s is None:
         raise RuntimeError(f"OR-Tools has no {backend} backend on this machine")
     tr = _translate(s, proto)
-    st = s.Solve(_parameters(s, backend, relative_gap=relative_gap, effort_s=effort_s, time_limit_s=time_limit_s))
+    st = s.Solve(_parameters(s, backend, relative_gap=relative_gap, effort_s=effort_s, time_limit_s=time_limit_s,
+                             absolute_gap=absolute_gap))
     wall = time.perf_counter() - t0
     names = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
              pywraplp.Solver.INFEASIBLE: "INFEASIBLE", pywraplp.Solver.NOT_SOLVED: "UNKNOWN"}

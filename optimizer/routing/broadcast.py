@@ -1,27 +1,29 @@
-"""How the loudspeaker serves one village: when, for how long, over how much road, with what priority.
+"""When the loudspeaker may play in a village, how long it takes there, and with what priority.
 
 Broadcast windows: villages hear the tuk-tuk in the morning or the late
-afternoon, market villages in the early market window. The broadcast itself
-is driving slowly over the village's roads, whose length grows with the
-square root of its households.
+afternoon, market villages in the early market window. How long a village
+takes, and over how many metres, comes from its broadcast path
+(:func:`outreach.broadcast.plan_broadcasts`): the same path the simulator
+measures audibility along.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from outreach.model import Campaign, Village
+from outreach.broadcast import VillageBroadcast
+from outreach.model import Broadcast, Campaign, Village
 from outreach.parameters import DEFAULTS
 
 MORNING = (7 * 3600.0, 10.5 * 3600.0)
 AFTERNOON = (15 * 3600.0, 18 * 3600.0)
 MARKET = (6 * 3600.0, 9 * 3600.0)
-# sessions: the tuk-tuk may leave the depot before a window opens and come
-# back after it closes, but the broadcast itself stays inside the window
-MORNING_SESSION = (5 * 3600.0, 12.5 * 3600.0)
-AFTERNOON_SESSION = (13 * 3600.0, 20 * 3600.0)
-MIN_VILLAGE_ROAD_M = 300.0
+#: The working day: the tuk-tuk may leave the OWSO from 05:00 and must be back by 20:00;
+#: ``loudspeaker.day_span_hours`` and ``loudspeaker.shift_hours`` (on the road) bound it further.
+DAY = (5 * 3600.0, 20 * 3600.0)
+#: A relaxed window (the whole working day), to tell whether the windows are what keeps a village out.
+ANY_TIME = DAY
 
 
 def campaign_param(campaign: Campaign, key: str) -> float:
@@ -29,20 +31,39 @@ def campaign_param(campaign: Campaign, key: str) -> float:
     return float(campaign.params[key]) if key in campaign.params else float(DEFAULTS[key].value)
 
 
-def village_road_m(campaign: Campaign, village: Village) -> float:
-    """Metres of road the loudspeaker drives inside the village (at least :data:`MIN_VILLAGE_ROAD_M`)."""
-    k = campaign_param(campaign, "household.village_radius_m_per_sqrt_hh")
-    return max(MIN_VILLAGE_ROAD_M, 2.0 * k * math.sqrt(max(village.households, 0)))
+@dataclass(frozen=True)
+class DayLimits:
+    """What one working day of a tuk-tuk allows, in seconds.
 
+    ``on_road_s`` bounds driving plus broadcasting (``loudspeaker.shift_hours``);
+    ``span_s`` the day from leaving the base to coming back, pauses included
+    (``loudspeaker.day_span_hours``); ``window`` the earliest departure and
+    latest return; ``travel_factor`` divides road speeds (1 in the dry season).
+    """
 
-def broadcast_s(campaign: Campaign, village: Village) -> float:
-    """Seconds a broadcast takes: the village's roads at broadcast speed."""
-    return village_road_m(campaign, village) / (campaign_param(campaign, "loudspeaker.broadcast_speed_kmh") / 3.6)
+    on_road_s: float
+    span_s: float
+    window: tuple[float, float] = DAY
+    travel_factor: float = 1.0
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> DayLimits:
+        """The campaign's limits (its season sets the road speeds)."""
+        wet = campaign.season == "wet"
+        factor = campaign_param(campaign, "travel.wet_season_speed_factor") if wet else 1.0
+        return cls(campaign_param(campaign, "loudspeaker.shift_hours") * 3600.0,
+                   campaign_param(campaign, "loudspeaker.day_span_hours") * 3600.0, DAY, 1.0 / factor)
 
 
 def broadcast_windows(village: Village) -> list[tuple[float, float]]:
     """The windows (seconds after midnight) in which the village may hear the broadcast."""
     return [MARKET] if village.market else [MORNING, AFTERNOON]
+
+
+def printed(vb: VillageBroadcast) -> Broadcast:
+    """The settings a driver reads on the route sheet for one village."""
+    s = vb.settings
+    return Broadcast(s.mode, s.speed_kmh, s.message_s, s.repeats, vb.lanes, round(vb.length_m, 1))
 
 
 def village_prize(village: Village, prizes: Mapping[str, float] | None) -> float:

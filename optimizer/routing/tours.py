@@ -34,12 +34,14 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from outreach.broadcast import VillageBroadcast, campaign_broadcasts
 from outreach.errors import RoutingError
 from outreach.model import Campaign, DroppedVisit, Geography, Tours, Vehicle, VehicleDay
 from outreach.rules import LOUDSPEAKER_WEEKDAYS
 
-from .broadcast import broadcast_s, campaign_param, village_prize
-from .day import DayProblem, day_problem, vehicle_day
+from . import reasons
+from .broadcast import DayLimits, village_prize
+from .day import DayInputs, DayProblem, day_problem, vehicle_day
 from .engines import solve
 from .network import Network, road_network
 from .problem import RoutingResult, evaluate, route_schedule
@@ -55,12 +57,12 @@ DAY_ITERATIONS = 1000
 # --------------------------------------------------------------------------- phase 1: vehicle plans
 @dataclass(frozen=True)
 class _Targets:
-    """What the tours must deliver: passes per sangkat, village priorities, and the shift."""
+    """What the tours must deliver (passes per sangkat, village priorities) and what a day allows."""
 
     passes_by_sangkat: Mapping[str, int]
     default_passes: int
     prizes: Mapping[str, float] | None
-    shift_s: float
+    day: DayInputs
 
     def passes(self, sangkat: str) -> int:
         """Required passes (distinct days) of a sangkat."""
@@ -86,12 +88,12 @@ class VehiclePlan:
     days_needed: int
 
 
-def _pass_load(campaign: Campaign, net: Network, codes: Sequence[str]) -> float:
-    """Rough seconds of one pass: broadcasts plus a depot round trip per village at half weight."""
-    geo = campaign.geography
+def _pass_load(net: Network, codes: Sequence[str], day: DayInputs) -> float:
+    """Rough on-road seconds of one pass: broadcasts plus a depot round trip per village at half weight."""
     idx = {c: i + 1 for i, c in enumerate(net.codes)}
-    return sum(broadcast_s(campaign, geo.village_by_code[c]) for c in codes) + sum(
-        0.5 * (net.T[0, idx[c]] + net.T[idx[c], 0]) for c in codes
+    f = day.limits.travel_factor
+    return sum(day.broadcasts[c].duration_s for c in codes) + sum(
+        0.5 * f * (net.T[0, idx[c]] + net.T[idx[c], 0]) for c in codes
     )
 
 
@@ -105,10 +107,10 @@ def _vehicle_plan(campaign: Campaign, veh: Vehicle, targets: _Targets) -> Vehicl
     for c in net.codes:
         by_sk.setdefault(geo.village_by_code[c].sangkat_code, []).append(c)
     need = {s: targets.passes(s) for s in by_sk}
-    load = {s: _pass_load(campaign, net, codes) for s, codes in by_sk.items()}
+    load = {s: _pass_load(net, codes, targets.day) for s, codes in by_sk.items()}
     work = sum(load[s] * need[s] for s in by_sk)
     n_need = max([0] + [need[s] for s in by_sk if load[s] > 0])
-    n_need = max(n_need, math.ceil(work / (DAY_FILL * targets.shift_s))) if work > 0 else 0
+    n_need = max(n_need, math.ceil(work / (DAY_FILL * targets.day.limits.on_road_s))) if work > 0 else 0
     return VehiclePlan(
         vehicle=veh, net=net, unreachable=reach.unreachable,
         prize={v.code: village_prize(v, targets.prizes) for v in vills},
@@ -175,6 +177,17 @@ def _least_loaded(free: Sequence[dt.date], used: Sequence[dt.date], day_load: Ma
     return min(free, key=lambda d: (round(day_load[d]), -min([abs((d - u).days) for u in used] or [0]), d))
 
 
+def _no_day(plan: VehiclePlan, s: str, j: int, n_days: int, cap: int, calendar_days: int) -> DroppedVisit:
+    """Why pass ``j`` of sangkat ``s`` got no distinct day: the budget, or the calendar itself."""
+    if n_days < min(plan.days_needed, calendar_days) and cap < plan.days_needed:
+        return DroppedVisit("", f"no loudspeaker day left within the budget: {cap} vehicle-day(s) bought for "
+                                f"{plan.vehicle.id}, {plan.days_needed} needed (pass {j + 1} of {plan.need[s]} "
+                                f"for sangkat {s})", "budget")
+    return DroppedVisit("", f"the calendar has {calendar_days} loudspeaker working day(s) for {plan.vehicle.id} and "
+                            f"every one already holds a pass of sangkat {s} (pass {j + 1} of {plan.need[s]})",
+                        "vehicle_days")
+
+
 def _assign_days(plan: VehiclePlan, days: tuple[dt.date, ...], cap: int) -> _Assignment:
     """Each pass of each sangkat on its own day, heaviest sangkats first, on the least loaded day."""
     n_days = min(plan.days_needed, len(days), cap)
@@ -188,9 +201,8 @@ def _assign_days(plan: VehiclePlan, days: tuple[dt.date, ...], cap: int) -> _Ass
         for j in range(plan.need[s]):
             free = [d for d in chosen if d not in used]
             if not free:
-                why = (f"not enough loudspeaker days: {n_days} of {max(plan.days_needed, plan.need[s])} needed "
-                       f"(pass {j + 1} of {plan.need[s]} for sangkat {s})")
-                dropped += [DroppedVisit(c, why) for c in by_sk[s]]
+                why = _no_day(plan, s, j, n_days, cap, len(days))
+                dropped += [replace(why, village_code=c) for c in by_sk[s]]
                 continue
             d = _least_loaded(free, used, day_load)
             used.append(d)
@@ -213,7 +225,7 @@ class _DaySettings:
     time_limit_s: float  # per vehicle-day
     iterations: int | None
     seed: int
-    shift_s: float
+    inputs: DayInputs
     max_days: int | None
 
 
@@ -225,14 +237,15 @@ class _SolvedDay:
 
 def _solve_day(campaign: Campaign, job: DayJob, s: _DaySettings) -> _SolvedDay:
     """The day's problem and its solution, reduced to sound routes when the search ends infeasible."""
-    day = day_problem(campaign, job.net, job.codes, job.prize, s.shift_s)
+    day = day_problem(campaign, job.net, job.codes, job.prize, s.inputs)
     problem = day.problem
     res = solve(problem, s.engine, time_limit_s=s.time_limit_s, seed=s.seed, max_iterations=s.iterations)
-    if not res.feasible and s.engine != "nearest":
-        # A search stuck in the infeasible region (large prizes against time-window penalties)
-        # must not cost a whole day: the nearest-neighbour construction is feasible by design.
+    if s.engine != "nearest":
+        # A search stuck in the infeasible region (large prizes against time-window penalties), or
+        # stuck at the empty tour when the day's villages lie far from the base, must not cost a
+        # whole day: the nearest-neighbour construction is feasible by design and costs milliseconds.
         fallback = solve(problem, "nearest", time_limit_s=0.0, seed=s.seed)
-        if fallback.feasible:
+        if fallback.feasible and (not res.feasible or fallback.objective < res.objective - 1e-6):
             res = fallback
     if not res.feasible:
         # keep only routes that are sound on their own; the rest is dropped by the caller
@@ -251,14 +264,14 @@ class _Unserved:
 
 
 def _unserved(day: DayProblem, res: RoutingResult, codes: Sequence[str]) -> _Unserved:
-    """Villages of ``codes`` no route serves, split by whether one of their copies fits a session alone."""
+    """Villages of ``codes`` no route serves, split by whether one of their copies fits the day alone."""
     served = {day.copy_code[c] for r in res.routes for c in r}
     overflow: list[str] = []
     never: list[str] = []
     for c in dict.fromkeys(codes):
         if c not in served and c not in day.misfit:
             copies = [i for i, cc in enumerate(day.copy_code) if cc == c]
-            alone = any(not route_schedule(day.problem, (i,), k).violations for i in copies for k in (0, 1))
+            alone = any(not route_schedule(day.problem, (i,), 0).violations for i in copies)
             if alone:
                 overflow.append(c)
             else:
@@ -283,14 +296,21 @@ class _Bookings:
                 self.sangkat_days.setdefault(geo.village_by_code[c].sangkat_code, set()).add(job.date)
 
     def repair_day(self, days: Sequence[dt.date], job: DayJob, overflow: Sequence[str],
-                   max_days: int | None) -> dt.date | None:
-        """Book and return the free day nearest to ``job.date`` for ``overflow``, or ``None`` if none is left."""
+                   max_days: int | None) -> dt.date | str:
+        """Book and return the free day nearest to ``job.date`` for ``overflow``.
+
+        When none can be had, return the binding cause instead: ``"vehicle_days"``
+        when the calendar has no such day, ``"budget"`` when it has but the
+        budget buys no more vehicle-days.
+        """
         sks = {self.geo.village_by_code[c].sangkat_code for c in overflow}
         used_total = sum(len(v) for v in self.vehicle_days.values())
         free = [x for x in days if x not in self.vehicle_days.setdefault(job.vehicle.id, set())
                 and not any(x in self.sangkat_days.get(sk, set()) for sk in sks)]
-        if not free or (max_days is not None and used_total >= max_days):
-            return None
+        if not free:
+            return "vehicle_days"
+        if max_days is not None and used_total >= max_days:
+            return "budget"
         d2 = min(free, key=lambda x: (abs((x - job.date).days), x))
         self.vehicle_days[job.vehicle.id].add(d2)
         for sk in sks:
@@ -319,25 +339,21 @@ def _solve_and_repair(campaign: Campaign, jobs: Sequence[DayJob], days: tuple[dt
         job = queue.popleft()
         solved = _solve_day(campaign, job, s)
         day, res = solved.day, solved.result
-        dropped += [DroppedVisit(c, f"broadcast takes longer than every broadcast window ({job.date.isoformat()})")
-                    for c in day.misfit]
+        date = job.date.isoformat()
+        dropped += [reasons.misfit(c, s.inputs.broadcasts[c].duration_s, date) for c in day.misfit]
         objective += res.objective
         left = _unserved(day, res, job.codes)
-        dropped += [DroppedVisit(c, "cannot be reached from the depot inside a broadcast window within half a shift")
-                    for c in left.never]
+        dropped += [reasons.never_fits(campaign, job.net, c, s.inputs, date) for c in left.never]
         if left.overflow:
             # Repair: the day was over-full. Move what did not fit to the nearest free day of this
             # vehicle that holds no other pass of the same sangkats, while days (and budget) last.
             d2 = bookings.repair_day(days, job, left.overflow, s.max_days)
-            if d2 is not None:
+            if isinstance(d2, dt.date):
                 queue.append(replace(job, date=d2, codes=left.overflow))
             else:
-                why = (f"did not fit in the {job.date.isoformat()} shift and broadcast windows and no other "
-                       f"loudspeaker day is free{' within the budget' if s.max_days is not None else ''} "
-                       f"(lower priority dropped)")
-                dropped += [DroppedVisit(c, why) for c in left.overflow]
+                dropped += [reasons.no_day_left(c, date, d2, s.max_days) for c in left.overflow]
         if res.routes:
-            out_days.append(vehicle_day(campaign, job.vehicle, job.date, job.net, day, res))
+            out_days.append(vehicle_day(campaign, job.vehicle, job.date, job.net, day, res, s.inputs))
     return _Solved(tuple(out_days), tuple(dropped), objective)
 
 
@@ -366,6 +382,7 @@ def plan_tours(
     time_limit_s: float = 10,
     engine: str = "pyvrp",
     iterations: int | None = DAY_ITERATIONS,
+    broadcasts: Mapping[str, VillageBroadcast] | None = None,
 ) -> Tours:
     """Plan multi-day loudspeaker tours for every vehicle of the campaign.
 
@@ -389,6 +406,9 @@ def plan_tours(
     iterations : int, optional
         Search iterations per vehicle-day (PyVRP). With a number the plan is
         reproducible on any machine; ``None`` uses ``time_limit_s`` instead.
+    broadcasts : mapping of str to VillageBroadcast, optional
+        Each village's broadcast path; default
+        :func:`outreach.broadcast.plan_broadcasts` of the campaign.
 
     Returns
     -------
@@ -402,10 +422,10 @@ def plan_tours(
         No vehicle, no working day, ``max_days < 1`` or a depot off the network.
     """
     days = _check_inputs(campaign, max_days)
-    shift_s = campaign_param(campaign, "loudspeaker.shift_hours") * 3600.0
-    targets = _Targets(passes_by_sangkat or {}, int(campaign.targets.loudspeaker_passes_per_sangkat), prizes, shift_s)
+    inputs = DayInputs(broadcasts if broadcasts is not None else campaign_broadcasts(campaign), DayLimits.of(campaign))
+    targets = _Targets(passes_by_sangkat or {}, int(campaign.targets.loudspeaker_passes_per_sangkat), prizes, inputs)
     plans = _vehicle_plans(campaign, targets)
-    dropped = [DroppedVisit(c, "unreachable on the road network") for p in plans for c in p.unreachable]
+    dropped = [DroppedVisit(c, "unreachable on the road network", "unreachable") for p in plans for c in p.unreachable]
     jobs: list[DayJob] = []
     for plan, cap in zip(plans, _split_budget([p.days_needed for p in plans], max_days)):
         assigned = _assign_days(plan, days, cap)
@@ -413,12 +433,12 @@ def plan_tours(
         dropped += assigned.dropped
     per_day = max(0.2, float(time_limit_s) / max(len(jobs), 1))
     solved = _solve_and_repair(campaign, jobs, days, _DaySettings(engine, per_day, iterations, campaign.seed,
-                                                                  shift_s, max_days))
+                                                                  inputs, max_days))
     dropped += solved.dropped
     return Tours(
         days=tuple(sorted(solved.days, key=lambda v: (v.date, v.vehicle_id))),
         dropped=tuple(dropped),
-        strategy=f"greedy sangkat-pass to day assignment + {engine} prize-collecting VRPTW per vehicle-day",
+        strategy=f"greedy sangkat-pass to day assignment + {engine} prize-collecting VRPTW, one tour per vehicle-day",
         status="FEASIBLE" if not dropped else "PARTIAL",
         objective=round(solved.objective, 1),
     )

@@ -146,20 +146,46 @@ def demo(
     _run(demo_scenario_path(), out, replications, time_limit, _lang(lang), pdf, _strategy(strategy))
 
 
+def _interactive() -> bool:
+    """True when a person sits at the terminal (questions may be asked); never in CI or a pipe."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
 @app.command()
 @guarded
 def init(
     districts: Annotated[list[str], typer.Argument(help="District code(s), e.g. 0203, then the folder.")],
+    owso: Annotated[Optional[list[str]], typer.Option(
+        help="Where the OWSO is, DISTRICT=LAT,LON (repeat per district); asked for when omitted at a terminal.")
+    ] = None,
 ) -> None:
     """Write a ready-to-fill scenario folder: outreach init DISTRICT_CODE [DISTRICT_CODE ...] DIR."""
+    from .. import gazetteer
     from ..errors import InputError
-    from ..init import write_scenario_folder
+    from ..init import parse_depot, parse_owso_options, write_scenario_folder
 
     if len(districts) < 2:
         raise InputError("give at least one district code and the folder, e.g. 'outreach init 0203 battambang'")
     *codes, folder = districts
-    files = write_scenario_folder(codes, Path(folder))
+    depots = parse_owso_options(owso or [])
+    if _interactive():
+        for code in codes:
+            d = gazetteer.district_listing(code).district
+            if d.code in depots:
+                continue
+            answer = typer.prompt(f"Where is the OWSO of {d.name_en} ({d.code})? lat, lon "
+                                  "(Enter: fill it in scenario.toml later)", default="", show_default=False)
+            if answer.strip():
+                depots[d.code] = parse_depot(answer)
+    files = write_scenario_folder(codes, Path(folder), depots=depots)
     console.print(f"Wrote {len(files)} files to [bold]{folder}[/]: " + ", ".join(f.name for f in files))
+    missing = [c for c in codes if gazetteer.normalize_district_code(c) not in depots]
+    if missing:
+        console.print("The OWSO position of " + ", ".join(missing) + " is not set: the loudspeaker's day starts at "
+                      "the district's centre until you add lat/lon under [resources] vehicles.", markup=False,
+                      highlight=False)
 
 
 @app.command()

@@ -97,3 +97,36 @@ def test_lowering_the_demo_budget_until_targets_fail(demo_campaign):
     assert a.planned_usd <= low.budget_usd
     assert a.notes[0].startswith("not every target")
     assert any(re.search(r"Sangkat .+ \(\d{6}\) (needs US\$ [\d,]+|cannot)", n) for n in a.notes)
+
+
+def _loudspeaker_days_only(campaign, n_days: int):
+    """``campaign`` with every loudspeaker working day after the first ``n_days`` blacked out."""
+    from outreach.rules import LOUDSPEAKER_WEEKDAYS
+
+    cal = campaign.calendar
+    days = cal.working_days(weekdays=LOUDSPEAKER_WEEKDAYS)
+    cal = dataclasses.replace(cal, blackout=frozenset(cal.blackout) | frozenset(days[n_days:]))
+    return dataclasses.replace(campaign, calendar=cal, budget_usd=campaign.budget_usd * 3)
+
+
+def test_passes_short_of_tuk_tuk_days_name_the_calendar(demo_campaign):
+    """Two tuk-tuk days cannot hold two passes of every sangkat: the note names the calendar, not the menu."""
+    c = _loudspeaker_days_only(demo_campaign, 2)
+    res = solve_allocation(c, None, time_limit_s=5.0)
+    sol = res.solution
+    short = [res.instance.sangkats[s] for s in np.flatnonzero(sol.slack_pass > 0)]
+    assert short, "two days should not hold every sangkat's passes"
+    text = "\n".join(res.allocation.notes)
+    for code in short:
+        assert re.search(rf"\({code}\) cannot [^\n]*tuk-tuk working days in the calendar is taken", text), text
+    assert "every channel of the menu" not in text
+    # relaxing the binding limit alone restores the passes: more days (money is ample)
+    more = solve_allocation(_loudspeaker_days_only(demo_campaign, 40), None, time_limit_s=5.0)
+    assert int(more.solution.slack_pass.sum()) < int(sol.slack_pass.sum())
+
+
+def test_one_loudspeaker_day_names_distinct_days(demo_campaign):
+    c = _loudspeaker_days_only(demo_campaign, 1)
+    res = solve_allocation(c, None, time_limit_s=5.0)
+    text = "\n".join(res.allocation.notes)
+    assert "passes of a sangkat go on distinct days and the calendar has 1 loudspeaker working day" in text, text
