@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, cast
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from ._common import console, guarded
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+    from rich.table import Table
+
     from scenarios.outputs import Lang
     from scenarios.pipeline import Strategy
 
@@ -39,11 +40,16 @@ def demo_scenario_path() -> Path:
 
 
 def _progress() -> Progress:
+    # rich's progress and table modules are imported on use: `outreach --help` answers without them
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                     console=console, transient=False, disable=not console.is_terminal)
 
 
 def _summary_table(summary: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     t = Table(title=summary["scenario"], show_header=True, header_style="bold")
     t.add_column("What")
     t.add_column("Value", justify="right")

@@ -9,30 +9,27 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..atomic import atomic_dir
 from ..errors import InputError
-from ..io import load_village_list
-from ..model import Geography
-from ..survey import (
-    build_priorities,
-    estimate,
-    evaluate,
-    import_survey,
-    write_evaluation,
-    write_form,
-    write_survey_report,
-)
 from ._common import console, guarded
+
+if TYPE_CHECKING:
+    from ..model import Geography
+
+# The survey and loading modules (pandas, scipy) are imported inside each command:
+# `outreach --help` and the other commands must not wait seconds for them.
 
 survey_app = typer.Typer(help="Awareness surveys: questionnaire, import and priorities.", no_args_is_help=True)
 
 
 def _geography_for(scenario: Path | None, villages: Path | None) -> Geography:
     """The campaign area from a villages list (:func:`outreach.io.load_village_list`) or from a scenario."""
+    from ..io import load_village_list
+
     if villages is not None:
         return load_village_list(villages)
     if scenario is None:
@@ -62,6 +59,8 @@ def form_command(
     villages: Annotated[Path | None, typer.Option("--villages", help="Villages CSV: village pick lists.")] = None,
 ) -> None:
     """Write the questionnaire as an XLSForm (Kobo / ODK) and a printable Khmer-English paper form."""
+    from ..survey import write_form
+
     geo = _geography_for(scenario, villages) if (scenario or villages) else None
     with atomic_dir(out) as tmp:
         files = write_form(tmp, geo)
@@ -78,6 +77,8 @@ def summarize_command(
     villages: Annotated[Path | None, typer.Option("--villages", help="Villages CSV instead of a scenario.")] = None,
 ) -> None:
     """Estimate awareness by village and sangkat and write priorities and a report."""
+    from ..survey import build_priorities, estimate, import_survey, write_survey_report
+
     geo = _geography_for(scenario, villages)
     settings = _survey_settings(scenario)
     data = import_survey(survey, geo, columns=settings.get("columns"))
@@ -104,6 +105,9 @@ def evaluate_command(
     villages: Annotated[Path | None, typer.Option("--villages", help="Villages CSV (enables shrinkage).")] = None,
 ) -> None:
     """Compare a baseline and a follow-up survey, beside the plan's forecast."""
+    from ..io import load_village_list
+    from ..survey import evaluate, write_evaluation
+
     geo = load_village_list(villages) if villages is not None else None
     ev = evaluate(baseline, followup, geography=geo, plan=plan)
     with atomic_dir(out) as tmp:
