@@ -1,0 +1,402 @@
+"""A slow, independent reference simulator of a tiny village, written from the documented model.
+
+Why it exists: the Monte Carlo (:mod:`outreach.simulate.village`) and the closed
+form (:mod:`outreach.simulate.expectation`) share their helpers
+(:func:`~outreach.simulate.plan_exposures`, ``retention``, ``word_of_mouth``,
+``banner_rates``, :mod:`outreach.acoustics`), so a wrong formula in a shared
+helper makes both agree and passes every test. This module re-derives every
+channel from the documentation (README "How it plans" 3 and 5, the docstrings
+of :mod:`outreach.response` and :mod:`outreach.simulate.exposures`,
+``shared/reference/simulation-parameters.md`` A-C) with plain loops,
+:class:`random.Random` and :mod:`math`. It imports nothing from
+``outreach.simulate``, ``outreach.response``, ``outreach.acoustics`` or
+``outreach.broadcast``: it reads only plain records (campaign, plan) and
+parameter values (``campaign.params``). The one product import is the map
+projection (:func:`outreach.geo.to_utm`, a pyproj call, no model in it) to
+read the vehicle path, which plans store in lon/lat.
+
+The model, as documented:
+
+* at-home propensity ``pi ~ Beta(mu c, (1 - mu) c)`` per household and
+  replication; on an occasion (village, date, slot) someone is at home with
+  probability ``1 - (1 - pi)^x``, ``x = 1`` on weekday mornings/afternoons,
+  ``x_ew`` (``E[1 - (1 - pi)^x_ew] = m mu``) in the evening (from 17:00) or at the
+  weekend; one at-home state per household and occasion;
+* door rounds visit the next ``n`` households in walking order (wrapping);
+  callbacks the first ``n`` never contacted; contact when at home;
+* loudspeaker: a household hears a vehicle-day when it spends at least the
+  message length within the intelligible radius of the broadcasting vehicle
+  (chord of the circle on each moving segment, whole duration of a stop) and
+  someone is at home in the slot of its exposure-weighted clock time; the
+  radius is where ``L1 - 20 log10 r - alpha r / 1000 - Agr(r) - barrier -
+  foliage min(r, cap)`` falls to ambient + SNR (market villages as roadside);
+* forums at mid-campaign, venue the sangkat's most populous village,
+  attendance target ``min(rate, participants 2^(-d/decay) / sum 2^(-d/decay))``
+  met by an exponent on the at-home law;
+* banners: per week and banner, Poisson noticed passes with mean
+  ``passes_per_week p_banner_pass``; each is remembered with the retention
+  of mid-week; leaflets ``min(1, leaflets / households)`` each;
+* an exposure on date ``t`` leaves an effective memory with probability
+  ``p_c 2^(-(T - t) / (7 half_life))`` (T the campaign's last day; forums and
+  leaflets at mid-campaign, ``3.5 weeks`` days before T); aware directly with
+  ``k`` effective memories;
+* word of mouth: each household not aware hears with probability
+  ``1 - exp(-w (N_eng + N_inf / E) / H)`` from the village's newly aware
+  households (engaged: an effective door or forum memory);
+* baseline: aware before the campaign with probability ``awareness.baseline``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from outreach.geo import to_utm
+from outreach.model import Campaign, Plan, VehicleDay, Village
+
+CHANNELS = ("door", "loudspeaker", "forum", "banner", "leaflet")
+Point = tuple[float, float]
+
+
+# --------------------------------------------------------------------------- at-home law
+def log_beta(a: float, b: float) -> float:
+    """``log B(a, b)``."""
+    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+
+def mean_at_home(x: float, a: float, b: float) -> float:
+    """``E[1 - (1 - pi)^x]`` for ``pi ~ Beta(a, b)``: ``1 - B(a, b + x) / B(a, b)``."""
+    return 1.0 - math.exp(log_beta(a, b + x) - log_beta(a, b))
+
+
+@lru_cache(maxsize=4096)
+def exponent_for(target: float, a: float, b: float) -> float:
+    """The ``x`` with ``mean_at_home(x) = target`` (bisection on ``log x``; 0 for a target of 0)."""
+    if target <= 0.0:
+        return 0.0
+    lo, hi = math.log(1e-9), math.log(1e9)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mean_at_home(math.exp(mid), a, b) < target:
+            lo = mid
+        else:
+            hi = mid
+    return math.exp(0.5 * (lo + hi))
+
+
+def keep(days: float, params: Mapping[str, float]) -> float:
+    """Share of memories still held ``days`` before the evaluation date (half-life in weeks)."""
+    return 0.5 ** (max(days, 0.0) / (7.0 * params["awareness.half_life_weeks"]))
+
+
+# --------------------------------------------------------------------------- acoustics
+def level_db(r: float, params: Mapping[str, float], *, barrier: bool = True, foliage: bool = True) -> float:
+    """Speech level at ``r`` metres (outdoor listener on the horn axis; ISO 9613-2 style terms)."""
+    r = max(r, 1.0)
+    hm = params["loudspeaker.ground_receiver_height_m"]
+    ground = max(0.0, 4.8 - (2.0 * hm / r) * (17.0 + 300.0 / r))
+    out = params["loudspeaker.speech_laeq_1m_db"] - 20.0 * math.log10(r)
+    out -= params["loudspeaker.atm_absorption_db_per_km"] * r / 1000.0 + ground
+    if barrier:
+        out -= params["loudspeaker.house_row_barrier_db"]
+    if foliage:
+        out -= params["loudspeaker.foliage_db_per_m"] * min(r, params["loudspeaker.foliage_cap_m"])
+    return out
+
+
+def intelligible_radius(village: Village, params: Mapping[str, float]) -> float:
+    """Distance where the level falls to the village's ambient noise + the intelligibility SNR."""
+    setting = "roadside" if village.market else village.setting
+    need = params[f"loudspeaker.ambient_{setting}_dba"] + params["loudspeaker.snr_intelligible_db"]
+    lo, hi = 1.0, 20_000.0
+    if level_db(lo, params) < need:
+        return 0.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if level_db(mid, params) >= need else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def heard(
+    p: Point, radius: float, path: Sequence[tuple[float, float, float]], on: Sequence[bool]
+) -> tuple[float, float]:
+    """``(seconds within radius, exposure-weighted mean clock time)`` of a listener along a timed path."""
+    secs = weighted = 0.0
+    for i in range(len(path) - 1):
+        (x0, y0, t0), (x1, y1, t1) = path[i], path[i + 1]
+        if not on[i] or t1 <= t0:
+            continue
+        length = math.hypot(x1 - x0, y1 - y0)
+        if length < 1e-9:  # a stop: the whole duration when within range
+            if math.hypot(p[0] - x0, p[1] - y0) <= radius:
+                secs += t1 - t0
+                weighted += (t1 - t0) * 0.5 * (t0 + t1)
+            continue
+        # |a + s u - p|^2 <= R^2 for s along the segment: s in [proj - half, proj + half]
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        proj = (p[0] - x0) * ux + (p[1] - y0) * uy
+        off2 = (p[0] - x0) ** 2 + (p[1] - y0) ** 2 - proj * proj
+        if off2 >= radius * radius:
+            continue
+        half = math.sqrt(radius * radius - off2)
+        s0, s1 = min(max(proj - half, 0.0), length), min(max(proj + half, 0.0), length)
+        if s1 <= s0:
+            continue
+        dur = (s1 - s0) / length * (t1 - t0)
+        secs += dur
+        weighted += dur * (t0 + 0.5 * (s0 + s1) / length * (t1 - t0))
+    return secs, (weighted / secs if secs > 0 else float("nan"))
+
+
+# --------------------------------------------------------------------------- what the plan does to a village
+def slot_of(seconds: float) -> int:
+    """0 morning (before 12:00), 1 afternoon (before 17:00), 2 evening."""
+    return 0 if seconds < 12 * 3600 else 1 if seconds < 17 * 3600 else 2
+
+
+@dataclass
+class Occasion:
+    """A dated exposure opportunity that needs someone at home: door visit or loudspeaker pass."""
+
+    date: dt.date
+    slot: int
+    channel: str
+    eff: float  # p_c x retention
+    who: tuple[int, ...] = ()  # households in range (loudspeaker) or on the round's list
+    callback: int = 0  # households to call back (0: not a callback)
+
+
+@dataclass
+class VillagePlan:
+    """One village: its households and everything the plan does there."""
+
+    village: Village
+    points: tuple[Point, ...]
+    occasions: list[Occasion] = field(default_factory=list)
+    forums: int = 0
+    forum_target: tuple[float, ...] = ()  # wanted mean attendance per household
+    banners: int = 0
+    leaflet: float = 0.0
+
+
+SLOTS = {"morning": 0, "afternoon": 1, "evening": 2}
+
+
+def _door_occasions(campaign: Campaign, plan: Plan, vp: VillagePlan) -> list[Occasion]:
+    """The village's door visits in date, slot order, rounds before callbacks; rounds walk on, wrapping."""
+    h, code, p = len(vp.points), vp.village.code, campaign.params
+    visits = sorted(
+        (o.date, SLOTS[o.slot], o.kind == "callback", n)
+        for o in plan.roster.outings for c, n in o.visits if c == code and n > 0
+    )
+    out, walked = [], 0
+    for date, slot, cb, n in visits:
+        eff = p["awareness.p_door"] * keep((campaign.calendar.end - date).days, p)
+        if cb:
+            out.append(Occasion(date, slot, "door", eff, callback=min(n, h)))
+        else:
+            out.append(Occasion(date, slot, "door", eff, tuple((walked + j) % h for j in range(min(n, h)))))
+            walked += min(n, h)
+    return out
+
+
+def _loudspeaker_occasions(campaign: Campaign, day: VehicleDay, vp: VillagePlan) -> list[Occasion]:
+    """One vehicle-day: households that hear a whole message, grouped by the slot of their listening."""
+    p = campaign.params
+    path = []
+    for lon, lat, t in day.path:
+        x, y = to_utm(lon, lat)
+        path.append((float(x), float(y), float(t)))
+    on = day.broadcast if len(day.broadcast) == len(day.path) else (True,) * len(day.path)
+    radius = intelligible_radius(vp.village, p)
+    by_slot: dict[int, list[int]] = {}
+    for i, pt in enumerate(vp.points):
+        secs, mid = heard(pt, radius, path, on)
+        if secs >= p["loudspeaker.message_length_s"]:
+            by_slot.setdefault(slot_of(mid), []).append(i)
+    eff = p["awareness.p_loudspeaker"] * keep((campaign.calendar.end - day.date).days, p)
+    return [Occasion(day.date, s, "loudspeaker", eff, tuple(who)) for s, who in sorted(by_slot.items())]
+
+
+def _forum_targets(campaign: Campaign, plan: Plan, vps: Sequence[VillagePlan]) -> None:
+    """Forums of each sangkat: venue the most populous village, attendance falling with distance."""
+    p = campaign.params
+    for s_code, nf in plan.allocation.forums_by_sangkat.items():
+        members = [vp for vp in vps if vp.village.sangkat_code == s_code]
+        if nf <= 0 or not members:
+            continue
+        venue = members[0].village
+        for vp in members:  # first of the most populous (declared households)
+            if vp.village.households > venue.households:
+                venue = vp.village
+        w = [[2.0 ** (-math.hypot(x - venue.x_m, y - venue.y_m) / 1000.0 / p["forum.attendance_decay_km"])
+              for x, y in vp.points] for vp in members]
+        total = sum(sum(row) for row in w)
+        for vp, row in zip(members, w):
+            vp.forums = nf
+            vp.forum_target = tuple(min(p["forum.participation_rate"], p["forum.participants"] * wi / total)
+                                    for wi in row)
+
+
+def village_plans(campaign: Campaign, plan: Plan, points: Mapping[str, Sequence[Point]]) -> list[VillagePlan]:
+    """Everything the plan does to each village listed in ``points`` (the households' positions)."""
+    vps = [VillagePlan(v, tuple(points[v.code])) for v in campaign.geography.villages if v.code in points]
+    total_hh = sum(len(vp.points) for vp in vps)
+    for vp in vps:
+        vp.occasions = _door_occasions(campaign, plan, vp)
+        for day in plan.tours.days:
+            if len(day.path) >= 2:
+                vp.occasions += _loudspeaker_occasions(campaign, day, vp)
+        vp.banners = int(plan.allocation.banners_by_village.get(vp.village.code, 0))
+        vp.leaflet = min(1.0, plan.allocation.leaflets / max(total_hh, 1))
+        vp.occasions.sort(key=lambda o: (o.date, o.slot, o.channel != "door", o.callback > 0))
+    _forum_targets(campaign, plan, vps)
+    return vps
+
+
+# --------------------------------------------------------------------------- one replication
+@dataclass
+class Household:
+    """One household in one replication."""
+
+    pi: float
+    base: bool
+    exposures: int = 0
+    effective: int = 0
+    engaged: bool = False
+    contacted: bool = False
+    channels: set[str] = field(default_factory=set)
+
+    def expose(self, rng: random.Random, channel: str, eff: float) -> None:
+        self.exposures += 1
+        self.channels.add(channel)
+        if rng.random() < eff:
+            self.effective += 1
+            self.engaged = self.engaged or channel in ("door", "forum")
+
+
+def poisson(rng: random.Random, lam: float) -> int:
+    """Knuth's multiplication method (small means only)."""
+    limit, n, prod = math.exp(-lam), 0, rng.random()
+    while prod > limit:
+        n += 1
+        prod *= rng.random()
+    return n
+
+
+@dataclass(frozen=True)
+class Model:
+    """Parameter values the replications need, derived once."""
+
+    a: float
+    b: float
+    x_ew: float
+    mid_keep: float
+    params: Mapping[str, float]
+    weeks: int
+    week_keep: tuple[float, ...]  # retention from the middle of each campaign week to the evaluation date
+
+
+def model_of(campaign: Campaign) -> Model:
+    p = campaign.params
+    mu, c = p["canvass.p_answer_first_visit"], p["canvass.at_home_beta_concentration"]
+    a, b = mu * c, (1.0 - mu) * c
+    target = min(p["canvass.evening_weekend_multiplier"] * mu, 0.99)
+    x_ew = exponent_for(target, a, b) if target > mu else 1.0
+    weeks = campaign.calendar.weeks
+    week_keep = tuple(keep(7.0 * (weeks - w) - 3.5, p) for w in range(weeks))
+    return Model(a, b, x_ew, keep(3.5 * weeks, p), p, weeks, week_keep)
+
+
+def _occasions(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]) -> None:
+    """Door visits and loudspeaker passes in time order, one at-home state per household and occasion."""
+    home: dict[tuple[dt.date, int], list[bool]] = {}
+    for occ in vp.occasions:
+        key = (occ.date, occ.slot)
+        if key not in home:
+            x = m.x_ew if occ.date.weekday() >= 5 or occ.slot == 2 else 1.0
+            home[key] = [rng.random() < 1.0 - (1.0 - hh.pi) ** x for hh in hhs]
+        who: Sequence[int] = occ.who
+        if occ.callback:
+            who = [i for i, hh in enumerate(hhs) if not hh.contacted][: occ.callback]
+        for i in who:
+            if home[key][i]:
+                hhs[i].expose(rng, occ.channel, occ.eff)
+                hhs[i].contacted = hhs[i].contacted or occ.channel == "door"
+
+
+def _undated(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]) -> None:
+    """Forums, banners and leaflets."""
+    p = m.params
+    for i, hh in enumerate(hhs):
+        if vp.forums:
+            x_f = exponent_for(vp.forum_target[i], m.a, m.b)
+            for _ in range(vp.forums):
+                if rng.random() < 1.0 - (1.0 - hh.pi) ** x_f:
+                    hh.expose(rng, "forum", p["awareness.p_forum"] * m.mid_keep)
+        noticed = remembered = 0
+        for week in range(m.weeks if vp.banners else 0):
+            # the village's banners together: noticed passes this week, each remembered with mid-week retention
+            n = poisson(rng, vp.banners * p["banner.passes_per_week"] * p["awareness.p_banner_pass"])
+            noticed += n
+            remembered += sum(rng.random() < m.week_keep[week] for _ in range(n))
+        if noticed:  # noticed passes count as one exposure; each remembered one is an effective memory
+            hh.exposures += 1
+            hh.channels.add("banner")
+            hh.effective += remembered
+        if vp.leaflet and rng.random() < vp.leaflet:
+            hh.expose(rng, "leaflet", p["awareness.p_leaflet"] * m.mid_keep)
+
+
+def replicate_village(rng: random.Random, m: Model, vp: VillagePlan) -> dict[str, int]:
+    """One replication of one village: households reached, aware, by word of mouth only, per channel."""
+    p = m.params
+    hhs = [Household(rng.betavariate(m.a, m.b), rng.random() < p["awareness.baseline"]) for _ in vp.points]
+    _occasions(rng, m, vp, hhs)
+    _undated(rng, m, vp, hhs)
+    k = int(p["awareness.effective_frequency_k"])
+    direct = [hh.effective >= k for hh in hhs]
+    new_eng = sum(d and not hh.base and hh.engaged for d, hh in zip(direct, hhs))
+    new_inf = sum(d and not hh.base and not hh.engaged for d, hh in zip(direct, hhs))
+    lam = p["awareness.wom_rate"] * (new_eng + new_inf / p["awareness.wom_engaged_vs_informed"]) / max(len(hhs), 1)
+    wom = [not hh.base and not d and rng.random() < 1.0 - math.exp(-lam) for d, hh in zip(direct, hhs)]
+    out = {
+        "reached": sum(hh.exposures > 0 for hh in hhs),
+        "aware": sum(hh.base or d or w for hh, d, w in zip(hhs, direct, wom)),
+        "word_of_mouth": sum(wom),
+    }
+    for c in CHANNELS:
+        out[c] = sum(c in hh.channels for hh in hhs)
+    return out
+
+
+def simulate_reference(
+    campaign: Campaign, plan: Plan, points: Mapping[str, Sequence[Point]], *, replications: int, seed: int
+) -> dict[str, list[int]]:
+    """Per-replication totals over the villages in ``points``.
+
+    Returns
+    -------
+    dict
+        ``reached``, ``aware``, ``word_of_mouth`` and each channel's households reached,
+        a list of ``replications`` counts each; the same per village as ``key@village code``.
+    """
+    rng = random.Random(seed)
+    m = model_of(campaign)
+    vps = village_plans(campaign, plan, points)
+    keys = ("reached", "aware", "word_of_mouth") + CHANNELS
+    out: dict[str, list[int]] = {key: [] for key in keys}
+    out.update({f"{key}@{vp.village.code}": [] for key in keys for vp in vps})
+    for _ in range(replications):
+        tot = dict.fromkeys(keys, 0)
+        for vp in vps:
+            for key, n in replicate_village(rng, m, vp).items():
+                tot[key] += n
+                out[f"{key}@{vp.village.code}"].append(n)
+        for key in keys:
+            out[key].append(tot[key])
+    return out
