@@ -201,7 +201,7 @@ def national(csv: Path, replications: int, workers: int) -> dict[str, float]:
         "households_reached_p05": r.households_reached.p05,
         "households_reached_p95": r.households_reached.p95,
         "households_aware_mean": r.households_aware.mean,
-        "by_channel": dict(r.by_channel),
+        "exposure_by_channel": dict(r.exposure_by_channel),
     }
 
 

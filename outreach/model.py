@@ -457,7 +457,26 @@ class Band:
 
 @dataclass(frozen=True)
 class Reach:
-    """Households reached and made aware by a plan."""
+    """Households reached and made aware by a plan.
+
+    ``women_reached``/``men_reached`` are persons living in reached households.
+    ``exposure_by_channel`` counts exposure: mean households with at least
+    one exposure to each channel (a household counts under every channel
+    that touched it), plus ``word_of_mouth`` (aware by word of mouth only).
+    The last three fields come from the Monte Carlo (None in the closed form,
+    except ``households_met_at_door``):
+
+    * ``households_met_at_door``: households with someone at home at a door
+      visit (first round or callback), each counted once;
+    * ``people_met``: ``{"women", "men"}``, people met in person: one per
+      household met at the door (``door.woman_answers_share`` of them women)
+      and one per household attendance at a forum (``forum.women_share``);
+      loudspeaker listeners, banner and leaflet readers are not counted;
+    * ``aware_by_first_channel``: households aware at the end by the channel
+      of the exposure that made them aware (``door`` … ``leaflet``),
+      ``word_of_mouth``, or ``baseline`` (aware before the campaign); the
+      bands' means add up to ``households_aware.mean``.
+    """
 
     households_reached: Band
     households_aware: Band
@@ -466,10 +485,13 @@ class Reach:
     reached_by_sangkat: Mapping[str, float]
     reached_by_village: Mapping[str, float]
     aware_by_village: Mapping[str, float]
-    by_channel: Mapping[str, float]
+    exposure_by_channel: Mapping[str, float]
     replications: int
     seed: int
     method: str
+    households_met_at_door: Band | None = None
+    people_met: Mapping[str, Band] | None = None
+    aware_by_first_channel: Mapping[str, Band] | None = None
 
 
 # --------------------------------------------------------------------------- survey priorities

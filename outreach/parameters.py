@@ -80,6 +80,10 @@ _TABLE: dict[str, Param] = {
     "canvass.shift_hours": Param(3.5, 3, 4, "h", f"{_SIM} B [W]"),
     "canvass.household_spillover": Param(0.6, 0.0, 1.0, "share", f"{_SIM} B: Nickerson 2008 [S]"),
     "canvass.outings_per_week": Param(2.5, 2, 3, "outings", f"{_SEED}: 'two to three times per week' [S]"),
+    # One person is met per household at home; assumed the same whatever the slot or the household's make-up
+    # (no at-home-by-sex time-use figures found for Cambodia).
+    "door.woman_answers_share": Param(0.596, 0.45, 0.75, "share", f"{_SEED}: 12,340 women of 20,719 people "
+                                      "informed by the youth volunteers, 'one per household' [S]"),
     # --- C. Awareness ---------------------------------------------------------
     "awareness.p_door": Param(0.8, 0.4, 0.95, "prob", f"{_SIM} C: UNCALIBRATED"),
     "awareness.p_loudspeaker": Param(0.3, 0.1, 0.6, "prob", f"{_SIM} C: UNCALIBRATED"),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from .model import Campaign, Plan, Priorities, Reach
+from .model import Band, Campaign, Plan, Priorities, Reach
 
 
 def _geography(campaign: Campaign) -> dict[str, Any]:
@@ -71,17 +72,58 @@ def _plan(campaign: Campaign, plan: Plan) -> dict[str, Any]:
     }
 
 
+#: The survey's "where did you hear" answer (``survey.channel_shares``) for each way of becoming aware;
+#: ``before_campaign`` has no survey answer (the survey's radio, TV, social media and other, among others).
+SURVEY_CHANNEL: dict[str, str] = {
+    "door": "youth_volunteer",
+    "loudspeaker": "loudspeaker",
+    "forum": "public_forum",
+    "banner": "print",
+    "leaflet": "print",
+    "word_of_mouth": "friends",
+    "baseline": "before_campaign",
+}
+
+
+def _first_channel_shares(first: Mapping[str, Band]) -> dict[str, float]:
+    """Shares of aware households by the channel that made them aware, named as the survey's channels.
+
+    Each household has one first channel, so the shares add up to 1; the
+    survey's "heard from" allows several answers, so its shares add up to more.
+    """
+    total = sum(b.mean for b in first.values())
+    out: dict[str, float] = {}
+    for c, b in first.items():
+        key = SURVEY_CHANNEL[c]
+        out[key] = out.get(key, 0.0) + (b.mean / total if total > 0 else 0.0)
+    return {k: round(v, 4) for k, v in out.items()}
+
+
+def _people(people: Mapping[str, Band]) -> dict[str, Any]:
+    w, m = people["women"].mean, people["men"].mean
+    return {"women": people["women"].as_dict(), "men": people["men"].as_dict(),
+            "women_share": round(w / (w + m), 4) if w + m > 0 else None}
+
+
 def _reach(reach: Reach) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "households_reached": reach.households_reached.as_dict(),
         "households_aware": reach.households_aware.as_dict(),
         "women_reached": reach.women_reached.as_dict(),
         "men_reached": reach.men_reached.as_dict(),
         "by_sangkat": {k: round(v, 1) for k, v in sorted(reach.reached_by_sangkat.items())},
-        "by_channel": {k: round(v, 1) for k, v in reach.by_channel.items()},
-        "replications": reach.replications,
-        "method": reach.method,
+        "exposure_by_channel": {k: round(v, 1) for k, v in reach.exposure_by_channel.items()},
     }
+    if reach.households_met_at_door is not None:
+        out["households_met_at_door"] = reach.households_met_at_door.as_dict()
+    if reach.people_met is not None:
+        out["people_met"] = _people(reach.people_met)
+    if reach.aware_by_first_channel is not None:
+        out["aware_by_first_channel"] = {k: b.as_dict() for k, b in reach.aware_by_first_channel.items()}
+        out["aware_by_first_channel_shares"] = _first_channel_shares(reach.aware_by_first_channel)
+    out["replications"] = reach.replications
+    out["method"] = reach.method
+    return out
 
 
 def _solver(plan: Plan) -> dict[str, Any]:
@@ -117,6 +159,19 @@ def build_summary(
     Keys (stable): ``scenario``, ``seed``, ``geography``, ``budget``, ``plan``,
     ``reach``, ``solver``, ``survey`` (when a survey was used), ``notes``.
     Budget figures in USD, with KHR beside the totals.
+
+    ``reach`` (see :class:`~outreach.model.Reach` for the definitions):
+    bands (``mean``, ``p05``, ``p95``) of households reached and aware,
+    women and men living in reached households, ``households_met_at_door``,
+    ``people_met`` (``women``, ``men``: met in person at door visits and
+    forums, and the ``women_share`` of their means) and
+    ``aware_by_first_channel``; ``aware_by_first_channel_shares`` names them
+    as the survey's "heard from" channels (:data:`SURVEY_CHANNEL`);
+    ``exposure_by_channel`` is mean households exposed to each channel
+    (a household counts under every channel that touched it). The Monte
+    Carlo only keys are absent from a closed-form reach.
+    ``plan.door_to_door_households`` is scheduled door capacity (visits,
+    revisits included), not households met.
     """
     summary: dict[str, Any] = {
         "scenario": campaign.name,

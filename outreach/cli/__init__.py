@@ -69,6 +69,11 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     t.add_row("Households aware at the end, incl. already aware (5–95 %)",
               f"{ha['mean']:,.0f} ({ha['p05']:,.0f}–{ha['p95']:,.0f})")
     t.add_row("Women / men reached", f"{r['women_reached']['mean']:,.0f} / {r['men_reached']['mean']:,.0f}")
+    if "households_met_at_door" in r:
+        t.add_row("Households met at the door", f"{r['households_met_at_door']['mean']:,.0f}")
+    if "people_met" in r:
+        pm = r["people_met"]
+        t.add_row("Women / men met (door, forums)", f"{pm['women']['mean']:,.0f} / {pm['men']['mean']:,.0f}")
     if "survey" in summary:
         s = summary["survey"]
         a = s["awareness_owso"]

@@ -19,8 +19,12 @@ docstring for every formula) for every household and replication:
 newly aware (direct and word of mouth). ``households_reached`` counts
 households with at least one channel exposure (word of mouth is not an
 exposure). ``women_reached``/``men_reached`` are persons living in reached
-households. ``by_channel`` holds mean households reached per channel plus
-``word_of_mouth`` (households made aware by word of mouth only).
+households. ``exposure_by_channel`` holds mean households exposed to each
+channel (a household counts under every channel that touched it) plus
+``word_of_mouth`` (households made aware by word of mouth only). The Monte
+Carlo also gives ``households_met_at_door``, ``people_met`` (women and men
+met in person at door visits and forums) and ``aware_by_first_channel``
+(see :class:`~outreach.model.Reach`).
 """
 
 from .bare import bare_campaign, bare_geography, bare_plan

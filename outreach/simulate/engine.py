@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,7 +22,7 @@ from ..model import Band, Campaign, Plan, Priorities, Reach
 from ..parallel import fork_map
 from ..response import CHANNELS
 from .exposures import PlanExposures, households_and_seed, plan_exposures
-from .village import VillageDraws, simulate_village, village_exposure_counts
+from .village import FIRST_KEYS, VillageDraws, simulate_village, village_exposure_counts
 
 
 @dataclass(frozen=True)
@@ -71,16 +71,11 @@ class _Work:
 class _Totals:
     """Per-replication sums over a group of villages, and each village's means."""
 
-    reached: NDArray[np.float64]
-    aware: NDArray[np.float64]
-    women: NDArray[np.float64]
-    men: NDArray[np.float64]
-    channel: NDArray[np.float64]  # (len(CHANNELS) + 1, R)
-    freq: NDArray[np.float64]  # (R, FREQ_BINS)
+    sums: VillageDraws
     by_village: NDArray[np.float64]  # (2, villages): mean reached, mean aware; 0 outside the group
 
     def __add__(self, other: _Totals) -> _Totals:
-        return _Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return _Totals(self.sums + other.sums, self.by_village + other.by_village)
 
 
 def _run_villages(work: _Work, villages: Sequence[int]) -> _Totals:
@@ -89,11 +84,10 @@ def _run_villages(work: _Work, villages: Sequence[int]) -> _Totals:
     by_v = np.zeros((2, len(work.ex.villages)))
     for v in villages:
         d = simulate_village(work.ex, v, R, work.seed, work.chunk)
-        for f in fields(VillageDraws):
-            getattr(sums, f.name)[...] += getattr(d, f.name)
+        sums = sums + d
         by_v[0, v] = d.reached.mean()
         by_v[1, v] = d.aware.mean()
-    return _Totals(sums.reached, sums.aware, sums.women, sums.men, sums.channel, sums.freq, by_v)
+    return _Totals(sums, by_v)
 
 
 def _balanced_groups(sizes: NDArray[np.float64], n: int) -> list[list[int]]:
@@ -125,20 +119,23 @@ def _band(x: NDArray[np.float64]) -> Band:
     return Band(float(x.mean()), float(np.quantile(x, 0.05)), float(np.quantile(x, 0.95)))
 
 
-def _reach(ex: PlanExposures, t: _Totals, replications: int, seed: int) -> Reach:
-    codes = ex.households.village_codes
+def _reach(ex: PlanExposures, totals: _Totals, replications: int, seed: int) -> Reach:
+    codes, t, by_village = ex.households.village_codes, totals.sums, totals.by_village
     return Reach(
         households_reached=_band(t.reached),
         households_aware=_band(t.aware),
         women_reached=_band(t.women),
         men_reached=_band(t.men),
-        reached_by_sangkat=ex.by_sangkat(t.by_village[0]),
-        reached_by_village=dict(zip(codes, t.by_village[0].tolist())),
-        aware_by_village=dict(zip(codes, t.by_village[1].tolist())),
-        by_channel={c: float(t.channel[i].mean()) for i, c in enumerate(CHANNELS + ("word_of_mouth",))},
+        reached_by_sangkat=ex.by_sangkat(by_village[0]),
+        reached_by_village=dict(zip(codes, by_village[0].tolist())),
+        aware_by_village=dict(zip(codes, by_village[1].tolist())),
+        exposure_by_channel={c: float(t.channel[i].mean()) for i, c in enumerate(CHANNELS + ("word_of_mouth",))},
         replications=replications,
         seed=seed,
         method="monte-carlo",
+        households_met_at_door=_band(t.channel[CHANNELS.index("door")]),
+        people_met={"women": _band(t.met_women), "men": _band(t.met_men)},
+        aware_by_first_channel={c: _band(t.first[i]) for i, c in enumerate(FIRST_KEYS)},
     )
 
 
@@ -168,10 +165,10 @@ def simulate_detailed(
     reach = _reach(ex, t, R, seed)
     base = float(np.sum(ex.counts["households"] * ex.counts["baseline_awareness"]))
     usd = plan.allocation.planned_usd
-    newly = t.aware - base  # expected baseline removed: a per-replication estimate of new awareness
+    newly = t.sums.aware - base  # expected baseline removed: a per-replication estimate of new awareness
     return SimulationResult(
         reach=reach,
-        frequency={i: float(v) for i, v in enumerate(t.freq.mean(axis=0))},
+        frequency={i: float(v) for i, v in enumerate(t.sums.freq.mean(axis=0))},
         usd_per_reached=usd / reach.households_reached.mean if usd > 0 and reach.households_reached.mean > 0 else None,
         usd_per_aware=usd / newly.mean() if usd > 0 and newly.mean() > 0 else None,
         newly_aware=_band(newly),
@@ -220,7 +217,10 @@ def simulate(
         Households reached (>= 1 channel exposure) and aware at the
         campaign end (baseline-aware + newly aware) as mean and 5/95 %
         bands over replications; persons in reached households by sex;
-        means by sangkat, village and channel; ``method="monte-carlo"``.
+        means by sangkat, village and channel exposure; households met at
+        the door, people met at door visits and forums by sex, and aware
+        households by the channel that made them aware, as bands;
+        ``method="monte-carlo"``.
     """
     options = SimulationOptions(replications, seed, households, priorities, chunk_households, workers)
     return simulate_detailed(campaign, plan, options).reach

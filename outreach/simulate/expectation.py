@@ -155,8 +155,9 @@ def expected_reach(
         reached_by_sangkat=ex.by_sangkat(e.reached for e in villages),
         reached_by_village={code: e.reached for code, e in zip(hh.village_codes, villages)},
         aware_by_village={code: e.aware for code, e in zip(hh.village_codes, villages)},
-        by_channel={c: sum((e.by_channel[c] for e in villages), 0.0) for c in _NONE.by_channel},
+        exposure_by_channel={c: sum((e.by_channel[c] for e in villages), 0.0) for c in _NONE.by_channel},
         replications=0,
         seed=seed,
         method="closed-form",
+        households_met_at_door=total([e.by_channel["door"] for e in villages]),
     )

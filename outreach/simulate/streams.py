@@ -32,6 +32,12 @@ TAG_FORUM = 24
 TAG_BANNER = 25
 TAG_LEAFLET = 26
 TAG_WOM = 27
+#: Who is met at a door visit: one draw per household (woman or man), apart from every exposure draw.
+TAG_DOOR_PERSON = 28
+#: Who attends a forum for the household (keyed further by the forum's number).
+TAG_FORUM_PERSON = 29
+#: When the effective banner passes fall (keyed further by the pass's rank, 0..k-1).
+TAG_BANNER_TIME = 30
 
 #: Equiprobable quantile atoms of the at-home Beta law (the top 12 bits of the propensity draw).
 N_ATOMS = 4096

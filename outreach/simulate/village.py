@@ -17,22 +17,31 @@ so memory stays bounded whatever the village.
 * Banners: Poisson noticed passes, nested thresholds on one uniform;
   leaflets: one uniform; word of mouth: one per household, against the
   village's realised count of newly aware households.
+* Who and what came first (new quantities, drawn from their own streams so
+  every figure above stays the same draw for draw): the person met at a
+  door (one per household met, a woman with ``door.woman_answers_share``)
+  and at a forum (one per household attendance, a woman with
+  ``forum.women_share``); the channel of the exposure that made a household
+  aware (its ``k``-th effective exposure in time, see :class:`_Firsts`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..households import code_key
-from ..response import CHANNELS, mid_campaign_retention, word_of_mouth
+from ..response import CHANNELS, mid_campaign_retention, retention, word_of_mouth
 from .exposures import PlanExposures, VillageExposure
 from .streams import (
     TAG_BANNER,
+    TAG_BANNER_TIME,
+    TAG_DOOR_PERSON,
     TAG_FORUM,
+    TAG_FORUM_PERSON,
     TAG_LEAFLET,
     TAG_OCCASION,
     TAG_PROPENSITY,
@@ -42,7 +51,12 @@ from .streams import (
 )
 
 FREQ_BINS = 11  # exposure frequency 0..9 and ">= 10"
+#: How a household became aware, rows of ``VillageDraws.first``: the channel of the exposure that made it
+#: aware (``CHANNELS`` order, also the tie order within one slot), word of mouth, aware before the campaign.
+FIRST_KEYS: tuple[str, ...] = CHANNELS + ("word_of_mouth", "baseline")
 _Plane = NDArray[np.bool_]
+_NEVER = np.iinfo(np.int32).max  # time key of an effective exposure that did not happen
+_MAX_PASSES = 1000  # a bound on the loop only: the Poisson tail falls below 2^-24 long before
 
 
 @dataclass(frozen=True)
@@ -55,12 +69,64 @@ class VillageDraws:
     men: NDArray[np.float64]
     channel: NDArray[np.float64]  # (len(CHANNELS) + 1, R): channels then word of mouth
     freq: NDArray[np.float64]  # (R, FREQ_BINS)
+    met_women: NDArray[np.float64]  # people met at door visits and forums, by sex
+    met_men: NDArray[np.float64]
+    first: NDArray[np.float64]  # (len(FIRST_KEYS), R): aware households by how they became aware
 
     @classmethod
     def zeros(cls, replications: int) -> VillageDraws:
         r = replications
         return cls(np.zeros(r), np.zeros(r), np.zeros(r), np.zeros(r), np.zeros((len(CHANNELS) + 1, r)),
-                   np.zeros((r, FREQ_BINS)))
+                   np.zeros((r, FREQ_BINS)), np.zeros(r), np.zeros(r), np.zeros((len(FIRST_KEYS), r)))
+
+    def __add__(self, other: VillageDraws) -> VillageDraws:
+        return VillageDraws(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+# --------------------------------------------------------------------------- time keys of effective exposures
+def time_key(date: int, slot: int, channel: str) -> int:
+    """Order of an exposure in time: ``(date ordinal, slot)``, ties by the channel's place in ``CHANNELS``."""
+    return (date * 3 + slot) * 8 + CHANNELS.index(channel)
+
+
+def _moment(end: int, days_before_end: float) -> tuple[int, int]:
+    """``(date ordinal, slot)`` of the moment ``days_before_end`` days before the evaluation date ``end``."""
+    t = end - days_before_end
+    date = int(np.floor(t))
+    hour = 24.0 * (t - date)
+    return date, 0 if hour < 12 else 1 if hour < 17 else 2
+
+
+class _Firsts:
+    """The ``k`` earliest effective-exposure time keys of every household-replication, sorted.
+
+    ``keys[k - 1]`` is the exposure that made a directly aware household
+    aware (awareness is ``k`` effective exposures, whatever their order);
+    it is ``_NEVER`` while a household has fewer than ``k``.
+    """
+
+    def __init__(self, k: int, shape: tuple[int, int]) -> None:
+        self.keys = np.full((k, *shape), _NEVER, np.int32)
+
+    def add(self, key: int, eff: _Plane, loc: NDArray[np.int64] | None = None) -> None:
+        """Insert ``key`` where ``eff`` (columns ``loc`` of the plane; all without)."""
+        if len(self.keys) == 1 and loc is None:  # the usual k = 1: a masked minimum in place
+            k0 = self.keys[0]
+            k0[eff & (k0 > key)] = key
+            return
+        rows, cols = np.nonzero(eff)
+        self.add_at(rows, cols if loc is None else loc[cols], np.full(rows.size, key, np.int32))
+
+    def add_at(self, rows: NDArray[np.intp], cols: NDArray[np.intp], key: NDArray[np.int32]) -> None:
+        """Insert ``key[i]`` at household-replication ``(rows[i], cols[i])``."""
+        keys = self.keys[:, rows, cols]
+        t = key
+        for j in range(len(keys)):  # insertion: keep the smaller, carry the larger down
+            lo = np.minimum(keys[j], t)
+            if j + 1 < len(keys):
+                t = np.maximum(keys[j], t)
+            keys[j] = lo
+        self.keys[:, rows, cols] = keys
 
 
 # --------------------------------------------------------------------------- one village, one block of replications
@@ -80,6 +146,9 @@ class _Village:
     streams: Streams
     occasions: tuple[tuple[int, int], ...]  # (date ordinal, slot) of every door visit and loudspeaker pass
     round_sel: tuple[_Plane | None, ...]  # per door visit: households of a round (None: all, or a callback)
+    mid: tuple[int, int]  # (date ordinal, slot) of forums and leaflets: mid-campaign
+    banner_cdf: NDArray[np.float64]  # cumulative share of effective banner passes by campaign week
+    banner_keys: NDArray[np.int32]  # time key of a banner pass in each week (its middle)
 
 
 def _village(ex: PlanExposures, v: int, seed: int) -> _Village | None:
@@ -101,13 +170,25 @@ def _village(ex: PlanExposures, v: int, seed: int) -> _Village | None:
             m = np.zeros(h, bool)
             m[(d.start + np.arange(d.n)) % h] = True
             round_sel.append(None if d.n >= h else m)
+    # banner passes: the same number every week, each week at its middle, kept with the week's retention
+    end, weeks = ex.end.toordinal(), max(ex.weeks, 1)
+    days = 7.0 * (weeks - np.arange(weeks)) - 3.5
+    cdf = np.cumsum(retention(days, ex.params))
+    cdf /= cdf[-1]
+    cdf[-1] = 1.0
     return _Village(
         ve=ve, h=h, women=hh.women[sl].astype(np.float32), men=hh.men[sl].astype(np.float32),
         pi_tab=pi_tab, L_tab=L_tab, k=int(ex.params["awareness.effective_frequency_k"]),
         r_mid=mid_campaign_retention(ex.weeks, ex.params), params=ex.params,
         streams=Streams(seed, code_key(hh.village_codes[v]), h), occasions=tuple(occasions),
-        round_sel=tuple(round_sel),
+        round_sel=tuple(round_sel), mid=_moment(end, 3.5 * ex.weeks), banner_cdf=cdf,
+        banner_keys=np.array([time_key(*_moment(end, d), "banner") for d in days], np.int32),
     )
+
+
+def _threshold(p: float) -> np.uint32:
+    """A raw 32-bit draw is below this with probability ``p`` (to 2^-32)."""
+    return np.uint32(min(round(p * 2**32), 2**32 - 1))
 
 
 class _AtHome:
@@ -136,12 +217,22 @@ class _Tally:
     n_exp: NDArray[np.int16]
     n_eff: NDArray[np.int8]
     eng: _Plane
+    first: _Firsts
+    met_women: NDArray[np.int64]  # (rb,) people met at door visits and forums
+    met_men: NDArray[np.int64]
 
-    def add(self, hit: _Plane, eff: _Plane) -> None:
-        """An engaging exposure (door, forum): counts and engagement."""
+    def add(self, hit: _Plane, eff: _Plane, key: int) -> None:
+        """An engaging exposure (door, forum) at time ``key``: counts and engagement."""
         self.n_exp += hit
         self.n_eff += eff
         self.eng |= eff
+        self.first.add(key, eff)
+
+    def meet(self, met: _Plane, woman: _Plane) -> None:
+        """One person met per household in ``met``: a woman where ``woman``."""
+        w = np.count_nonzero(met & woman, axis=1)
+        self.met_women += w
+        self.met_men += np.count_nonzero(met, axis=1) - w
 
 
 def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_home: _AtHome, tally: _Tally) -> _Plane:
@@ -158,8 +249,11 @@ def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_hom
         if sel is not None:  # None: the whole village is visited
             contact &= sel
             eff &= sel
-        tally.add(contact, eff)
+        tally.add(contact, eff, time_key(d.date, d.slot, "door"))
         ever |= contact
+    if vil.ve.door:  # the person met: one per household met, at its first contact
+        share = _threshold(vil.params["door.woman_answers_share"])
+        tally.meet(ever, vil.streams.raw(tally.eng.shape[0], TAG_DOOR_PERSON) < share)
     return ever
 
 
@@ -179,7 +273,9 @@ def _loudspeaker(
             A = at_home(float(xs[0]))[:, loc] if xs.size == 1 else at_home.per_household(e.x[m], loc)
             hit = u < A
             tally.n_exp[:, loc] += hit
-            tally.n_eff[:, loc] += u < A * np.float32(vil.params["awareness.p_loudspeaker"] * e.r)
+            eff = u < A * np.float32(vil.params["awareness.p_loudspeaker"] * e.r)
+            tally.n_eff[:, loc] += eff
+            tally.first.add(time_key(e.date, int(s), "loudspeaker"), eff, loc)
             ls[:, loc] |= hit
     return ls
 
@@ -191,10 +287,13 @@ def _forums(vil: _Village, rb: int, at_home: _AtHome, tally: _Tally) -> _Plane |
         return None
     fo = np.zeros(tally.eng.shape, bool)
     A = at_home.per_household(ve.forum_x, slice(None))
+    key = time_key(*vil.mid, "forum")
+    share = _threshold(vil.params["forum.women_share"])
     for f in range(ve.forums):
         u = vil.streams.uniform(rb, TAG_FORUM, f)
         hit = u < A
-        tally.add(hit, u < A * np.float32(vil.params["awareness.p_forum"] * vil.r_mid))
+        tally.add(hit, u < A * np.float32(vil.params["awareness.p_forum"] * vil.r_mid), key)
+        tally.meet(hit, vil.streams.raw(rb, TAG_FORUM_PERSON, f) < share)
         fo |= hit
     return fo
 
@@ -207,12 +306,50 @@ def _banner(vil: _Village, rb: int, tally: _Tally) -> _Plane | None:
     bn = u < np.float32(-np.expm1(-vil.ve.banner_t))
     tally.n_exp += bn
     lam = vil.ve.banner_e
+    n = np.zeros(u.shape, np.int16)  # effective passes: the Poisson inversion of u
     cdf, pmf = 0.0, np.exp(-lam)
     for j in range(vil.k):  # effective count >= j+1  <=>  u < 1 - F(j)
         cdf += pmf
-        tally.n_eff += u < np.float32(1.0 - cdf)
+        eff = u < np.float32(1.0 - cdf)
+        tally.n_eff += eff
+        n += eff
         pmf *= lam / (j + 1)
+    rows, cols = np.nonzero(eff)  # passes beyond k: counted only where there are k already (few households)
+    us, n_k = u[rows, cols], n[rows, cols]
+    for j in range(vil.k, _MAX_PASSES):
+        cdf += pmf
+        if 1.0 - cdf < 2.0**-24:  # no uniform of the 2^-24 grid but 0 is below: stop
+            break
+        n_k += us < np.float32(1.0 - cdf)
+        pmf *= lam / (j + 1)
+    n[rows, cols] = n_k
+    _banner_times(vil, rb, tally, n, (rows, cols))
     return bn
+
+
+def _banner_times(
+    vil: _Village, rb: int, tally: _Tally, n: NDArray[np.int16], at_k: tuple[NDArray[np.intp], NDArray[np.intp]]
+) -> None:
+    """The ``k`` earliest of a household's ``n`` effective banner passes, into ``tally.first``.
+
+    Given their number, the passes are independent and fall in week ``w``
+    with probability proportional to its retention (``banner_cdf``); the
+    ``j``-th earliest is the ``j``-th uniform order statistic of ``n`` mapped
+    through that law, drawn one after the other
+    (``U(j) = U(j-1) + (1 - U(j-1)) (1 - (1 - V)^(1 / (n - j)))``).
+    ``at_k``: the households with ``n >= k``.
+    """
+    prev = np.zeros(n.shape, np.float64)
+    last = len(vil.banner_keys) - 1
+    for j in range(vil.k):  # always drawn: a plane's rows must not depend on the blocking
+        raw = vil.streams.raw(rb, TAG_BANNER_TIME, j)
+        rows, cols = at_k if j == vil.k - 1 else np.nonzero(n > j)  # few households: only theirs are computed
+        v = np.right_shift(raw[rows, cols], np.uint32(8)) * 2.0**-24  # as Streams.uniform
+        p = prev[rows, cols]
+        p += (1.0 - p) * -np.expm1(np.log1p(-v) / (n[rows, cols] - j))
+        prev[rows, cols] = p
+        week = np.minimum(np.searchsorted(vil.banner_cdf, p, side="right"), last)
+        tally.first.add_at(rows, cols, vil.banner_keys[week])
 
 
 def _leaflet(vil: _Village, rb: int, tally: _Tally) -> _Plane | None:
@@ -223,7 +360,9 @@ def _leaflet(vil: _Village, rb: int, tally: _Tally) -> _Plane | None:
     u = vil.streams.uniform(rb, TAG_LEAFLET)
     lf = u < np.float32(leaflet)
     tally.n_exp += lf
-    tally.n_eff += u < np.float32(leaflet * vil.params["awareness.p_leaflet"] * vil.r_mid)
+    eff = u < np.float32(leaflet * vil.params["awareness.p_leaflet"] * vil.r_mid)
+    tally.n_eff += eff
+    tally.first.add(time_key(*vil.mid, "leaflet"), eff)
     return lf
 
 
@@ -250,6 +389,10 @@ class _Block:
     aware: _Plane
     wom: _Plane
     by_channel: Mapping[str, _Plane | None]  # None: the channel is absent from the village
+    base: _Plane  # aware before the campaign
+    made_aware_by: NDArray[np.int32]  # CHANNELS index of the exposure that made the household aware (-1: none)
+    met_women: NDArray[np.int64]
+    met_men: NDArray[np.int64]
 
 
 def _draw_block(vil: _Village, rb: int) -> _Block:
@@ -261,7 +404,9 @@ def _draw_block(vil: _Village, rb: int) -> _Block:
     base = np.bitwise_and(raw, np.uint32(0xFFFFF)) < np.uint32(round(vil.ve.baseline * 2**20))
     occ = {key: vil.streams.uniform(rb, TAG_OCCASION, key[0], key[1]) for key in vil.occasions}
     at_home = _AtHome(vil, idx)
-    tally = _Tally(np.zeros((rb, vil.h), np.int16), np.zeros((rb, vil.h), np.int8), np.zeros((rb, vil.h), bool))
+    shape = (rb, vil.h)
+    tally = _Tally(np.zeros(shape, np.int16), np.zeros(shape, np.int8), np.zeros(shape, bool), _Firsts(vil.k, shape),
+                   np.zeros(rb, np.int64), np.zeros(rb, np.int64))
     by_channel = {
         "door": _door(vil, occ, at_home, tally),
         "loudspeaker": _loudspeaker(vil, occ, at_home, tally),
@@ -270,7 +415,9 @@ def _draw_block(vil: _Village, rb: int) -> _Block:
         "leaflet": _leaflet(vil, rb, tally),
     }
     aware, wom = _word_of_mouth(vil, rb, tally, base)
-    return _Block(tally.n_exp, aware, wom, by_channel)
+    last = tally.first.keys[-1]
+    made_by = np.where(last == _NEVER, np.int32(-1), last & np.int32(7))
+    return _Block(tally.n_exp, aware, wom, by_channel, base, made_by, tally.met_women, tally.met_men)
 
 
 def _blocks(vil: _Village, replications: int, chunk: int) -> Iterator[tuple[slice, _Block]]:
@@ -290,13 +437,19 @@ def _record(out: VillageDraws, rs: slice, block: _Block, vil: _Village) -> None:
     top = min(int(n_exp.max()), FREQ_BINS - 1)
     rows = [reached, block.aware, block.wom] + [plane for _, plane in present]
     rows += [n_exp == j for j in range(top)] + [n_exp >= top]
+    direct = block.aware & ~block.wom & ~block.base  # newly aware by the campaign's own exposures
+    rows += [direct & (block.made_aware_by == ci) for ci in range(len(CHANNELS))] + [block.base]
     M = np.add.reduce(np.stack(rows).view(np.uint8), axis=2, dtype=np.int32)
+    nf = len(CHANNELS) + 1
+    out.first[: len(CHANNELS), rs], out.first[-2, rs] = M[-nf:-1], M[2]
+    out.first[-1, rs] = M[-1]
+    out.met_women[rs], out.met_men[rs] = block.met_women, block.met_men
     out.reached[rs], out.aware[rs], out.channel[-1, rs] = M[0], M[1], M[2]
     out.women[rs] = np.add.reduce(np.where(reached, vil.women, np.float32(0)), axis=1)
     out.men[rs] = np.add.reduce(np.where(reached, vil.men, np.float32(0)), axis=1)
     for i, (ci, _) in enumerate(present, start=3):
         out.channel[ci, rs] = M[i]
-    out.freq[rs, : top + 1] = M[3 + len(present):].T
+    out.freq[rs, : top + 1] = M[3 + len(present): -nf].T
 
 
 def simulate_village(

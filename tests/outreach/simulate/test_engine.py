@@ -73,7 +73,7 @@ def _net_and_sainsbury(
 ) -> tuple[float, float, float]:
     r = simulate(camp, plan, replications=60, seed=11, households=hh)
     h = hh.n
-    shares = [r.by_channel[c] / h for c in channels]
+    shares = [r.exposure_by_channel[c] / h for c in channels]
     assert all(0.05 < s < 0.95 for s in shares), shares
     se = (r.households_reached.p95 - r.households_reached.p05) / 3.29 / math.sqrt(r.replications) / h
     return r.households_reached.mean / h, 1 - float(np.prod([1 - s for s in shares])), se

@@ -34,5 +34,5 @@ def test_expected_reach_matches_simulator_mean(k: int) -> None:
         se = max((band.p95 - band.p05) / 3.29, 1.0) / math.sqrt(R)
         assert abs(band.mean - getattr(cf, name).mean) < 4 * se, (name, band, getattr(cf, name).mean)
     for c in ("door", "loudspeaker", "forum", "banner", "leaflet"):
-        assert mc.by_channel[c] == pytest.approx(cf.by_channel[c], rel=0.03, abs=3.0), c
+        assert mc.exposure_by_channel[c] == pytest.approx(cf.exposure_by_channel[c], rel=0.03, abs=3.0), c
     assert cf.method == "closed-form" and mc.method == "monte-carlo"
