@@ -38,6 +38,9 @@ TAG_DOOR_PERSON = 28
 TAG_FORUM_PERSON = 29
 #: When the effective banner passes fall (keyed further by the pass's rank, 0..k-1).
 TAG_BANNER_TIME = 30
+#: Whether a loudspeaker pass heard leaves a memory (keyed further by date and slot): apart from the
+#: occasion's at-home draw, which a door visit in the same slot also reads for its own memory.
+TAG_LOUDSPEAKER_MEMORY = 31
 
 #: Equiprobable quantile atoms of the at-home Beta law (the top 12 bits of the propensity draw).
 N_ATOMS = 4096

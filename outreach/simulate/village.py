@@ -11,9 +11,10 @@ so memory stays bounded whatever the village.
 * Occasions: someone is at home on a (village, date, slot) with probability
   ``1 - (1 - pi)^x``; one uniform per household and occasion decides it
   for every channel active then (door visit and loudspeaker pass in the
-  same slot share it), and the same uniform decides whether the exposure
-  leaves an effective memory (``u < A p r`` within ``u < A``): one draw
-  per household-occasion.
+  same slot share it); the same uniform decides whether a door visit
+  leaves an effective memory (``u < A p r`` within ``u < A``), and a
+  loudspeaker pass heard draws its memory apart, so that a door visit and a
+  pass in one slot leave independent memories.
 * Banners: Poisson noticed passes, nested thresholds on one uniform;
   leaflets: one uniform; word of mouth: one per household, against the
   village's realised count of newly aware households.
@@ -39,6 +40,7 @@ from .exposures import PlanExposures, VillageExposure
 from .streams import (
     TAG_BANNER,
     TAG_BANNER_TIME,
+    TAG_LOUDSPEAKER_MEMORY,
     TAG_DOOR_PERSON,
     TAG_FORUM,
     TAG_FORUM_PERSON,
@@ -273,7 +275,10 @@ def _loudspeaker(
             A = at_home(float(xs[0]))[:, loc] if xs.size == 1 else at_home.per_household(e.x[m], loc)
             hit = u < A
             tally.n_exp[:, loc] += hit
-            eff = u < A * np.float32(vil.params["awareness.p_loudspeaker"] * e.r)
+            # The memory gets its own draw: reading it off ``u`` (as the door does) would nest the two
+            # memories when a door visit shares the occasion, where the model has them independent.
+            mem = vil.streams.uniform(u.shape[0], TAG_LOUDSPEAKER_MEMORY, e.date, int(s))[:, loc]
+            eff = hit & (mem < np.float32(vil.params["awareness.p_loudspeaker"] * e.r))
             tally.n_eff[:, loc] += eff
             tally.first.add(time_key(e.date, int(s), "loudspeaker"), eff, loc)
             ls[:, loc] |= hit
