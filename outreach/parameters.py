@@ -52,9 +52,7 @@ _TABLE: dict[str, Param] = {
     "loudspeaker.ambient_periurban_dba": Param(55, 50, 65, "dB(A)", f"{_SIM} A: EPA residential [S]"),
     "loudspeaker.ambient_roadside_dba": Param(65, 60, 80, "dB(A)", f"{_SIM} A: Phuket roads, WHO [S]"),
     "loudspeaker.snr_intelligible_db": Param(10, 6, 15, "dB", f"{_SIM} A: WHO, ANSI S3.5 [S]"),
-    "loudspeaker.snr_audible_db": Param(0, 0, 6, "dB", f"{_SIM} A [S]"),
     "loudspeaker.broadcast_speed_kmh": Param(15, 10, 20, "km/h", f"{_SIM} A: design choice (unsourced)"),
-    "loudspeaker.transit_speed_kmh": Param(25, 15, 40, "km/h", f"{_SIM} D: laterite 15-30 km/h [S]"),
     "loudspeaker.message_length_s": Param(30, 20, 60, "s", f"{_SIM} A (recommended default)"),
     "loudspeaker.shift_hours": Param(6, 3, 9, "h", "[A] on-road hours a day (driving and broadcasting): two "
                                      "broadcast windows of about 3 h"),
@@ -69,16 +67,14 @@ _TABLE: dict[str, Param] = {
     "loudspeaker.fuel_l_per_100km": Param(4.0, 2.5, 8.0, "l/100 km", "[A] 125-150 cc motorbike pulling a remorque"),
     "loudspeaker.passes_per_sangkat": Param(2, 0, 10, "passes", f"{_SEED}: 'two times per Sangkat' [S]"),
     # --- B. Door-to-door ------------------------------------------------------
-    "canvass.team_size": Param(2, 2, 3, "persons", "EU DAR toolkit: 'at least in teams of two' [S]"),
+    "canvass.team_size": Param(2, 2, 3, "persons", "EU DAR toolkit (seeds/000), on survey interviewers: 'it is "
+                               "good to work at least in teams of two' [W]"),
     "canvass.doors_per_hour_per_pair": Param(10, 6, 25, "doors/h", f"{_SIM} B: Wellstone, Thigpenn [S]"),
-    "canvass.min_not_home": Param(1, 0.5, 2, "min", f"{_SIM} B [W]"),
-    "canvass.min_contact": Param(3, 2, 5, "min", f"{_SIM} B [W]"),
     "canvass.p_answer_first_visit": Param(0.30, 0.15, 0.50, "prob", f"{_SIM} B: US anchors [W]"),
     "canvass.at_home_beta_concentration": Param(2.0, 0.5, 20, "a+b", "[A] heterogeneity that makes callbacks saturate"),
     "canvass.max_callbacks": Param(2, 0, 3, "visits", f"{_SIM} B [W]"),
     "canvass.evening_weekend_multiplier": Param(1.35, 1.0, 1.4, "x", f"{_SIM} B: doornoc [W]"),
     "canvass.shift_hours": Param(3.5, 3, 4, "h", f"{_SIM} B [W]"),
-    "canvass.household_spillover": Param(0.6, 0.0, 1.0, "share", f"{_SIM} B: Nickerson 2008 [S]"),
     "canvass.outings_per_week": Param(2.5, 2, 3, "outings", f"{_SEED}: 'two to three times per week' [S]"),
     # One person is met per household at home; assumed the same whatever the slot or the household's make-up
     # (no at-home-by-sex time-use figures found for Cambodia).
@@ -97,14 +93,15 @@ _TABLE: dict[str, Param] = {
     "awareness.wom_rate": Param(0.05, 0.0, 0.2, "share", "[A] aware households informing an unaware neighbour"),
     "awareness.baseline": Param(0.3, 0.0, 0.95, "share", "[A] used only when no survey is given"),
     # --- Forums, banners ------------------------------------------------------
-    "forum.participants": Param(85, 20, 300, "persons", f"{_SEED}: 1,451 participants in 17 forums [S]"),
-    "forum.women_share": Param(0.355, 0.1, 0.7, "share", f"{_SEED}: 515 of 1,451 [S]"),
+    # 1,523 / 17 = 89.6. (The report also says "1,451 community members (515 women) attended OWSO fora",
+    # without a forum count; 85 was 1,451 / 17, a pairing the report never makes.)
+    "forum.participants": Param(90, 20, 300, "persons", f"{_SEED}: '17 public foras were held in all 16 Sangkats "
+                                "[...] with direct participation of 1,523 community members' [D]"),
     "forum.attendance_decay_km": Param(2.0, 0.5, 10, "km", "[A] attendance halves every decay length"),
     "forum.participation_rate": Param(0.66, 0.2, 0.9, "share", f"{_SIM} C: Cambodian village drama events [S]"),
     "banner.passes_per_week": Param(1, 0, 14, "passes", "[A] distinct noticing occasions of the village road banner"),
     "banner.per_village": Param(1, 0, 4, "banners", f"{_SEED}: 132 banners, one per village road [S]"),
     # --- D. Travel ------------------------------------------------------------
-    "travel.walk_kmh": Param(4.5, 3, 5, "km/h", f"{_SIM} D [S]"),
     "travel.moto_paved_kmh": Param(40, 30, 50, "km/h", f"{_SIM} D [S]"),
     "travel.moto_laterite_kmh": Param(25, 15, 30, "km/h", f"{_SIM} D [S]"),
     "travel.moto_track_kmh": Param(15, 5, 20, "km/h", f"{_SIM} D [S]"),
@@ -113,7 +110,6 @@ _TABLE: dict[str, Param] = {
     # --- Households -----------------------------------------------------------
     "household.size": Param(4.6, 3.5, 6.0, "persons", f"{_SIM} B: CDHS 2014 [S]"),
     "household.women_share": Param(0.52, 0.45, 0.55, "share", "Census 2008 seed districts: F/(F+M) about 0.52 [S]"),
-    "household.growth_2008_2012": Param(1.08, 1.0, 1.2, "x", "[A] about 2 % a year household growth, 2008-2012"),
     "household.village_radius_m_per_sqrt_hh": Param(30, 10, 80, "m",
                                                     "[A] synthetic spread: radius = k*sqrt(households)"),
     # --- Simulation -----------------------------------------------------------
@@ -195,7 +191,7 @@ _COSTS: dict[str, UnitCost] = {
     "forum_venue": UnitCost("Forum venue, sound system and banner", "forum", 60.0, "forum",
                             "[A] seed report: 17 half-day forums"),
     "forum_participant": UnitCost("Forum refreshments", "participant", 1.5, "forum",
-                                  "[A] seed report: 1,451 participants in 17 forums"),
+                                  "[A] seed report: 1,523 community members in 17 public foras"),
     "banner": UnitCost("Vinyl banner on the village road", "banner", 12.0, "print", "[A] seed report: 132 banners"),
     "poster": UnitCost("Poster (official OWSO fees)", "poster", 0.3, "print", "[A] seed report: 9,600 posters"),
     "leaflet": UnitCost("Brochure / leaflet", "leaflet", 0.08, "print", "[A] seed report: 88,120 brochures"),

@@ -64,10 +64,6 @@ Given ``pi`` all exposures are independent (except door callbacks, handled
 by a small state recursion), so expectations are sums over Gauss-Jacobi
 nodes of the Beta law, with a count recursion (capped at ``k``) for the
 effective frequency.
-
-Household spillover (``canvass.household_spillover``) acts on persons, not
-households: a household counts as reached and aware when any member is, so
-it does not enter these household-level results.
 """
 
 from __future__ import annotations

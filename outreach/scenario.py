@@ -35,7 +35,7 @@ from .model import (
     Village,
     Volunteer,
 )
-from .parameters import COSTS, DEFAULT_SEED, USD_TO_KHR, resolve
+from .parameters import COSTS, DEFAULT_SEED, DEFAULTS, USD_TO_KHR, resolve
 from .roads import load_osm, proxy_network, snap
 from .synthetic import TOWN_CENTRES, layout_district
 
@@ -94,8 +94,13 @@ class BudgetSection(_Strict):
     costs: str | None = None
 
 
+#: Passes per sangkat: a [targets] entry, else the parameter (its default or a [parameters] override).
+PASSES_KEY = "loudspeaker.passes_per_sangkat"
+_PASSES = DEFAULTS[PASSES_KEY]
+
+
 class TargetsSection(_Strict):
-    loudspeaker_passes_per_sangkat: int = Field(default=2, ge=0, le=10)
+    loudspeaker_passes_per_sangkat: int | None = Field(default=None, ge=int(_PASSES.low), le=int(_PASSES.high))
     min_awareness: float = Field(default=0.0, ge=0, le=1)
     min_awareness_by_sangkat: dict[str, float] = Field(default_factory=dict)
     min_women_reached_share: float = Field(default=0.0, ge=0, le=1)
@@ -378,7 +383,7 @@ def load_campaign(path: str | Path) -> Campaign:
         vehicles=vehicles,
         costs=_costs(sf, base),
         budget_usd=sf.budget.limit_usd,
-        targets=Targets(t.loudspeaker_passes_per_sangkat, t.min_awareness, dict(t.min_awareness_by_sangkat),
+        targets=Targets(_pass_target(sf, params, file), t.min_awareness, dict(t.min_awareness_by_sangkat),
                         t.min_women_reached_share, t.forums_per_sangkat),
         params=params,
         door_rounds=sf.plan.door_rounds,
@@ -388,6 +393,24 @@ def load_campaign(path: str | Path) -> Campaign:
         survey=_survey_settings(sf, base),
         season=sf.calendar.season,
     )
+
+
+def _pass_target(sf: ScenarioFile, params: Mapping[str, float], file: str) -> int:
+    """Loudspeaker passes per sangkat, from ``[targets]`` or ``loudspeaker.passes_per_sangkat``.
+
+    Both may be given only when they agree: two different counts would leave
+    one of them silently ignored.
+    """
+    value = params[PASSES_KEY]
+    if not float(value).is_integer():
+        raise ScenarioError(f"{value} passes is not a whole number", file=file, field=f"parameters.{PASSES_KEY}")
+    given = sf.targets.loudspeaker_passes_per_sangkat
+    if given is None:
+        return int(value)
+    if PASSES_KEY in sf.parameters and given != int(value):
+        raise ScenarioError(f"[targets] asks for {given} passes per sangkat but [parameters] for {int(value)}; "
+                            "give one", file=file, field="targets.loudspeaker_passes_per_sangkat")
+    return given
 
 
 def _survey_settings(sf: ScenarioFile, base: Path) -> SurveySettings:
