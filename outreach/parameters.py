@@ -97,6 +97,8 @@ _TABLE: dict[str, Param] = {
     # without a forum count; 85 was 1,451 / 17, a pairing the report never makes.)
     "forum.participants": Param(90, 20, 300, "persons", f"{_SEED}: '17 public foras were held in all 16 Sangkats "
                                 "[...] with direct participation of 1,523 community members' [D]"),
+    "forum.women_share": Param(0.355, 0.1, 0.7, "share", f"{_SEED}: '1,451 community members (515 women) attended "
+                               "OWSO fora' [S]"),
     "forum.attendance_decay_km": Param(2.0, 0.5, 10, "km", "[A] attendance halves every decay length"),
     "forum.participation_rate": Param(0.66, 0.2, 0.9, "share", f"{_SIM} C: Cambodian village drama events [S]"),
     "banner.passes_per_week": Param(1, 0, 14, "passes", "[A] distinct noticing occasions of the village road banner"),

@@ -39,7 +39,6 @@ DELETED = (
     "canvass.min_not_home",
     "canvass.min_contact",
     "canvass.household_spillover",
-    "forum.women_share",
     "travel.walk_kmh",
     "household.growth_2008_2012",
 )
