@@ -28,7 +28,8 @@ def test_pyvrp_within_two_percent(name):
         inst = read_solomon((b / "solomon" / f"{name}.txt").read_text(), name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = solve(inst.problem, "pyvrp", time_limit_s=4, seed=1)
+        # iteration-bound, as the product runs: a time-bound search scored 8.9 % on a loaded CI machine
+        res = solve(inst.problem, "pyvrp", time_limit_s=4, seed=1, max_iterations=5000)
     chk = inst.check_result(res)
     assert chk.feasible, chk.violations
     assert gap_pct(inst, chk, bks[name])["gap_pct"] <= 2.0
