@@ -40,11 +40,11 @@ from .exposures import PlanExposures, VillageExposure
 from .streams import (
     TAG_BANNER,
     TAG_BANNER_TIME,
-    TAG_LOUDSPEAKER_MEMORY,
     TAG_DOOR_PERSON,
     TAG_FORUM,
     TAG_FORUM_PERSON,
     TAG_LEAFLET,
+    TAG_LOUDSPEAKER_MEMORY,
     TAG_OCCASION,
     TAG_PROPENSITY,
     TAG_WOM,
