@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, replace
 
 from outreach.model import Allocation, BudgetLine, Campaign, Priorities
+from outreach.roads import public_roads
 from outreach.rules import outing_capacity
 
 from .budget import fixed_lines, line, loudspeaker_days_estimate
@@ -72,14 +73,15 @@ def _buy_forums(campaign: Campaign, priorities: Priorities | None, spent: float)
 
 
 def _buy_banners(campaign: Campaign, priorities: Priorities | None, spent: float) -> _Bought:
-    """``banner.per_village`` banners per village, by priority, while money lasts."""
+    """``banner.per_village`` banners per village (no more than its public roads), by priority, while money lasts."""
     geo = campaign.geography
     banners = {v.code: 0 for v in geo.villages}
-    per_village = int(campaign.params["banner.per_village"])
+    roads = public_roads(campaign.roads.graph, campaign.roads.village_node, campaign.roads.kind)
     for v in sorted(geo.villages, key=lambda v: -_priority(campaign, priorities, v.code)):
-        if per_village and spent + per_village * campaign.cost("banner") <= campaign.budget_usd:
-            banners[v.code] = per_village
-            spent += per_village * campaign.cost("banner")
+        n = min(int(campaign.params["banner.per_village"]), roads.get(v.code, 1))
+        if n and spent + n * campaign.cost("banner") <= campaign.budget_usd:
+            banners[v.code] = n
+            spent += n * campaign.cost("banner")
     lines = (line(campaign, "banner", sum(banners.values())),) if sum(banners.values()) else ()
     return _Bought(banners, spent, lines)
 
