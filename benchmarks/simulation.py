@@ -119,8 +119,8 @@ def planes_per_replication(ex, v: int) -> int:
     """32-bit uniform planes (one draw per household) used per replication for village ``v``."""
     ve = ex.villages[v]
     occ = {(d.date, d.slot) for d in ve.door} | {(e.date, int(s)) for e in ve.loudspeaker for s in np.unique(e.slot)}
-    # propensity+baseline, occasions, forums, banner, leaflet, word of mouth
-    return 2 + len(occ) + ve.forums + (ve.banner_t > 0) + (ve.leaflet > 0)
+    # propensity+baseline, occasions, forums, banner, leaflets (one plane for the door's, one per forum), word of mouth
+    return 2 + len(occ) + ve.forums + (ve.banner_t > 0) + (ve.leaflet > 0) * (bool(ve.door) + ve.forums)
 
 
 def micro(repeats: int = 5, households: int = 2000, replications: int = 500) -> dict[str, float]:

@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from .athome import beta_shapes
 from .geo import to_utm
 from .model import Geography
-from .response import beta_shapes
 
 #: Stream tags: separate random streams per purpose for the same village.
 TAG_POSITION = 11

@@ -101,6 +101,10 @@ _TABLE: dict[str, Param] = {
                                "OWSO fora' [S]"),
     "forum.attendance_decay_km": Param(2.0, 0.5, 10, "km", "[A] attendance halves every decay length"),
     "forum.participation_rate": Param(0.66, 0.2, 0.9, "share", f"{_SIM} C: Cambodian village drama events [S]"),
+    # --- Leaflets -------------------------------------------------------------
+    "leaflet.spare_share": Param(0.10, 0.0, 0.5, "share", "[A] leaflets printed beyond the expected hand-overs "
+                                 "(torn, wet, a second family under one roof); the seed report printed 88,120 "
+                                 "brochures for 'most households', a count without a hand-over rule"),
     "banner.passes_per_week": Param(1, 0, 14, "passes", "[A] distinct noticing occasions of the village road banner"),
     "banner.per_village": Param(1, 0, 4, "banners", f"{_SEED}: 132 banners, one per village road [S]"),
     # --- D. Travel ------------------------------------------------------------

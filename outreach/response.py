@@ -39,8 +39,15 @@ expectation; see the simulator). Rarely-home households attend less.
 (NBD/Poisson as for posters); a noticed pass is the exposure and is
 remembered with the retention of its week (``lambda_e = sum_w ... r_w``).
 
-*Leaflets.* A household receives one with probability ``l``; independent of
-being at home.
+*Leaflets.* Reach people only through a contact: when the plan hands them
+out (``hand`` = 1), a household receives one at its *first* door contact
+(later rounds and callbacks do not hand another) and one at each forum it
+attends. A leaflet is an exposure of its own: it leaves an effective memory
+with probability ``p_leaflet r(t)`` at the contact's date, independent of the
+contact's own memory, and it counts as engaged for word of mouth (handed
+over in person). Leaflets add no reach beyond the contacts; the quantity to
+print is the expected hand-overs (:attr:`VillageResponse.leaflets`) plus
+``leaflet.spare_share``.
 
 *Awareness.* Each exposure of channel ``c`` on date ``t`` creates an
 effective, retained memory with probability ``p_c r(t)``,
@@ -50,7 +57,8 @@ effective, retained memory with probability ``p_c r(t)``,
 least ``k = awareness.effective_frequency_k`` effective exposures.
 
 *Word of mouth.* Newly aware households tell unaware neighbours in the same
-village: engaged ones (door contact or forum with an effective exposure) at
+village: engaged ones (door contact, forum or a leaflet handed over there,
+with an effective exposure) at
 rate ``w = awareness.wom_rate``, informed-only ones at ``w / E`` with ``E =
 awareness.wom_engaged_vs_informed`` (Banerjee et al. 2013). An unaware
 household hears with probability ``1 - exp(-lambda_v)``, ``lambda_v = w
@@ -70,132 +78,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import brentq
-from scipy.special import betaincinv, betaln, roots_jacobi
+
+from .athome import attendance_exponent, beta_nodes, beta_shapes, evening_weekend_exponent
 
 CHANNELS: tuple[str, ...] = ("door", "loudspeaker", "forum", "banner", "leaflet")
 ENGAGED: frozenset[str] = frozenset({"door", "forum"})
-
-
-# --------------------------------------------------------------------------- heterogeneity
-def beta_shapes(params: Mapping[str, float]) -> tuple[float, float]:
-    """``(a, b)`` of the at-home Beta law.
-
-    Parameters
-    ----------
-    params : mapping
-        ``canvass.p_answer_first_visit`` (mean) and ``canvass.at_home_beta_concentration`` (a + b).
-
-    Returns
-    -------
-    tuple of float
-        ``(mu c, (1 - mu) c)``.
-    """
-    mu = params["canvass.p_answer_first_visit"]
-    c = params["canvass.at_home_beta_concentration"]
-    return mu * c, (1.0 - mu) * c
-
-
-def mean_at_home(x: ArrayLike, a: float, b: float) -> NDArray[np.float64]:
-    """Mean probability that someone is at home on an occasion with exponent ``x``.
-
-    Parameters
-    ----------
-    x : array_like
-        At-home exponent(s), >= 0.
-    a, b : float
-        Beta shapes.
-
-    Returns
-    -------
-    ndarray
-        ``E[1 - (1 - pi)^x] = 1 - B(a, b + x) / B(a, b)``.
-    """
-    x = np.asarray(x, dtype=float)
-    return -np.expm1(betaln(a, b + x) - betaln(a, b))
-
-
-@lru_cache(maxsize=64)
-def evening_weekend_exponent(a: float, b: float, multiplier: float) -> float:
-    """Evening/weekend at-home exponent.
-
-    Parameters
-    ----------
-    a, b : float
-        Beta shapes.
-    multiplier : float
-        ``canvass.evening_weekend_multiplier``.
-
-    Returns
-    -------
-    float
-        ``x_ew`` with ``E[1 - (1 - pi)^x_ew] = multiplier E[pi]`` (target capped at 0.99).
-    """
-    target = min(multiplier * a / (a + b), 0.99)
-    if target <= a / (a + b):
-        return 1.0
-    return float(brentq(lambda x: float(mean_at_home(x, a, b)) - target, 1.0, 1e7, xtol=1e-10))
-
-
-@lru_cache(maxsize=16)
-def _attendance_table(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
-    x = np.concatenate([[0.0], np.geomspace(1e-7, 1e7, 2000)])
-    return x, mean_at_home(x, a, b)
-
-
-def attendance_exponent(target: ArrayLike, a: float, b: float) -> NDArray[np.float64]:
-    """Exponent giving a mean attendance (or contact) probability.
-
-    Parameters
-    ----------
-    target : array_like
-        Wanted ``E[1 - (1 - pi)^x]`` in [0, 1).
-    a, b : float
-        Beta shapes.
-
-    Returns
-    -------
-    ndarray
-        ``x`` per target (inverse of :func:`mean_at_home` by interpolation on a log grid).
-    """
-    x, m = _attendance_table(a, b)
-    return np.interp(np.clip(np.asarray(target, float), 0.0, m[-1]), m, x)
-
-
-@lru_cache(maxsize=16)
-def beta_nodes(a: float, b: float, n: int = 48) -> tuple[np.ndarray, np.ndarray]:
-    """Quadrature for expectations over the at-home Beta law.
-
-    Parameters
-    ----------
-    a, b : float
-        Beta shapes.
-    n : int
-        Gauss-Jacobi nodes.
-
-    Returns
-    -------
-    tuple of ndarray
-        ``log(1 - pi_i)`` at the nodes and normalised weights: ``E[f(pi)] ~ sum w_i f(pi_i)``.
-    """
-    t, w = roots_jacobi(n, b - 1.0, a - 1.0)  # weight (1-t)^(b-1) (1+t)^(a-1)
-    pi = 0.5 * (1.0 + t)
-    return np.log1p(-pi), w / w.sum()
-
-
-@lru_cache(maxsize=16)
-def beta_atoms(a: float, b: float, n: int = 4096) -> np.ndarray:
-    """``log(1 - pi)`` at the ``n`` quantile midpoints of Beta(a, b), float32.
-
-    The simulator draws ``pi`` as one of these equiprobable atoms (index
-    ``floor(u n)``): a table lookup instead of a Beta variate.
-    """
-    u = (np.arange(n) + 0.5) / n
-    return np.log1p(-betaincinv(a, b, u)).astype(np.float32)
 
 
 def retention(days_before_end: ArrayLike, params: Mapping[str, float]) -> NDArray[np.float64]:
@@ -240,22 +130,26 @@ def banner_rates(
 @dataclass(frozen=True)
 class DoorEvent:
     """A door visit in time order. ``visit``: probability the household is on the list
-    (round) or selected among never-contacted ones (callback); ``eff``: p_door x retention."""
+    (round) or selected among never-contacted ones (callback); ``eff``: p_door x retention;
+    ``leaflet``: p_leaflet x retention of the leaflet handed over at a first contact."""
 
     x: ArrayLike
     visit: ArrayLike
     eff: ArrayLike
     callback: bool = False
+    leaflet: ArrayLike = 0.0
 
 
 @dataclass(frozen=True)
 class HomeEvent:
-    """An exposure that needs someone at home: gate ``g``, exponent ``x``, ``eff`` = p_c x retention."""
+    """An exposure that needs someone at home: gate ``g``, exponent ``x``, ``eff`` = p_c x retention;
+    ``leaflet``: p_leaflet x retention of the leaflet handed over at a forum attended (forums only)."""
 
     channel: str
     x: ArrayLike
     gate: ArrayLike
     eff: ArrayLike
+    leaflet: ArrayLike = 0.0
 
 
 @dataclass(frozen=True)
@@ -264,14 +158,14 @@ class Events:
 
     ``door``: door visits in time order; ``home``: loudspeaker passes and
     forums; ``banner``: ``(lambda_t, lambda_e)``, Poisson means of noticed and
-    of remembered banner passes; ``leaflet``: ``(l, eff)``, the probability of
-    receiving a leaflet and of it leaving a retained memory given received.
+    of remembered banner passes; ``hand``: 1 where door and forum contacts hand
+    over leaflets (their memories are the events' ``leaflet``), 0 where not.
     """
 
     door: Sequence[DoorEvent] = ()
     home: Sequence[HomeEvent] = ()
     banner: tuple[ArrayLike, ArrayLike] = (0.0, 0.0)
-    leaflet: tuple[ArrayLike, ArrayLike] = (0.0, 0.0)
+    hand: ArrayLike = 0.0
 
 
 @dataclass(frozen=True)
@@ -319,29 +213,36 @@ def _unit(v: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     return np.broadcast_to(np.asarray(v, float), shape)[None]
 
 
-def _door_states(door: Sequence[DoorEvent], lq: np.ndarray, shape: tuple[int, ...], k: int) -> np.ndarray:
-    """Door subsystem: probability of (contacted, effective count) by ``pi`` node, shape (2, k + 1, nodes, *shape)."""
+def _door_states(door: Sequence[DoorEvent], lq: np.ndarray, shape: tuple[int, ...], k: int,
+                 hand: np.ndarray) -> np.ndarray:
+    """Door subsystem: probability of (contacted, effective count) by ``pi`` node, shape (2, k + 1, nodes, *shape).
+
+    The count holds the door memories and the memory of the leaflet handed over at the first contact.
+    """
     d = np.zeros((2, k + 1, lq.shape[0]) + shape)
     d[0, 0] = 1.0
     for ev in door:
         m = _unit(ev.visit, shape) * -np.expm1(_unit(ev.x, shape) * lq)
         e = _unit(ev.eff, shape)
+        lf = hand * _unit(ev.leaflet, shape)
         if ev.callback:  # only never-contacted households are called back
             moved = d[0] * m
             d[0] = d[0] - moved
-            d[1] = d[1] + _bern(moved, e)
+            d[1] = d[1] + _bern(_bern(moved, e), lf)
         else:
             stay = d * (1.0 - m)
-            d = stay + np.stack([np.zeros_like(d[0]), _bern(d[0] + d[1], e) * m])
+            d = stay + np.stack([np.zeros_like(d[0]), (_bern(_bern(d[0], e), lf) + _bern(d[1], e)) * m])
     return d
 
 
 def _home_counts(
-    home: Sequence[HomeEvent], lq: np.ndarray, shape: tuple[int, ...], k: int, none: dict[str, np.ndarray]
+    home: Sequence[HomeEvent], lq: np.ndarray, shape: tuple[int, ...], k: int, none: dict[str, np.ndarray],
+    hand: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Effective-count distributions of engaged (forum) and informed (loudspeaker) home exposures.
+    """Effective-count distributions of engaged (forum, with its leaflet) and informed (loudspeaker) home exposures.
 
-    Multiplies each event's miss probability into ``none[channel]`` (updated in place).
+    Multiplies each event's miss probability into ``none[channel]`` (updated in place); a forum attended with
+    leaflets handed out also into ``none["leaflet"]``.
     """
     forum = np.zeros((k + 1, lq.shape[0]) + shape)
     forum[0] = 1.0
@@ -349,22 +250,22 @@ def _home_counts(
     for ev in home:
         p = _unit(ev.gate, shape) * -np.expm1(_unit(ev.x, shape) * lq)
         none[ev.channel] = none[ev.channel] * (1.0 - p)
-        if ev.channel in ENGAGED:
-            forum = _bern(forum, p * _unit(ev.eff, shape))
+        if ev.channel in ENGAGED:  # attended: the forum's memory and, apart, its leaflet's
+            lf = hand * _unit(ev.leaflet, shape)
+            none["leaflet"] = none["leaflet"] * (1.0 - hand * p)
+            forum = forum * (1.0 - p) + p * _bern(_bern(forum, _unit(ev.eff, shape)), lf)
         else:
             informed = _bern(informed, p * _unit(ev.eff, shape))
     return forum, informed
 
 
-def _add_print(events: Events, shape: tuple[int, ...], informed: np.ndarray, none: dict[str, np.ndarray]) -> np.ndarray:
-    """Banner and leaflet exposures added to the informed count (miss probabilities into ``none``)."""
+def _add_banner(events: Events, shape: tuple[int, ...], informed: np.ndarray,
+                none: dict[str, np.ndarray]) -> np.ndarray:
+    """Banner exposures added to the informed count (miss probability into ``none``)."""
     ones = np.ones(informed.shape[1:])
     lt, le = (_unit(v, shape) for v in events.banner)
     none["banner"] = none["banner"] * np.exp(-lt)
-    informed = _poisson(informed, le * ones)
-    lr, leff = (_unit(v, shape) for v in events.leaflet)
-    none["leaflet"] = none["leaflet"] * (1.0 - lr)
-    return _bern(informed, lr * leff * ones)
+    return _poisson(informed, le * ones)
 
 
 def direct_response(shape: tuple[int, ...], events: Events, *, a: float, b: float, k: int, nodes: int = 48) -> Direct:
@@ -388,21 +289,25 @@ def direct_response(shape: tuple[int, ...], events: Events, *, a: float, b: floa
     Direct
         ``reached = 1 - E[prod (1 - P(exposure_e | pi))]``; ``aware = P(effective count >= k)``;
         ``aware_engaged`` = aware with at least one effective door/forum exposure;
-        ``by_channel`` reach per channel.
+        ``by_channel`` reach per channel (``leaflet``: households handed at least one).
     """
     lq, w = beta_nodes(float(a), float(b), nodes)
     lq = lq[(slice(None),) + (None,) * len(shape)]
     full = (len(w),) + shape
-    d = _door_states(events.door, lq, shape, k)
+    hand = _unit(events.hand, shape)
+    d = _door_states(events.door, lq, shape, k, hand)
     door_eff = d.sum(axis=0)
     none = {c: np.ones(full) for c in CHANNELS}
     none["door"] = d[0].sum(axis=0)
-    forum, informed = _home_counts(events.home, lq, shape, k, none)
-    informed = _add_print(events, shape, informed, none)
+    # a leaflet at the first door contact (exact for hand in {0, 1}, the only values the plans give)
+    none["leaflet"] = 1.0 - hand * (1.0 - none["door"])
+    forum, informed = _home_counts(events.home, lq, shape, k, none, hand)
+    informed = _add_banner(events, shape, informed, none)
     total = _conv(_conv(door_eff, forum), informed)
     aware = total[k]
     no_engaged_aware = door_eff[0] * forum[0] * informed[k]
-    none_all = np.prod(np.stack(list(none.values())), axis=0)
+    # a leaflet comes with a door or forum contact: it adds no reach of its own
+    none_all = np.prod(np.stack([v for c, v in none.items() if c != "leaflet"]), axis=0)
 
     def mean(v: np.ndarray) -> np.ndarray:
         return np.tensordot(w, v, axes=(0, 0))
@@ -458,7 +363,8 @@ class VillageInputs:
     banners : array_like of int
         Banners on the village road.
     leaflets : array_like
-        Leaflets handed out in the village (one per household at most).
+        1 where door and forum contacts hand over leaflets (one at a household's first door contact, one
+        per forum attended), 0 where not.
     baseline_awareness : array_like
         Share aware before the campaign.
     forum_attendance : array_like, optional
@@ -480,22 +386,27 @@ class VillageInputs:
 
 @dataclass(frozen=True)
 class VillageResponse:
-    """Expected households reached (any channel exposure) and aware at the end (baseline + new)."""
+    """Expected households reached (any channel exposure) and aware at the end (baseline + new);
+    ``met_at_door`` households ever met at the door, ``forum_leaflets`` leaflets handed over at forums
+    (one per household attendance; 0 without leaflets)."""
 
     reached: NDArray[np.float64] | float
     aware: NDArray[np.float64] | float
+    met_at_door: NDArray[np.float64] | float = 0.0
+    forum_leaflets: NDArray[np.float64] | float = 0.0
 
 
 def _door_schedule(
-    rounds: np.ndarray, cbs: np.ndarray, x_door: float, eff: float, max_rounds: int, max_callbacks: int
+    rounds: np.ndarray, cbs: np.ndarray, x_door: float, eff: float, max_rounds: int, max_callbacks: int,
+    leaflet: float,
 ) -> list[DoorEvent]:
     """Rounds in order, each followed by its callbacks (switched on where the counts reach them)."""
     door: list[DoorEvent] = []
     for r in range(max_rounds):
         on = (rounds > r).astype(float)
-        door.append(DoorEvent(x_door, on, eff))
+        door.append(DoorEvent(x_door, on, eff, leaflet=leaflet))
         for c in range(max_callbacks):
-            door.append(DoorEvent(x_door, on * (cbs > c), eff, callback=True))
+            door.append(DoorEvent(x_door, on * (cbs > c), eff, callback=True, leaflet=leaflet))
     return door
 
 
@@ -555,25 +466,28 @@ def village_response_array(
     att = params["forum.participation_rate"] if inputs.forum_attendance is None else inputs.forum_attendance
     x_forum = attendance_exponent(np.broadcast_to(att, shape), a, b)
     door = _door_schedule(rounds, cbs, x_door, params["awareness.p_door"] * r_mid, max_rounds,
-                          int(params["canvass.max_callbacks"]) + 1)
+                          int(params["canvass.max_callbacks"]) + 1, params["awareness.p_leaflet"] * r_mid)
+    p_lf = params["awareness.p_leaflet"] * r_mid
     forum_events = [
-        HomeEvent("forum", x_forum, (forums > f).astype(float), params["awareness.p_forum"] * r_mid) for f in range(4)
+        HomeEvent("forum", x_forum, (forums > f).astype(float), params["awareness.p_forum"] * r_mid, p_lf)
+        for f in range(4)
     ]
     banner = banner_rates(ban, weeks, params)
-    lshare = np.clip(leaf / np.maximum(h, 1.0), 0.0, 1.0)
-    leaflet = (lshare, params["awareness.p_leaflet"] * r_mid)
+    hand = np.clip(leaf, 0.0, 1.0)
     p_ls = params["awareness.p_loudspeaker"] * r_mid
     # two household types: within intelligible range of the route (gate 1) or not (gate 0)
     inside, outside = (
         direct_response(shape, Events(door, _loudspeaker_passes(passes, gate, p_ls, max_passes) + forum_events,
-                                      banner, leaflet), a=a, b=b, k=k)
+                                      banner, hand), a=a, b=b, k=k)
         for gate in (1.0, 0.0)
     )
     reached = share * inside.reached + (1.0 - share) * outside.reached
     direct = share * inside.aware + (1.0 - share) * outside.aware
     engaged = share * inside.aware_engaged + (1.0 - share) * outside.aware_engaged
     wom = word_of_mouth(h, h * (1 - base) * engaged, h * (1 - base) * (direct - engaged), params)
-    return VillageResponse(reached=h * reached, aware=h * final_awareness(base, direct, wom))
+    attended = np.minimum(forums, len(forum_events)) * np.broadcast_to(np.asarray(att, float), shape)
+    return VillageResponse(reached=h * reached, aware=h * final_awareness(base, direct, wom),
+                           met_at_door=h * inside.by_channel["door"], forum_leaflets=h * hand * attended)
 
 
 def village_response(

@@ -14,6 +14,17 @@ roads are about 30 % longer than the crow flies); its speed is the laterite
 road speed (``travel.moto_laterite_kmh``). The graph is connected by
 construction. It is a planning proxy, not a map: distances are right on
 average, individual routes are not.
+
+Public roads of a village
+-------------------------
+Banners hang on a village's public road, one per road (the seed report:
+"each banner is displayed at each village's public road"), so a village's
+banners are capped by its public roads (:func:`public_roads`). On an
+OpenStreetMap file they are the distinct roads (by name, else by OSM way)
+meeting at the village's node, footpaths and service ways left out, at
+least one. The proxy network's edges are travel links between village
+points, not roads through a village, so there every village has one public
+road.
 """
 
 from __future__ import annotations
@@ -40,6 +51,9 @@ _CLASS_SPEED_KEY = {
     "track": "travel.moto_track_kmh",
     "path": "travel.moto_track_kmh",
 }
+
+#: Road classes that carry no banner: footpaths and private service ways.
+_NOT_PUBLIC = frozenset({"footway", "path", "cycleway", "steps", "pedestrian", "bridleway", "service"})
 
 #: A village farther than this from the nearest road node is reported.
 MAX_SNAP_M = 5000.0
@@ -177,3 +191,47 @@ def snap(
         )
     return {names[i]: nodes[int(idx[i])] for i in range(len(names))}
 
+
+
+def _road_key(u: object, v: object, data: Mapping[str, object]) -> object | None:
+    """A road's identity for banners: its name, else its OSM way; None for a class that carries no banner."""
+    tag = data.get("highway")
+    tag = tag[0] if isinstance(tag, (list, tuple)) and tag else tag
+    if str(tag or "") in _NOT_PUBLIC:
+        return None
+    for field in ("name", "osmid"):
+        value = data.get(field)
+        if isinstance(value, (list, tuple)):  # a simplified edge merging several ways: its first names it
+            value = value[0] if value else None
+        if value not in (None, ""):
+            return (field, value)
+    return ("edge", frozenset((u, v)))  # an unnamed, untagged edge: a road of its own, either direction
+
+
+def public_roads(graph: nx.Graph, village_node: Mapping[str, object], kind: str) -> dict[str, int]:
+    """Public roads of each village, the places its banners can hang (see the module docstring).
+
+    Parameters
+    ----------
+    graph : networkx graph
+        The road network's graph.
+    village_node : mapping of str to node
+        Village code to its road node.
+    kind : str
+        ``"osm"`` or ``"proxy"`` (every village then has one road).
+
+    Returns
+    -------
+    dict of str to int
+        Village code to its number of public roads, at least 1.
+    """
+    if kind != "osm":
+        return {code: 1 for code in village_node}
+    out: dict[str, int] = {}
+    for code, node in village_node.items():
+        edges = list(graph.edges(node, data=True))
+        if graph.is_directed():
+            edges += list(graph.in_edges(node, data=True))
+        roads = {key for u, v, data in edges if (key := _road_key(u, v, data)) is not None}
+        out[code] = max(len(roads), 1)
+    return out

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from outreach.broadcast import campaign_broadcasts
 from outreach.model import BudgetLine, Campaign
 
@@ -23,6 +25,21 @@ TRANSIT_HOURS_PER_PASS = 0.5
 def cents(usd: float) -> int:
     """US cents of ``usd``, rounded up (after dropping float noise below a millionth of a cent)."""
     return int(math.ceil(round(usd * 100, 6)))
+
+
+def leaflets_to_print(handovers: float | np.ndarray, params: Mapping[str, float]) -> np.ndarray:
+    """Leaflets to print for an expected number of hand-overs: ``ceil(handovers (1 + leaflet.spare_share))``.
+
+    A leaflet reaches a household only when handed over at a contact (its first door contact, a forum
+    attended; :mod:`outreach.response`), so the quantity follows from those contacts, per village and per forum.
+    """
+    need = np.asarray(handovers, float) * (1.0 + params["leaflet.spare_share"])
+    return np.ceil(np.round(need, 6)).astype(np.int64)
+
+
+def forum_leaflets(params: Mapping[str, float]) -> int:
+    """Leaflets to print for one forum: one per participating household (``forum.participants``), plus spares."""
+    return int(leaflets_to_print(params["forum.participants"], params))
 
 
 def fmt_usd(amount_cents: int) -> str:

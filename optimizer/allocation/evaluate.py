@@ -47,7 +47,7 @@ def evaluate_allocation(
     """Expected reach and awareness of an allocation with :func:`outreach.response.village_response_array`.
 
     Same inputs as the optimiser's menu (loudspeaker share, forum attendance,
-    baseline, one leaflet per visited household), so allocations of any
+    baseline, leaflets handed over at contacts when the plan prints any), so allocations of any
     strategy compare on equal terms. Callbacks default to the largest uniform
     number the paid outings cover (:func:`infer_callbacks`).
     """
@@ -66,7 +66,7 @@ def evaluate_allocation(
     r = village_response_array(VillageInputs(
         hh, door_rounds=rounds, callbacks=cbs, loudspeaker_passes=passes,
         loudspeaker_share=loudspeaker_shares(campaign), forum=forums, banners=banners,
-        leaflets=np.minimum(rounds, 1) * hh, baseline_awareness=base,
+        leaflets=1.0 if allocation.leaflets > 0 else 0.0, baseline_awareness=base,
         forum_attendance=forum_attendance(campaign)), campaign.params,
         weeks=campaign.calendar.weeks,
         max_rounds=max(1, int(rounds.max(initial=0))), max_passes=max(1, int(passes.max(initial=0))),

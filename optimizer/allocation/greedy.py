@@ -11,10 +11,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from outreach.athome import beta_shapes, mean_at_home
 from outreach.model import Allocation, BudgetLine, Campaign, Priorities
+from outreach.roads import public_roads
 from outreach.rules import outing_capacity
 
-from .budget import fixed_lines, line, loudspeaker_days_estimate
+from .budget import fixed_lines, forum_leaflets, leaflets_to_print, line, loudspeaker_days_estimate
 from .capacity import pair_outings_available
 
 
@@ -37,6 +39,14 @@ def _priority(campaign: Campaign, priorities: Priorities | None, code: str) -> f
     return v.households * (1 - campaign.params["awareness.baseline"])
 
 
+def round_leaflets(campaign: Campaign, households: int, round_no: int) -> int:
+    """Leaflets for door round ``round_no`` (1, 2, ...) without callbacks: households met for the first time then,
+    ``h (E[1 - (1 - pi)^i] - E[1 - (1 - pi)^(i-1)])`` under the response model's at-home law, plus spares."""
+    a, b = beta_shapes(campaign.params)
+    first = households * float(mean_at_home(round_no, a, b) - mean_at_home(round_no - 1, a, b))
+    return int(leaflets_to_print(first, campaign.params))
+
+
 def _buy_loudspeaker(campaign: Campaign, passes: dict[str, int], spent: float) -> _Bought:
     """The required passes (estimated days and km) when a tuk-tuk exists and they fit; else none."""
     budget = campaign.budget_usd
@@ -56,7 +66,8 @@ def _buy_forums(campaign: Campaign, priorities: Priorities | None, spent: float)
     geo = campaign.geography
     forums = {s.code: 0 for s in geo.sangkats}
     participants = campaign.params["forum.participants"]
-    forum_cost = campaign.cost("forum_venue") + participants * campaign.cost("forum_participant")
+    forum_cost = (campaign.cost("forum_venue") + participants * campaign.cost("forum_participant")
+                  + forum_leaflets(campaign.params) * campaign.cost("leaflet"))
     for s in sorted(geo.sangkats, key=lambda s: -sum(_priority(campaign, priorities, v.code)
                                                      for v in geo.villages_in(s.code))):
         for _ in range(campaign.targets.forums_per_sangkat):
@@ -68,18 +79,19 @@ def _buy_forums(campaign: Campaign, priorities: Priorities | None, spent: float)
              if n_forums else ())
     notes = ((f"only {n_forums} forums fit the budget",)
              if n_forums < len(geo.sangkats) * campaign.targets.forums_per_sangkat else ())
-    return _Bought(forums, spent, lines, notes)
+    return _Bought(forums, spent, lines, notes, n_forums * forum_leaflets(campaign.params))
 
 
 def _buy_banners(campaign: Campaign, priorities: Priorities | None, spent: float) -> _Bought:
-    """``banner.per_village`` banners per village, by priority, while money lasts."""
+    """``banner.per_village`` banners per village (no more than its public roads), by priority, while money lasts."""
     geo = campaign.geography
     banners = {v.code: 0 for v in geo.villages}
-    per_village = int(campaign.params["banner.per_village"])
+    roads = public_roads(campaign.roads.graph, campaign.roads.village_node, campaign.roads.kind)
     for v in sorted(geo.villages, key=lambda v: -_priority(campaign, priorities, v.code)):
-        if per_village and spent + per_village * campaign.cost("banner") <= campaign.budget_usd:
-            banners[v.code] = per_village
-            spent += per_village * campaign.cost("banner")
+        n = min(int(campaign.params["banner.per_village"]), roads.get(v.code, 1))
+        if n and spent + n * campaign.cost("banner") <= campaign.budget_usd:
+            banners[v.code] = n
+            spent += n * campaign.cost("banner")
     lines = (line(campaign, "banner", sum(banners.values())),) if sum(banners.values()) else ()
     return _Bought(banners, spent, lines)
 
@@ -97,21 +109,21 @@ def _buy_door_rounds(campaign: Campaign, priorities: Priorities | None, spent: f
     for _round in range(campaign.door_rounds):
         for v in order:
             need = math.ceil(v.households / cap)
-            cost = need * team * campaign.cost("volunteer_outing") + v.households * campaign.cost("leaflet")
+            lf = round_leaflets(campaign, v.households, rounds[v.code] + 1)
+            cost = need * team * campaign.cost("volunteer_outing") + lf * campaign.cost("leaflet")
             if need <= outings_left and spent + cost <= campaign.budget_usd:
                 rounds[v.code] += 1
                 outings_left -= need
                 used_outings += need
                 spent += cost
-                leaflets += v.households
+                leaflets += lf
     notes: tuple[str, ...] = ()
     skipped = [v.code for v in geo.villages if rounds[v.code] < campaign.door_rounds]
     if skipped:
         per_outing = team * campaign.cost("volunteer_outing") + cap * campaign.cost("leaflet")
         notes = (f"{len(skipped)} villages get fewer than {campaign.door_rounds} door-to-door round(s): "
                  f"budget or volunteer outings ran out (US$ {per_outing:.0f} per pair-outing)",)
-    lines = ((line(campaign, "volunteer_outing", used_outings * team), line(campaign, "leaflet", leaflets))
-             if used_outings else ())
+    lines = (line(campaign, "volunteer_outing", used_outings * team),) if used_outings else ()
     return _Bought(rounds, spent, lines, notes, leaflets)
 
 
@@ -137,13 +149,15 @@ def greedy_allocation(campaign: Campaign, priorities: Priorities | None = None) 
     banners = _buy_banners(campaign, priorities, forums.spent)
     doors = _buy_door_rounds(campaign, priorities, banners.spent)
     steps = (loudspeaker, forums, banners, doors)
+    leaflets = forums.leaflets + doors.leaflets  # handed over at the forums and at first door contacts
     return Allocation(
         door_rounds_by_village=doors.quantities,
         loudspeaker_passes_by_sangkat=loudspeaker.quantities,
         forums_by_sangkat=forums.quantities,
         banners_by_village=banners.quantities,
-        leaflets=doors.leaflets,
-        budget_lines=tuple(fixed) + tuple(b for step in steps for b in step.lines),
+        leaflets=leaflets,
+        budget_lines=tuple(fixed) + tuple(b for step in steps for b in step.lines)
+        + ((line(campaign, "leaflet", leaflets),) if leaflets else ()),
         strategy="greedy",
         status="FEASIBLE",
         gap=None,
@@ -176,17 +190,20 @@ def trim_to_budget(campaign: Campaign, allocation: Allocation, priorities: Prior
     for v in sorted(campaign.geography.villages, key=lambda v: _priority(campaign, priorities, v.code)):
         while rounds.get(v.code, 0) > 0 and over > 0:
             need = math.ceil(v.households / cap)
-            saved = need * team * campaign.cost("volunteer_outing") + v.households * campaign.cost("leaflet")
+            lf = min(round_leaflets(campaign, v.households, rounds[v.code]), leaflets)
+            saved = need * team * campaign.cost("volunteer_outing") + lf * campaign.cost("leaflet")
             rounds[v.code] -= 1
             outings -= need
-            leaflets -= v.households
+            leaflets -= lf
             over -= saved
             dropped += 1
         if over <= 0:
             break
     lines = [b for b in allocation.budget_lines if b.key not in ("volunteer_outing", "leaflet")]
     if outings > 0:
-        lines += [line(campaign, "volunteer_outing", outings * team), line(campaign, "leaflet", leaflets)]
+        lines.append(line(campaign, "volunteer_outing", outings * team))
+    if leaflets > 0:
+        lines.append(line(campaign, "leaflet", leaflets))
     notes = allocation.notes + ((f"{dropped} door-to-door round(s) dropped so that the routed loudspeaker days "
                                  f"fit the budget",) if dropped else ())
     return replace(allocation, door_rounds_by_village=rounds, leaflets=leaflets, budget_lines=tuple(lines),

@@ -12,8 +12,13 @@ over the whole grid with :func:`outreach.response.village_response_array`.
   Why new awareness: baseline-aware households are there whatever the plan
   does, and the weight keeps the survey's priorities.
 * Costs in US cents, rounded up (:func:`optimizer.allocation.budget.cents`):
-  door rounds and planned callbacks (outings × team × per diem), one leaflet
-  per household per round, banners; forums per sangkat.
+  door rounds and planned callbacks (outings × team × per diem), the
+  leaflets handed over at the village's first door contacts (expected
+  households met at the door, plus ``leaflet.spare_share``), banners;
+  forums per sangkat with a leaflet per participant.
+* Banners hang on the village's public roads, one per road: an option with
+  more banners than the village has public roads
+  (:func:`outreach.roads.public_roads`) is not on its menu.
 * Capacities: pair-outings per district (volunteers work in their home
   district) and in total; vehicle-days per district (working days × tuk-tuks).
 """
@@ -25,16 +30,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from outreach.athome import beta_shapes, mean_at_home
 from outreach.broadcast import campaign_broadcasts, heard_shares
 from outreach.model import Campaign, Priorities
-from outreach.response import VillageInputs, VillageResponse, beta_shapes, mean_at_home, village_response_array
+from outreach.response import VillageInputs, VillageResponse, village_response_array
+from outreach.roads import public_roads
 from outreach.rules import LOUDSPEAKER_WEEKDAYS, outing_capacity
 
-from .budget import cents, fixed_lines, pass_hours, pass_km, sangkat_road_m
+from .budget import cents, fixed_lines, forum_leaflets, leaflets_to_print, pass_hours, pass_km, sangkat_road_m
 from .capacity import outing_capacity_by_district, pair_outings_available
 
 SCALE = 100  # value and awareness unit: centi-households
-MAX_BANNERS = 2  # banners per village in the menu
+MAX_BANNERS = 2  # banners per village in the menu, at most (and at most one per public road)
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ class VillageOptions:
     money: np.ndarray  # (nv, no) int cents: door + leaflets + banners
     outings: np.ndarray  # (nv, no) int pair-outings
     keep: np.ndarray  # (nv, no) bool
+    banner_cap: np.ndarray  # (nv,) int, banners the village's public roads hold
+    leaflets: np.ndarray  # (nv, no) int leaflets to print for the village's door contacts
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,9 @@ class AllocationInstance:
 
     Option ``o`` of every village has combination ``combo[o]`` (index into
     ``combos``), ``rounds[o]``, ``callbacks[o]`` and ``banners[o]``.
-    ``keep[v, o]`` is False for options dominated within their combination.
+    ``keep[v, o]`` is False for options dominated within their combination
+    and for options with more banners than ``banner_cap[v]``, the village's
+    public roads.
     """
 
     campaign: Campaign
@@ -108,6 +119,8 @@ class AllocationInstance:
     money: np.ndarray  # (nv, no) int cents: door + leaflets + banners
     outings: np.ndarray  # (nv, no) int pair-outings
     keep: np.ndarray  # (nv, no) bool
+    banner_cap: np.ndarray  # (nv,) int
+    leaflets: np.ndarray  # (nv, no) int leaflets for the first door contacts, spares included
     pass_hours: np.ndarray  # (ns,) hours of one pass
     pass_km: np.ndarray  # (ns,) km of one pass
     has_vehicle: np.ndarray  # (ns,) bool
@@ -214,14 +227,26 @@ def baseline_and_weight(campaign: Campaign, priorities: Priorities | None,
 
 
 # --------------------------------------------------------------------------- the menu
+def banner_caps(campaign: Campaign) -> np.ndarray:
+    """Banners a village can hold: one per public road (:func:`outreach.roads.public_roads`), ``MAX_BANNERS`` at most.
+
+    On the proxy network every village has one public road; on an
+    OpenStreetMap file, the distinct roads meeting at its node.
+    """
+    roads = campaign.roads
+    n = public_roads(roads.graph, roads.village_node, roads.kind)
+    return np.array([min(n.get(v.code, 1), MAX_BANNERS) for v in campaign.geography.villages], int)
+
+
 def menu_spec(campaign: Campaign, max_rounds: int | None, max_passes: int | None) -> MenuSpec:
-    """The menu's size: door rounds ``max(door_rounds, 2)`` and passes ``max(target, 3)`` unless given."""
+    """The menu's size: door rounds ``max(door_rounds, 2)`` and passes ``max(target, 3)`` unless given;
+    banners up to the most public roads of any village."""
     t = campaign.targets
     return MenuSpec(
         max_rounds=max(int(max_rounds if max_rounds is not None else max(campaign.door_rounds, 2)), 0),
         max_passes=int(max_passes if max_passes is not None else max(t.loudspeaker_passes_per_sangkat, 3)),
         max_forums=max(int(t.forums_per_sangkat), 0),
-        max_banners=MAX_BANNERS,
+        max_banners=int(banner_caps(campaign).max(initial=0)),
         callbacks=tuple(sorted({0, int(campaign.params["canvass.max_callbacks"])})),
     )
 
@@ -246,28 +271,29 @@ def _responses(campaign: Campaign, spec: MenuSpec, grid: OptionGrid, hh: np.ndar
         hh[:, None], door_rounds=grid.rounds[None, :], callbacks=grid.callbacks[None, :],
         loudspeaker_passes=grid.passes[None, :], loudspeaker_share=loudspeaker_shares(campaign)[:, None],
         forum=grid.forums[None, :], banners=grid.banners[None, :],
-        leaflets=np.minimum(grid.rounds, 1)[None, :] * hh[:, None], baseline_awareness=base[:, None],
+        leaflets=1.0, baseline_awareness=base[:, None],
         forum_attendance=forum_attendance(campaign)[:, None]), campaign.params,
         weeks=campaign.calendar.weeks, max_rounds=max(spec.max_rounds, 1), max_passes=max(spec.max_passes, 1),
     )
 
 
-def _option_money(campaign: Campaign, grid: OptionGrid, hh: np.ndarray, outings: np.ndarray) -> np.ndarray:
-    """Cents per village and option: per diems of the outings, one leaflet per household per round, banners."""
+def _option_money(campaign: Campaign, grid: OptionGrid, leaflets: np.ndarray, outings: np.ndarray) -> np.ndarray:
+    """Cents per village and option: per diems of the outings, the leaflets to print, banners."""
     team = int(campaign.params["canvass.team_size"])
     return (outings * cents(team * campaign.cost("volunteer_outing"))
-            + np.ceil(grid.rounds[None, :] * hh[:, None] * campaign.cost("leaflet") * 100 - 1e-6).astype(np.int64)
+            + leaflets * cents(campaign.cost("leaflet"))
             + grid.banners[None, :] * cents(campaign.cost("banner")))
 
 
 def _undominated(grid: OptionGrid, value: np.ndarray, aware: np.ndarray, women_r: np.ndarray, money: np.ndarray,
-                 outings: np.ndarray) -> np.ndarray:
-    """Options worth keeping: inside a combination, never pay more (money or outings) for no more of anything."""
-    keep = np.ones(value.shape, bool)
+                 outings: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Options worth keeping: allowed, and inside a combination never paying more (money or outings) for no more
+    of anything than another allowed option (a disallowed option dominates nothing)."""
+    keep = allowed.copy()
     for k in range(len(grid.combos)):
         cols = np.flatnonzero(grid.combo == k)
         for i in cols:
-            ge = ((value[:, cols] >= value[:, [i]]) & (aware[:, cols] >= aware[:, [i]] - 1e-9)
+            ge = (allowed[:, cols] & (value[:, cols] >= value[:, [i]]) & (aware[:, cols] >= aware[:, [i]] - 1e-9)
                   & (women_r[:, cols] >= women_r[:, [i]] - 1e-9)
                   & (money[:, cols] <= money[:, [i]]) & (outings[:, cols] <= outings[:, [i]]))
             strict = ((value[:, cols] > value[:, [i]]) | (money[:, cols] < money[:, [i]])
@@ -293,11 +319,15 @@ def village_options(campaign: Campaign, priorities: Priorities | None, spec: Men
     value = np.round(SCALE * weight[:, None] * (aware - (base * hh)[:, None])).astype(np.int64)
     a, b = beta_shapes(p)
     outings = _callback_outings(hh, grid.rounds, grid.callbacks, outing_capacity(p), a, b)
-    money = _option_money(campaign, grid, hh, outings)
+    leaflets = leaflets_to_print(np.asarray(resp.met_at_door, float), p)
+    money = _option_money(campaign, grid, leaflets, outings)
     women_r = reached * (women / np.maximum(hh, 1))[:, None]
+    cap = banner_caps(campaign)
+    allowed = grid.banners[None, :] <= cap[:, None]
     return VillageOptions(households=hh, baseline=base, weight=weight, women=women, aware=aware, reached=reached,
                           value=value, money=money, outings=outings,
-                          keep=_undominated(grid, value, aware, women_r, money, outings))
+                          keep=_undominated(grid, value, aware, women_r, money, outings, allowed), banner_cap=cap,
+                          leaflets=leaflets)
 
 
 # --------------------------------------------------------------------------- the instance
@@ -355,12 +385,14 @@ def build_instance(
         combos=grid.combos, combo=grid.combo, rounds=grid.rounds, callbacks=grid.callbacks, banners=grid.banners,
         households=opts.households, baseline=opts.baseline, weight=opts.weight, women=opts.women, aware=opts.aware,
         reached=opts.reached, value=opts.value, money=opts.money, outings=opts.outings, keep=opts.keep,
+        banner_cap=opts.banner_cap, leaflets=opts.leaflets,
         pass_hours=np.array([pass_hours(campaign, s.code) for s in geo.sangkats]),
         pass_km=np.array([pass_km(r) for r in road_m]),
         has_vehicle=np.array([veh_d[s.district_code] > 0 for s in geo.sangkats]),
         vehicle_days=np.array([veh_d[d] * work_days for d in districts]),
         outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=pair_outings_available(campaign),
-        forum_cents=cents(campaign.cost("forum_venue") + p["forum.participants"] * campaign.cost("forum_participant")),
+        forum_cents=cents(campaign.cost("forum_venue") + p["forum.participants"] * campaign.cost("forum_participant"))
+        + forum_leaflets(p) * cents(campaign.cost("leaflet")),
         fixed_cents=int(round(fixed * 100)), awareness_target=awareness_targets(campaign, priorities),
         pass_target=int(campaign.targets.loudspeaker_passes_per_sangkat),
         women_target=float(campaign.targets.min_women_reached_share),

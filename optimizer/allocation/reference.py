@@ -84,7 +84,7 @@ def _best_villages(inst: AllocationInstance, choice: tuple[int, ...], money: int
     outs = np.zeros((1, nd), np.int64)
     for v in range(len(inst.villages)):
         s = int(inst.sangkat_of[v])
-        opts = np.flatnonzero(inst.combo == choice[s])
+        opts = np.flatnonzero((inst.combo == choice[s]) & (inst.banners <= inst.banner_cap[v]))
         d = int(inst.district_of_sangkat[s])
         val = (val[:, None] + inst.value[v, opts][None, :]).ravel()
         mon = (mon[:, None] + inst.money[v, opts][None, :]).ravel()
@@ -101,7 +101,8 @@ def brute_force_optimum(inst: AllocationInstance, budget_usd: float | None = Non
     """Exact optimum of a small instance by enumeration (no targets), for tests and the benchmark.
 
     Enumerates every sangkat combination and every product of village
-    options (dominated ones included), charging money and outings exactly as
+    options (dominated ones included; banners only up to the village's public
+    roads, a limit of the world), charging money and outings exactly as
     the allocation model does. Only for a handful of villages.
 
     Returns

@@ -11,7 +11,7 @@ import numpy as np
 from outreach.model import Allocation, BudgetLine, Campaign, Priorities
 
 from .backends import BACKENDS, DEFAULT_BACKEND
-from .budget import fixed_lines, fmt_usd, line, loudspeaker_days_estimate
+from .budget import fixed_lines, fmt_usd, forum_leaflets, line, loudspeaker_days_estimate
 from .explain import explain_unmet_targets
 from .greedy import trim_to_budget
 from .instance import SCALE, AllocationInstance, build_instance
@@ -106,9 +106,13 @@ def _to_allocation(inst: AllocationInstance, sol: Solution, *, strategy: str, no
     if sum(banners.values()):
         lines.append(line(c, "banner", sum(banners.values())))
     team = int(c.params["canvass.team_size"])
-    leaflets = int(sum(rounds[code] * inst.households[v] for v, code in enumerate(inst.villages)))
+    # printed for the hand-overs: each village's first door contacts, each forum's participants (spares included)
+    leaflets = int(sum(int(inst.leaflets[v, opt[v]]) for v in range(len(inst.villages)))
+                   + n_forums * forum_leaflets(c.params))
     if sol.outings:
-        lines += [line(c, "volunteer_outing", sol.outings * team), line(c, "leaflet", leaflets)]
+        lines.append(line(c, "volunteer_outing", sol.outings * team))
+    if leaflets:
+        lines.append(line(c, "leaflet", leaflets))
     return Allocation(
         door_rounds_by_village=rounds, loudspeaker_passes_by_sangkat=passes, forums_by_sangkat=forums,
         banners_by_village=banners, leaflets=leaflets, budget_lines=tuple(lines), strategy=strategy,

@@ -45,7 +45,8 @@ def _callback_share(door: list[DoorEvent], d: DoorVisit, h: int, a: float, b: fl
     return min(1.0, d.n / never) if never > 0 else 0.0
 
 
-def _door_events(ve: VillageExposure, h: int, a: float, b: float, k: int, p_door: float) -> list[DoorEvent]:
+def _door_events(ve: VillageExposure, h: int, a: float, b: float, k: int, p_door: float,
+                 p_leaflet: float) -> list[DoorEvent]:
     door: list[DoorEvent] = []
     for d in ve.door:
         visit: float | NDArray[np.float64]
@@ -54,7 +55,7 @@ def _door_events(ve: VillageExposure, h: int, a: float, b: float, k: int, p_door
         else:
             visit = np.zeros(h)
             visit[(d.start + np.arange(d.n)) % h] = 1.0
-        door.append(DoorEvent(d.x, visit, p_door * d.r, callback=d.callback))
+        door.append(DoorEvent(d.x, visit, p_door * d.r, callback=d.callback, leaflet=p_leaflet * d.r))
     return door
 
 
@@ -68,7 +69,8 @@ def _home_events(ve: VillageExposure, h: int, params: Mapping[str, float], r_mid
         x[e.local] = e.x
         home.append(HomeEvent("loudspeaker", x, gate, params["awareness.p_loudspeaker"] * e.r))
     if ve.forums and ve.forum_x is not None:
-        home += [HomeEvent("forum", ve.forum_x, 1.0, params["awareness.p_forum"] * r_mid)] * ve.forums
+        home += [HomeEvent("forum", ve.forum_x, 1.0, params["awareness.p_forum"] * r_mid,
+                           params["awareness.p_leaflet"] * r_mid)] * ve.forums
     return home
 
 
@@ -80,10 +82,10 @@ def _expected_village(ex: PlanExposures, v: int, k: int, r_mid: float) -> _Expec
     sl = slice(hh.offsets[v], hh.offsets[v + 1])
     a, b = float(hh.at_home_a[sl][0]), float(hh.at_home_b[sl][0])
     events = Events(
-        door=_door_events(ve, h, a, b, k, params["awareness.p_door"]),
+        door=_door_events(ve, h, a, b, k, params["awareness.p_door"], params["awareness.p_leaflet"]),
         home=_home_events(ve, h, params, r_mid),
         banner=(ve.banner_t, ve.banner_e),
-        leaflet=(ve.leaflet, params["awareness.p_leaflet"] * r_mid),
+        hand=ve.leaflet,
     )
     dr = direct_response((h,), events, a=a, b=b, k=k)
     b0 = ve.baseline

@@ -22,7 +22,9 @@ Shared by the Monte Carlo (:mod:`.engine`) and the closed form (:mod:`.expectati
   stops there (a zero-length segment with a duration is a stop).
 * Forums: dated at mid-campaign; venue = the sangkat's most populous village;
   attendance falls with the distance to the venue.
-* Leaflets: spread over all households pro rata, received at mid-campaign.
+* Leaflets: handed over at contacts only, one at a household's first door
+  contact and one per forum attended, when the plan prints any
+  (``allocation.leaflets > 0``; its quantity follows from those contacts).
 * Retention is counted to the evaluation date, the campaign end
   (``campaign.calendar.end``).
 """
@@ -37,11 +39,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import acoustics
+from ..athome import attendance_exponent, beta_shapes, evening_weekend_exponent
 from ..geo import to_utm
 from ..households import Households, synthesize_households
 from ..model import Campaign, Plan, Priorities, VehicleDay
 from ..parallel import fork_map
-from ..response import attendance_exponent, banner_rates, beta_shapes, evening_weekend_exponent, retention
+from ..response import banner_rates, retention
 
 SLOT_INDEX = {"morning": 0, "afternoon": 1, "evening": 2}
 
@@ -97,7 +100,7 @@ class VillageExposure:
     forum_x: NDArray[np.float64] | None = None
     banner_t: float = 0.0
     banner_e: float = 0.0
-    leaflet: float = 0.0
+    leaflet: float = 0.0  # 1: door and forum contacts hand over leaflets; 0: none printed
     baseline: float = 0.0
 
 
@@ -110,7 +113,7 @@ class PlanExposures:
     (in ``households.village_codes`` order) the number of door round and
     callback visits, loudspeaker vehicle-days with anyone in reach, the mean
     share of households in reach on those days, forums, banners and the
-    leaflet probability, i.e. the fields of :class:`outreach.response.VillageInputs`.
+    leaflet hand-over (0 or 1), i.e. the fields of :class:`outreach.response.VillageInputs`.
     """
 
     households: Households
@@ -341,7 +344,7 @@ def _counts(
         "loudspeaker_share": np.array(share),
         "forum": np.array([ve.forums for ve in villages], float),
         "banners": np.array([plan.allocation.banners_by_village.get(c, 0) for c in households.village_codes], float),
-        "leaflet_share": np.array([ve.leaflet for ve in villages]),
+        "leaflets": np.array([ve.leaflet for ve in villages]),
         "baseline_awareness": np.array([ve.baseline for ve in villages]),
     }
 
@@ -381,7 +384,7 @@ def plan_exposures(
     door = _door_visits(campaign, plan, households, x_ew)
     loudspeaker = _loudspeaker(campaign, plan, households, x_ew, workers)
     forums = _forums(campaign, plan, households, a, b)
-    leaflet = min(1.0, plan.allocation.leaflets / max(int(households.count_by_village().sum()), 1))
+    leaflet = 1.0 if plan.allocation.leaflets > 0 else 0.0
     villages = tuple(
         VillageExposure(tuple(door[v]), tuple(loudspeaker[v]), *forums[v], *_banner(plan, code, weeks, params),
                         leaflet, _baseline(code, priorities, params))

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from ..response import beta_atoms
+from ..athome import beta_atoms
 
 # Random stream tags: part of every key, never change them (results would move). 22 is retired.
 #: The household's at-home propensity and baseline awareness (one 32-bit draw: 12 + 20 bits).

@@ -16,8 +16,11 @@ so memory stays bounded whatever the village.
   loudspeaker pass heard draws its memory apart, so that a door visit and a
   pass in one slot leave independent memories.
 * Banners: Poisson noticed passes, nested thresholds on one uniform;
-  leaflets: one uniform; word of mouth: one per household, against the
-  village's realised count of newly aware households.
+  leaflets, handed over only at a contact (the first door contact, each
+  forum attended) when the plan prints any: one uniform per household for
+  the door's and one per forum for the forum's, their memory apart from the
+  contact's; word of mouth: one per household, against the village's
+  realised count of newly aware households.
 * Who and what came first (new quantities, drawn from their own streams so
   every figure above stays the same draw for draw): the person met at a
   door (one per household met, a woman with ``door.woman_answers_share``)
@@ -148,7 +151,7 @@ class _Village:
     streams: Streams
     occasions: tuple[tuple[int, int], ...]  # (date ordinal, slot) of every door visit and loudspeaker pass
     round_sel: tuple[_Plane | None, ...]  # per door visit: households of a round (None: all, or a callback)
-    mid: tuple[int, int]  # (date ordinal, slot) of forums and leaflets: mid-campaign
+    mid: tuple[int, int]  # (date ordinal, slot) of forums (and their leaflets): mid-campaign
     banner_cdf: NDArray[np.float64]  # cumulative share of effective banner passes by campaign week
     banner_keys: NDArray[np.int32]  # time key of a banner pass in each week (its middle)
 
@@ -238,8 +241,11 @@ class _Tally:
 
 
 def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_home: _AtHome, tally: _Tally) -> _Plane:
-    """Door visits in date order; returns households ever contacted."""
+    """Door visits in date order, a leaflet handed over at each household's first contact; returns households
+    ever contacted."""
     ever = np.zeros(tally.eng.shape, bool)
+    hand = vil.ve.leaflet > 0 and bool(vil.ve.door)
+    u_leaf = vil.streams.uniform(tally.eng.shape[0], TAG_LEAFLET, 0) if hand else None
     for d, sel in zip(vil.ve.door, vil.round_sel):
         u = occ[(d.date, d.slot)]
         A = at_home(d.x)
@@ -252,6 +258,10 @@ def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_hom
             contact &= sel
             eff &= sel
         tally.add(contact, eff, time_key(d.date, d.slot, "door"))
+        if u_leaf is not None:  # handed over in person: engaged, its memory apart from the visit's
+            first = contact & ~ever
+            tally.add(first, first & (u_leaf < np.float32(vil.params["awareness.p_leaflet"] * d.r)),
+                      time_key(d.date, d.slot, "leaflet"))
         ever |= contact
     if vil.ve.door:  # the person met: one per household met, at its first contact
         share = _threshold(vil.params["door.woman_answers_share"])
@@ -294,11 +304,14 @@ def _forums(vil: _Village, rb: int, at_home: _AtHome, tally: _Tally) -> _Plane |
     A = at_home.per_household(ve.forum_x, slice(None))
     key = time_key(*vil.mid, "forum")
     share = _threshold(vil.params["forum.women_share"])
+    p_leaf = np.float32(vil.params["awareness.p_leaflet"] * vil.r_mid)
     for f in range(ve.forums):
         u = vil.streams.uniform(rb, TAG_FORUM, f)
         hit = u < A
         tally.add(hit, u < A * np.float32(vil.params["awareness.p_forum"] * vil.r_mid), key)
         tally.meet(hit, vil.streams.raw(rb, TAG_FORUM_PERSON, f) < share)
+        if ve.leaflet > 0:  # a leaflet to every household attending, its memory apart from the forum's
+            tally.add(hit, hit & (vil.streams.uniform(rb, TAG_LEAFLET, 1 + f) < p_leaf), time_key(*vil.mid, "leaflet"))
         fo |= hit
     return fo
 
@@ -357,18 +370,11 @@ def _banner_times(
         tally.first.add_at(rows, cols, vil.banner_keys[week])
 
 
-def _leaflet(vil: _Village, rb: int, tally: _Tally) -> _Plane | None:
-    """Leaflet received (None without leaflets)."""
-    leaflet = vil.ve.leaflet
-    if not leaflet > 0:
+def _leaflet(vil: _Village, door: _Plane, forum: _Plane | None) -> _Plane | None:
+    """Households handed a leaflet: those met at the door or at a forum (None without leaflets or contacts)."""
+    if not vil.ve.leaflet > 0 or not (vil.ve.door or forum is not None):
         return None
-    u = vil.streams.uniform(rb, TAG_LEAFLET)
-    lf = u < np.float32(leaflet)
-    tally.n_exp += lf
-    eff = u < np.float32(leaflet * vil.params["awareness.p_leaflet"] * vil.r_mid)
-    tally.n_eff += eff
-    tally.first.add(time_key(*vil.mid, "leaflet"), eff)
-    return lf
+    return door | forum if forum is not None else door
 
 
 def _word_of_mouth(vil: _Village, rb: int, tally: _Tally, base: _Plane) -> tuple[_Plane, _Plane]:
@@ -412,13 +418,14 @@ def _draw_block(vil: _Village, rb: int) -> _Block:
     shape = (rb, vil.h)
     tally = _Tally(np.zeros(shape, np.int16), np.zeros(shape, np.int8), np.zeros(shape, bool), _Firsts(vil.k, shape),
                    np.zeros(rb, np.int64), np.zeros(rb, np.int64))
+    door = _door(vil, occ, at_home, tally)
     by_channel = {
-        "door": _door(vil, occ, at_home, tally),
+        "door": door,
         "loudspeaker": _loudspeaker(vil, occ, at_home, tally),
         "forum": _forums(vil, rb, at_home, tally),
         "banner": _banner(vil, rb, tally),
-        "leaflet": _leaflet(vil, rb, tally),
     }
+    by_channel["leaflet"] = _leaflet(vil, door, by_channel["forum"])
     aware, wom = _word_of_mouth(vil, rb, tally, base)
     last = tally.first.keys[-1]
     made_by = np.where(last == _NEVER, np.int32(-1), last & np.int32(7))

@@ -97,3 +97,36 @@ limit_usd = 1000
     c = load_campaign(p)
     assert c.roads.kind == "osm" and set(c.roads.village_node) == {"15050101", "15050102"}
     assert c.roads.depot_node["tuktuk-1505"] in c.roads.graph
+
+
+def test_public_roads_counts_distinct_roads_at_the_village_node():
+    """Hand case: a crossroads (2 roads), a road through (1), a footpath only (1, the minimum), 3 roads."""
+    from outreach.roads import public_roads
+
+    g = nx.MultiDiGraph()
+
+    def way(u, v, **tags):
+        g.add_edge(u, v, **tags)
+        g.add_edge(v, u, **tags)
+
+    way("A", "x1", name="NR5", highway="primary", osmid=1)
+    way("A", "x2", name="NR5", highway="primary", osmid=2)  # the same named road on the other side
+    way("A", "x3", highway="track", osmid=3)  # unnamed: its OSM way names it
+    way("B", "x1", highway="residential", osmid=[7, 8])  # a simplified edge of two ways, through B
+    way("B", "x2", highway="residential", osmid=[7, 9])
+    way("C", "x3", highway="footway", osmid=4)  # no public road: still one to hang a banner by the path
+    way("C", "x1", highway="service", osmid=5)
+    for i in range(3):
+        way("D", f"y{i}", name=f"street {i}", highway="unclassified", osmid=10 + i)
+    got = public_roads(g, {"v1": "A", "v2": "B", "v3": "C", "v4": "D"}, "osm")
+    assert got == {"v1": 2, "v2": 1, "v3": 1, "v4": 3}
+
+
+def test_public_roads_on_the_proxy_network_is_one_per_village():
+    from outreach.roads import public_roads
+
+    params = resolve()
+    pts = {str(i): (i * 1000.0, (i % 3) * 700.0) for i in range(8)}
+    g = proxy_network(pts, params)
+    assert max(d for _, d in g.degree()) > 1  # travel links are not roads through the village
+    assert public_roads(g, {p: p for p in pts}, "proxy") == dict.fromkeys(pts, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from optimizer.allocation import greedy_allocation, pair_outings_available, trim_to_budget, with_routed_loudspeaker
 
@@ -13,7 +14,13 @@ def test_greedy_within_budget_and_outings(demo_campaign):
     assert a.strategy == "greedy" and a.planned_usd <= c.budget_usd
     team = c.params["canvass.team_size"]
     assert sum(b.quantity for b in a.budget_lines if b.key == "volunteer_outing") / team <= pair_outings_available(c)
-    assert a.leaflets == sum(a.door_rounds_by_village[v.code] * v.households for v in c.geography.villages)
+    # one round (the demo's door_rounds): a leaflet to each household met, mu = 30 % of them, 10 % spare;
+    # and one per forum participant
+    assert c.door_rounds == 1 and c.params["canvass.p_answer_first_visit"] == 0.3
+    door = sum(math.ceil(round(v.households * 0.3 * 1.1, 6)) for v in c.geography.villages
+               if a.door_rounds_by_village[v.code])
+    assert a.leaflets == door + sum(a.forums_by_sangkat.values()) * math.ceil(round(90 * 1.1, 6))
+    assert a.leaflets < 0.5 * sum(a.door_rounds_by_village[v.code] * v.households for v in c.geography.villages)
 
 
 def test_low_budget_greedy_says_what_did_not_fit(demo_campaign):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from optimizer.allocation import (
@@ -15,6 +17,23 @@ from optimizer.allocation import (
     small_campaign,
     solve_allocation,
 )
+
+
+def met_at_door(params, households: int, visits: int) -> float:
+    """Households met at least once in ``visits`` weekday visits of everyone not yet met, by hand:
+    ``h (1 - B(a, b + n) / B(a, b))`` for the at-home law Beta(mu c, (1 - mu) c)."""
+    mu, c = params["canvass.p_answer_first_visit"], params["canvass.at_home_beta_concentration"]
+    a, b = mu * c, (1 - mu) * c
+
+    def log_b(x, y):
+        return math.lgamma(x) + math.lgamma(y) - math.lgamma(x + y)
+
+    return households * (1.0 - math.exp(log_b(a, b + visits) - log_b(a, b)))
+
+
+def print_run(params, handovers: float) -> int:
+    """Leaflets printed for expected hand-overs: spares on top, rounded up."""
+    return math.ceil(round(handovers * (1 + params["leaflet.spare_share"]), 6))
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +76,13 @@ def test_demo_within_budget_and_capacities(demo_campaign, demo_solved):
                    for v in c.geography.villages if v.district_code == d) <= cap
     # every sangkat gets its required passes (the demo's tuk-tuks can)
     assert min(a.loudspeaker_passes_by_sangkat.values()) >= c.targets.loudspeaker_passes_per_sangkat
-    assert a.leaflets == sum(a.door_rounds_by_village[v.code] * v.households for v in c.geography.villages)
+    # leaflets for the hand-overs: every household met at the door once (callbacks cover all not yet met),
+    # every forum participant; spares on top
+    p = c.params
+    door = sum(print_run(p, met_at_door(p, v.households, a.door_rounds_by_village[v.code]
+                                        * (1 + demo_solved.callbacks_by_village[v.code])))
+               for v in c.geography.villages)
+    assert a.leaflets == door + sum(a.forums_by_sangkat.values()) * print_run(p, p["forum.participants"])
 
 
 def test_cpsat_beats_greedy_at_equal_budget(demo_campaign, demo_solved):

@@ -35,14 +35,18 @@ The model, as documented:
   met by an exponent on the at-home law;
 * banners: per week and banner, Poisson noticed passes with mean
   ``passes_per_week p_banner_pass``; each is remembered with the retention
-  of mid-week; leaflets ``min(1, leaflets / households)`` each;
+  of mid-week;
+* leaflets only at a contact, when the plan prints any: one at a household's
+  first door contact (its date), one at each forum it attends; a leaflet's
+  memory is drawn apart from the contact's;
 * an exposure on date ``t`` leaves an effective memory with probability
   ``p_c 2^(-(T - t) / (7 half_life))`` (T the campaign's last day; forums and
-  leaflets at mid-campaign, ``3.5 weeks`` days before T); aware directly with
-  ``k`` effective memories;
+  their leaflets at mid-campaign, ``3.5 weeks`` days before T); aware directly
+  with ``k`` effective memories;
 * word of mouth: each household not aware hears with probability
   ``1 - exp(-w (N_eng + N_inf / E) / H)`` from the village's newly aware
-  households (engaged: an effective door or forum memory);
+  households (engaged: an effective door, forum or leaflet memory, the
+  leaflet being handed over in person);
 * baseline: aware before the campaign with probability ``awareness.baseline``.
 """
 
@@ -180,7 +184,7 @@ class VillagePlan:
     forums: int = 0
     forum_target: tuple[float, ...] = ()  # wanted mean attendance per household
     banners: int = 0
-    leaflet: float = 0.0
+    leaflet: bool = False  # contacts hand over leaflets
 
 
 SLOTS = {"morning": 0, "afternoon": 1, "evening": 2}
@@ -245,14 +249,13 @@ def _forum_targets(campaign: Campaign, plan: Plan, vps: Sequence[VillagePlan]) -
 def village_plans(campaign: Campaign, plan: Plan, points: Mapping[str, Sequence[Point]]) -> list[VillagePlan]:
     """Everything the plan does to each village listed in ``points`` (the households' positions)."""
     vps = [VillagePlan(v, tuple(points[v.code])) for v in campaign.geography.villages if v.code in points]
-    total_hh = sum(len(vp.points) for vp in vps)
     for vp in vps:
         vp.occasions = _door_occasions(campaign, plan, vp)
         for day in plan.tours.days:
             if len(day.path) >= 2:
                 vp.occasions += _loudspeaker_occasions(campaign, day, vp)
         vp.banners = int(plan.allocation.banners_by_village.get(vp.village.code, 0))
-        vp.leaflet = min(1.0, plan.allocation.leaflets / max(total_hh, 1))
+        vp.leaflet = plan.allocation.leaflets > 0
         vp.occasions.sort(key=lambda o: (o.date, o.slot, o.channel != "door", o.callback > 0))
     _forum_targets(campaign, plan, vps)
     return vps
@@ -276,7 +279,7 @@ class Household:
         self.channels.add(channel)
         if rng.random() < eff:
             self.effective += 1
-            self.engaged = self.engaged or channel in ("door", "forum")
+            self.engaged = self.engaged or channel in ("door", "forum", "leaflet")  # leaflets: in person
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -299,6 +302,7 @@ class Model:
     params: Mapping[str, float]
     weeks: int
     week_keep: tuple[float, ...]  # retention from the middle of each campaign week to the evaluation date
+    end: dt.date  # the evaluation date
 
 
 def model_of(campaign: Campaign) -> Model:
@@ -309,7 +313,7 @@ def model_of(campaign: Campaign) -> Model:
     x_ew = exponent_for(target, a, b) if target > mu else 1.0
     weeks = campaign.calendar.weeks
     week_keep = tuple(keep(7.0 * (weeks - w) - 3.5, p) for w in range(weeks))
-    return Model(a, b, x_ew, keep(3.5 * weeks, p), p, weeks, week_keep)
+    return Model(a, b, x_ew, keep(3.5 * weeks, p), p, weeks, week_keep, campaign.calendar.end)
 
 
 def _occasions(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]) -> None:
@@ -326,11 +330,14 @@ def _occasions(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Househol
         for i in who:
             if home[key][i]:
                 hhs[i].expose(rng, occ.channel, occ.eff)
+                if occ.channel == "door" and not hhs[i].contacted and vp.leaflet:  # first contact: a leaflet
+                    hhs[i].expose(rng, "leaflet", m.params["awareness.p_leaflet"] * keep((m.end - occ.date).days,
+                                                                                        m.params))
                 hhs[i].contacted = hhs[i].contacted or occ.channel == "door"
 
 
 def _undated(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]) -> None:
-    """Forums, banners and leaflets."""
+    """Forums (with their leaflets) and banners."""
     p = m.params
     for i, hh in enumerate(hhs):
         if vp.forums:
@@ -338,6 +345,8 @@ def _undated(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]
             for _ in range(vp.forums):
                 if rng.random() < 1.0 - (1.0 - hh.pi) ** x_f:
                     hh.expose(rng, "forum", p["awareness.p_forum"] * m.mid_keep)
+                    if vp.leaflet:
+                        hh.expose(rng, "leaflet", p["awareness.p_leaflet"] * m.mid_keep)
         noticed = remembered = 0
         for week in range(m.weeks if vp.banners else 0):
             # the village's banners together: noticed passes this week, each remembered with mid-week retention
@@ -348,8 +357,6 @@ def _undated(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]
             hh.exposures += 1
             hh.channels.add("banner")
             hh.effective += remembered
-        if vp.leaflet and rng.random() < vp.leaflet:
-            hh.expose(rng, "leaflet", p["awareness.p_leaflet"] * m.mid_keep)
 
 
 def replicate_village(rng: random.Random, m: Model, vp: VillagePlan) -> dict[str, int]:

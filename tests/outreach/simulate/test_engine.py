@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from scipy.special import betaln, comb
 
+from outreach.athome import beta_shapes
 from outreach.households import Households, synthesize_households
 from outreach.model import Campaign, Plan
-from outreach.response import beta_shapes
 from outreach.simulate import expected_reach, exposure_counts, simulate
 from tests.outreach.simulate.builders import (
     DENSE,

@@ -17,7 +17,9 @@ word of mouth ratio inverted or rate halved, foliage max for min, retention
 sign or days for weeks, mid-campaign date, door at-home probability 1 - p
 (Monte Carlo and closed form), evening/weekend exponent dropped, callbacks to
 any household, rounds restarting the walk, banner rate doubled or week
-midpoints off, forum distance decay inverted, loudspeaker radius halved or squared.
+midpoints off, forum distance decay inverted, loudspeaker radius halved or squared,
+a leaflet at every door contact instead of the first (Monte Carlo and closed form), no
+leaflet at a forum (Monte Carlo), leaflet reach ignoring forums (closed form).
 """
 
 from __future__ import annotations
@@ -223,20 +225,49 @@ def test_banners_match_reference() -> None:
 
 
 def test_leaflets_match_reference() -> None:
+    """Leaflets at contacts only: the first door contact of two rounds (a wrapping walk) and each forum attended."""
     a, b = village(0, 40), village(1, 30, dx_m=3000.0)
-    camp = campaign([a, b], {**ISOLATE, "awareness.p_leaflet": 0.3})
-    plan = bare_plan("ref", leaflets=35)  # half of the 70 households
-    check(camp, plan, {a.code: layout(a), b.code: layout(b)}, ("reached", "aware", "leaflet"))
+    camp = campaign([a, b], {**ISOLATE, "awareness.p_leaflet": 0.3, "forum.participants": 15})
+    outs = [outing(1, "morning", [(a, 25)]), outing(9, "evening", [(a, 25)])]
+    plan = bare_plan("ref", outings=outs, forums={a.sangkat_code: 2}, leaflets=1)
+    ref = check(camp, plan, {a.code: layout(a), b.code: layout(b)}, ("reached", "aware", "leaflet", "door"))
+    # only contacts get one: village b has no door visit, so its leaflets came from the forums alone
+    assert 0 < mean(ref[f"leaflet@{b.code}"]) == pytest.approx(mean(ref[f"forum@{b.code}"]))
+    assert mean(ref["leaflet"]) < mean(ref["reached"]) + 1e-9
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_one_leaflet_per_household_at_its_first_contact(k: int) -> None:
+    """Hand case: door memories off, no decay, three full rounds: one leaflet memory at most per household, so
+    aware = p_leaflet x households ever met with k = 1, and nobody with k = 2."""
+    v = village(0, 40)
+    camp = campaign([v], {**ISOLATE, **NO_DECAY, "awareness.p_door": 0.0, "awareness.p_leaflet": 0.3,
+                          "awareness.effective_frequency_k": k})
+    plan = bare_plan("ref", outings=[outing(d, "evening", [(v, 40)]) for d in (1, 8, 15)], leaflets=1)
+    ref = check(camp, plan, {v.code: layout(v)}, ("reached", "aware", "leaflet", "door"))
+    cf = expected_reach(camp, plan, households=households(camp, {v.code: layout(v)}))
+    met = cf.exposure_by_channel["door"]
+    assert cf.households_aware.mean == pytest.approx(0.3 * met if k == 1 else 0.0, rel=1e-6, abs=1e-9)
+    assert cf.exposure_by_channel["leaflet"] == pytest.approx(met, rel=1e-9) and 15 < met < 40
+    assert abs(mean(ref["aware"]) - (0.3 * mean(ref["door"]) if k == 1 else 0.0)) < 0.5
+
+
+def test_leaflets_without_a_contact_reach_nobody() -> None:
+    v = village(0, 40)
+    camp = campaign([v], {**ISOLATE, "awareness.p_leaflet": 0.3})
+    plan = bare_plan("ref", leaflets=40)
+    ref = check(camp, plan, {v.code: layout(v)}, ("reached", "aware", "leaflet"))
+    assert mean(ref["reached"]) == 0 and mean(ref["leaflet"]) == 0
 
 
 @pytest.mark.parametrize("channel", ["engaged", "informed"])
 def test_word_of_mouth_matches_reference(channel: str) -> None:
     v = village(0, 40)
-    camp = campaign([v], {"awareness.wom_rate": 0.2, "awareness.p_leaflet": 0.3, "awareness.baseline": 0.2})
+    camp = campaign([v], {"awareness.wom_rate": 0.2, "awareness.p_banner_pass": 0.08, "awareness.baseline": 0.2})
     if channel == "engaged":  # door contacts tell others at the full rate
         plan = bare_plan("ref", outings=[outing(0, "morning", [(v, 40)]), outing(2, "morning", [(v, 40)])])
-    else:  # leaflet readers at the rate divided by wom_engaged_vs_informed
-        plan = bare_plan("ref", leaflets=40)
+    else:  # banner readers at the rate divided by wom_engaged_vs_informed
+        plan = bare_plan("ref", banners={v.code: 4})
     ref = check(camp, plan, {v.code: layout(v)}, ("aware", "word_of_mouth"), closed_form=False)
     assert mean(ref["word_of_mouth"]) > 0.1
 
