@@ -38,7 +38,6 @@ SLOT_KH = {"morning": "ព្រឹក", "afternoon": "រសៀល", "evening":
 #: Local start time of each slot (Cambodia, UTC+7, no daylight saving).
 SLOT_START = {"morning": dt.time(7, 30), "afternoon": dt.time(14, 0), "evening": dt.time(17, 0)}
 UTC_OFFSET_H = 7
-LEAFLET_SPARE = 0.10  # leaflets: one per household plus 10 % spare (torn, wet, second family)
 
 # (Khmer, English) labels; ``lang`` picks one or both.
 _LABELS: dict[str, tuple[str, str]] = {
@@ -118,13 +117,14 @@ def slot_label(slot: str, lang: Lang = "both") -> str:
     return " · ".join(parts) + f" {t}"
 
 
-def _leaflets(households: int) -> int:
-    return int(math.ceil(households * (1 + LEAFLET_SPARE)))
+def _leaflets(campaign: Campaign, households: int) -> int:
+    # one per listed household (the pair cannot know who is home) plus the spare share; the rest comes back
+    return int(math.ceil(households * (1 + campaign.params["leaflet.spare_share"])))
 
 
-def leaflets_for(outing: Outing) -> int:
-    """Leaflets to carry: one per household plus a spare share."""
-    return _leaflets(outing.households)
+def leaflets_for(campaign: Campaign, outing: Outing) -> int:
+    """Leaflets to carry: one per listed household plus ``leaflet.spare_share``."""
+    return _leaflets(campaign, outing.households)
 
 
 def _members(campaign: Campaign, roster: Roster) -> dict[str, list[Volunteer]]:
@@ -154,7 +154,7 @@ def _week_data(campaign: Campaign, outs: Sequence[Outing], w: int, lang: Lang) -
         for code, n in o.visits:
             v = geo.village_by_code[code]
             s = geo.sangkat_by_code.get(v.sangkat_code)
-            lf = _leaflets(n)
+            lf = _leaflets(campaign, n)
             visits.append({"code": code, "name_kh": v.name_kh, "name_en": v.name_en,
                            "sangkat_kh": s.name_kh if s else "", "sangkat_en": s.name_en if s else "",
                            "households": n, "leaflets": lf})
@@ -304,7 +304,7 @@ def ics_text(campaign: Campaign, roster: Roster, pair_id: str) -> str:
         names = ", ".join(f"{geo.village_by_code[c].name_en} ({n})" for c, n in o.visits)
         kind = "Callback" if o.kind == "callback" else "Door-to-door"
         desc = "\n".join(f"{geo.village_by_code[c].name_kh} {geo.village_by_code[c].name_en} {c}: {n} households"
-                         for c, n in o.visits) + f"\nLeaflets: {leaflets_for(o)}"
+                         for c, n in o.visits) + f"\nLeaflets: {leaflets_for(campaign, o)}"
         lines += ["BEGIN:VEVENT", f"UID:{pair_id}-{o.date:%Y%m%d}-{o.slot}-{o.kind}@owso-outreach",
                   f"DTSTAMP:{stamp}", f"DTSTART:{_utc(o.date, start)}", f"DTEND:{_utc(o.date, end)}",
                   f"SUMMARY:{_ics_escape(f'{kind} {pair_id}: {names}')}",
@@ -342,7 +342,7 @@ def telegram_message(campaign: Campaign, pair_id: str, members: Sequence[Any], o
         tag = f" [{L['callback']}]" if o.kind == "callback" else ""
         lines.append(f"- {date_label(o.date, lang)}, {slot_label(o.slot, lang)}{tag}: {places}")
     if outs:
-        lines.append(f"{L['leaflets']}: {sum(leaflets_for(o) for o in outs)}")
+        lines.append(f"{L['leaflets']}: {sum(leaflets_for(campaign, o) for o in outs)}")
     if coordinator:
         lines.append(f"{L['coordinator']}: {coordinator}")
     return "\n".join(lines) + "\n"
@@ -378,7 +378,7 @@ def _rows(campaign: Campaign, roster: Roster, members: dict[str, list[Any]]) -> 
             s = geo.sangkat_by_code.get(v.sangkat_code)
             rows.append([o.pair_id, " + ".join(m.name for m in members.get(o.pair_id, [])),
                          campaign.calendar.week_of(o.date) + 1, o.date.isoformat(), o.slot, o.kind, code,
-                         v.name_en, v.name_kh, s.name_en if s else "", n, _leaflets(n)])
+                         v.name_en, v.name_kh, s.name_en if s else "", n, _leaflets(campaign, n)])
     return rows
 
 

@@ -217,3 +217,13 @@ def test_replan_command_writes_a_new_plan(plan_dir, roster, tmp_path):
     cut = o.date + dt.timedelta(days=1)
     assert [x for x in new.outings if x.date < cut] == [x for x in roster.outings if x.date < cut]
     assert (out / "schedules" / "index.html").exists()
+
+
+def test_leaflets_to_carry_follow_the_spare_share(demo_campaign):
+    """One per listed household plus ``leaflet.spare_share``, rounded up: 37 households at 10 % and 25 %."""
+    from outreach.schedules.weekly import leaflets_for
+
+    o = Outing("P01", dt.date(2027, 1, 4), "morning", (("15050101", 20), ("15050102", 17)))
+    assert leaflets_for(demo_campaign, o) == 41  # ceil(37 x 1.10) = ceil(40.7)
+    params = dict(demo_campaign.params) | {"leaflet.spare_share": 0.25}
+    assert leaflets_for(replace(demo_campaign, params=params), o) == 47  # ceil(46.25)
