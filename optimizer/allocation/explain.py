@@ -12,8 +12,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from outreach.rules import LOUDSPEAKER_WEEKDAYS
-
 from .budget import fmt_usd
 from .instance import SCALE, AllocationInstance
 from .model import Knobs, Solution, solve_model
@@ -72,7 +70,7 @@ def _beyond_money(inst: AllocationInstance, ask: Knobs, name: str, target_txt: s
     """The note when no money or outings close the gap: the tuk-tuk's calendar, if more days alone would."""
     s = ask.hard_sangkat
     d = int(inst.district_of_sangkat[s]) if s is not None else -1
-    work_days = len(inst.campaign.calendar.working_days(weekdays=LOUDSPEAKER_WEEKDAYS))
+    work_days = inst.work_days
     if s is not None and inst.has_vehicle[s] and work_days < inst.pass_target:
         return (f"{name} cannot {target_txt}: passes of a sangkat go on distinct days and the calendar has "
                 f"{work_days} loudspeaker working day(s)")

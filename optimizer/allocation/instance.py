@@ -125,6 +125,7 @@ class AllocationInstance:
     pass_km: np.ndarray  # (ns,) km of one pass
     has_vehicle: np.ndarray  # (ns,) bool
     vehicle_days: np.ndarray  # (nd,) vehicle-day capacity
+    work_days: int  # loudspeaker working days in the calendar: the most passes of one sangkat (distinct days)
     outing_cap: np.ndarray  # (nd,) pair-outings by home district
     outing_cap_total: int
     forum_cents: int
@@ -389,7 +390,7 @@ def build_instance(
         pass_hours=np.array([pass_hours(campaign, s.code) for s in geo.sangkats]),
         pass_km=np.array([pass_km(r) for r in road_m]),
         has_vehicle=np.array([veh_d[s.district_code] > 0 for s in geo.sangkats]),
-        vehicle_days=np.array([veh_d[d] * work_days for d in districts]),
+        vehicle_days=np.array([veh_d[d] * work_days for d in districts]), work_days=work_days,
         outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=pair_outings_available(campaign),
         forum_cents=cents(campaign.cost("forum_venue") + p["forum.participants"] * campaign.cost("forum_participant"))
         + forum_leaflets(p) * cents(campaign.cost("leaflet")),

@@ -34,8 +34,6 @@ from typing import Literal, TypeAlias
 import numpy as np
 from ortools.sat.python import cp_model
 
-from outreach.rules import LOUDSPEAKER_WEEKDAYS
-
 from .backends import DEFAULT_BACKEND, MIP_BACKENDS, RunResult, run_model
 from .budget import cents
 from .instance import SCALE, AllocationInstance
@@ -250,9 +248,8 @@ def add_loudspeaker(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch
 
 def add_pass_limits(m: cp_model.CpModel, inst: AllocationInstance, ch: Choices) -> None:
     """At most one pass of a sangkat per loudspeaker working day."""
-    work_days = len(inst.campaign.calendar.working_days(weekdays=LOUDSPEAKER_WEEKDAYS))
     for s in range(len(inst.sangkats)):
-        m.add(ch.passes[s] <= work_days)
+        m.add(ch.passes[s] <= inst.work_days)
 
 
 # --------------------------------------------------------------------------- budget and outings
