@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +155,39 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
         unmet_households=r["unmet_households"],
     )
     return Plan(data["campaign"], allocation, tours, roster)
+
+
+def scenario_link(out: str | Path, source_file: str) -> str:
+    """The scenario file as a path relative to the output folder ``out`` (POSIX separators).
+
+    Why relative: a plan folder that moves together with its scenario folder
+    keeps working, and the same scenario planned in two places writes the
+    same bytes. On another drive (Windows) no relative path exists; the
+    absolute one is kept.
+    """
+    try:
+        rel = os.path.relpath(Path(source_file).resolve(), Path(out).resolve())
+    except ValueError:
+        return Path(source_file).as_posix()
+    return Path(rel).as_posix()
+
+
+def scenario_of_plan(plan_dir: str | Path, data: Mapping[str, Any], given: str | Path | None = None) -> Path:
+    """The scenario file a saved plan was made from: ``given``, else the plan's link from its own folder.
+
+    Raises
+    ------
+    InputError
+        When the linked scenario is not there (the plan folder moved without it).
+    """
+    if given is not None:
+        return Path(given)
+    linked = Path(str(data.get("scenario_file", "")))
+    path = linked if linked.is_absolute() else Path(plan_dir) / linked
+    if not path.is_file():
+        raise InputError(f"the scenario this plan was made from is not at {path} (did the plan folder move?); "
+                         "give it with --scenario", file=str(Path(plan_dir) / "plan.json"), field="scenario_file")
+    return path
 
 
 def load_plan_dir(plan_dir: str | Path) -> tuple[dict[str, Any], Plan]:

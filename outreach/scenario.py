@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Annotated, Any, Literal, Mapping
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import gazetteer
 from .calendar import make_calendar
-from .errors import ScenarioError
+from .errors import GeographyError, ScenarioError
 from .gazetteer import DistrictListing, GazetteerVillage
-from .geo import in_cambodia, to_utm
+from .geo import district_reach_m, in_cambodia, to_utm
 from .io import load_cost_overrides, load_sangkat_boundaries, load_villages, load_volunteers
 from .model import (
     Campaign,
@@ -41,19 +41,31 @@ from .synthetic import TOWN_CENTRES, layout_district
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No inf or nan anywhere: a budget of inf or a growth of nan is a typing slip, never a plan.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+#: Dates a scenario may use: the engine's calendars, holidays and solvers are checked over this span.
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+#: Seeds the solvers accept (OR-Tools takes a signed 32-bit seed).
+MAX_SEED = 2**31 - 1
 
 
 class ScenarioSection(_Strict):
     name: str
     districts: list[str] = Field(min_length=1)
-    seed: int = DEFAULT_SEED
+    seed: int = Field(default=DEFAULT_SEED, ge=0, le=MAX_SEED)
     description: str = ""
 
     @field_validator("districts")
     @classmethod
     def _codes(cls, v: list[str]) -> list[str]:
-        return [gazetteer.normalize_district_code(c) for c in v]
+        codes = [gazetteer.normalize_district_code(c) for c in v]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"district {', '.join(twice)} is listed more than once")
+        return codes
 
 
 class GeographySection(_Strict):
@@ -61,8 +73,9 @@ class GeographySection(_Strict):
     sangkats: str | None = None
     roads: str | None = None
     layout: Literal["file", "synthetic"] = "file"
-    synthetic_households: dict[str, int] = Field(default_factory=dict)
-    household_growth: float = 1.0
+    synthetic_households: dict[str, Annotated[int, Field(ge=1, le=1_000_000)]] = Field(default_factory=dict)
+    # Census households times growth: 2008 to 2030 is about 1.5; 0.5-3 leaves room without allowing slips.
+    household_growth: float = Field(default=1.0, ge=0.5, le=3.0)
     skip_incomplete: bool = False
 
 
@@ -72,6 +85,14 @@ class CalendarSection(_Strict):
     blackout: list[dt.date] = Field(default_factory=list)
     season: Literal["dry", "wet"] = "dry"  # wet: roads slower (travel.wet_season_speed_factor)
 
+    @model_validator(mode="after")
+    def _within_span(self) -> CalendarSection:
+        # Compare before adding: 9999-12-20 plus weeks is past the last date Python knows.
+        end = self.start + dt.timedelta(weeks=self.weeks) if self.start <= LAST_DATE else self.start
+        if self.start < FIRST_DATE or end > LAST_DATE:
+            raise ValueError(f"the campaign ({self.start} to {end}) must fall within {FIRST_DATE} and {LAST_DATE}")
+        return self
+
 
 class VehicleSection(_Strict):
     district: str
@@ -80,6 +101,12 @@ class VehicleSection(_Strict):
     lon: float | None = None
     count: int = Field(default=1, ge=0, le=10)
 
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> VehicleSection:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("a depot position needs both lat and lon")
+        return self
+
 
 class ResourcesSection(_Strict):
     volunteers: str | None = None
@@ -87,10 +114,19 @@ class ResourcesSection(_Strict):
     volunteer_women: int = Field(default=0, ge=0)
     vehicles: list[VehicleSection] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _women_within_count(self) -> ResourcesSection:
+        if self.volunteer_women > self.volunteer_count:
+            raise ValueError(f"volunteer_women ({self.volunteer_women}) is more than volunteer_count "
+                             f"({self.volunteer_count})")
+        return self
+
 
 class BudgetSection(_Strict):
-    limit_usd: float = Field(gt=0)
-    usd_to_khr: float = Field(default=USD_TO_KHR, gt=0)
+    # A District/Municipal fund: up to a million dollars covers a province with room to spare.
+    limit_usd: float = Field(gt=0, le=1_000_000)
+    # The riel has held 3,800-4,200 to the dollar since 2000; the range only refuses slips.
+    usd_to_khr: float = Field(default=USD_TO_KHR, ge=1000, le=10_000)
     costs: str | None = None
 
 
@@ -102,7 +138,7 @@ _PASSES = DEFAULTS[PASSES_KEY]
 class TargetsSection(_Strict):
     loudspeaker_passes_per_sangkat: int | None = Field(default=None, ge=int(_PASSES.low), le=int(_PASSES.high))
     min_awareness: float = Field(default=0.0, ge=0, le=1)
-    min_awareness_by_sangkat: dict[str, float] = Field(default_factory=dict)
+    min_awareness_by_sangkat: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
     min_women_reached_share: float = Field(default=0.0, ge=0, le=1)
     forums_per_sangkat: int = Field(default=1, ge=0, le=5)
 
@@ -116,7 +152,7 @@ class SurveySection(_Strict):
     synthetic_respondents: int = Field(default=0, ge=0)
     columns: dict[str, str] = Field(default_factory=dict)
     target_awareness: float | None = Field(default=None, ge=0, le=1)
-    weights: dict[str, float] = Field(default_factory=dict)
+    weights: dict[str, Annotated[float, Field(ge=0, le=1000)]] = Field(default_factory=dict)
 
 
 class ScenarioFile(_Strict):
@@ -194,9 +230,38 @@ def _file_rows(sf: ScenarioFile, base: Path, file: str) -> tuple[list[dict[str, 
     rows = [{"code": vr.code, "lon": vr.lon, "lat": vr.lat,
              "households": int(round(vr.households * g.household_growth)),
              "population": vr.population, "women": vr.women, "men": vr.men, "setting": vr.setting,
-             "market": vr.market, "position_source": "user"}
+             "market": vr.market, "position_source": "user", "row": vr.row}
             for vr in vrows]
+    _refuse_far_villages(rows, str(vpath))
     return rows, list(vnotes)
+
+
+def _refuse_far_villages(rows: list[dict[str, Any]], file: str) -> None:
+    """Refuse a village placed far from the rest of its district (a slip of the coordinates, another province)."""
+    xs, ys = to_utm(np.array([r["lon"] for r in rows]), np.array([r["lat"] for r in rows]))
+    district = np.array([r["code"][:4] for r in rows])
+    for code in sorted(set(district)):
+        idx = np.flatnonzero(district == code)
+        mx, my, limit = district_reach_m(xs[idx], ys[idx])
+        dist = np.hypot(xs[idx] - mx, ys[idx] - my)
+        worst = int(np.argmax(dist))
+        if dist[worst] > limit:
+            r = rows[idx[worst]]
+            raise GeographyError(f"village {r['code']} lies {dist[worst] / 1000:.0f} km from the middle of district "
+                                 f"{code}'s other villages (at most {limit / 1000:.0f} km expected): check its lat "
+                                 "and lon", file=file, row=r["row"], field="lat")
+
+
+def _refuse_far_depot(lon: float, lat: float, villages: list[Village], file: str, field: str) -> None:
+    """Refuse a depot far from the villages of its district (see :func:`outreach.geo.district_reach_m`)."""
+    if not villages:
+        return
+    x, y = to_utm(lon, lat)
+    mx, my, limit = district_reach_m([v.x_m for v in villages], [v.y_m for v in villages])
+    far = float(np.hypot(x - mx, y - my))
+    if far > limit:
+        raise ScenarioError(f"depot ({lat}, {lon}) lies {far / 1000:.0f} km from the middle of its district's "
+                            f"villages (at most {limit / 1000:.0f} km expected)", file=file, field=field)
 
 
 def _official_village(code: str) -> GazetteerVillage:
@@ -273,6 +338,8 @@ def _vehicles(sf: ScenarioFile, geo: Geography, file: str) -> tuple[Vehicle, ...
             if not in_cambodia(lon, lat):
                 raise ScenarioError(f"depot ({lat}, {lon}) is outside Cambodia", file=file,
                                     field=f"resources.vehicles.{i}.lat")
+            _refuse_far_depot(lon, lat, [v for v in geo.villages if v.district_code == dcode], file,
+                              f"resources.vehicles.{i}.lat")
         elif dcode in TOWN_CENTRES:
             lon, lat = TOWN_CENTRES[dcode]
         else:

@@ -41,14 +41,16 @@ def write_outputs(result: PlanResult, out: str | Path, *, lang: Lang = "both", p
     from maps import write_campaign_map
     from outreach.atomic import atomic_dir
     from outreach.budgetsheet import write_budget_sheet
-    from outreach.planfile import plan_to_dict
+    from outreach.planfile import plan_to_dict, scenario_link
     from outreach.routesheets import write_route_sheets
     from outreach.schedules import write_schedules
 
     campaign, plan, reach = result.campaign, result.plan, result.reach
+    link = scenario_link(out, campaign.source_file)
+    summary = {**result.summary, "scenario_file": link}
     with atomic_dir(out) as tmp:
-        (tmp / "summary.json").write_text(json.dumps(result.summary, indent=2, ensure_ascii=False), encoding="utf-8")
-        plan_doc = plan_to_dict(plan, scenario_file=campaign.source_file, seed=campaign.seed)
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        plan_doc = plan_to_dict(plan, scenario_file=link, seed=campaign.seed)
         (tmp / "plan.json").write_text(json.dumps(plan_doc, ensure_ascii=False), encoding="utf-8")
         write_campaign_map(campaign, plan, reach, tmp / "map.html")
         write_schedules(campaign, plan.roster, tmp / "schedules", lang=lang, pdf=pdf)

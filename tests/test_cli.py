@@ -85,6 +85,65 @@ def test_plan_on_real_pursat_points(pursat_real_scenario, tmp_path):
     s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert s["geography"]["households"] == 12262 and s["geography"]["villages"] == 66
     assert s["geography"]["positions"] == "user-supplied"
+    # The plan names its scenario relative to itself: the same bytes wherever the two folders sit.
+    assert s["scenario_file"] == "../pursat/scenario.toml"
+    assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["scenario_file"] == s["scenario_file"]
+
+
+def test_moved_plan_folder(pursat_real_scenario, tmp_path):
+    """Moved together with its scenario, a plan re-simulates; moved alone, it says to give --scenario."""
+    import shutil
+
+    work = pursat_real_scenario.parent
+    res = runner.invoke(app, ["plan", str(pursat_real_scenario), "--out", str(work / "out"), "--replications", "10",
+                              "--time-limit", "2", "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    moved = tmp_path / "elsewhere" / "pursat"
+    shutil.move(str(work), str(moved))
+    res = runner.invoke(app, ["simulate", str(moved / "out"), "--replications", "10"])
+    assert res.exit_code == 0, res.output
+    alone = tmp_path / "alone"
+    shutil.move(str(moved / "out"), str(alone))
+    res = runner.invoke(app, ["simulate", str(alone), "--replications", "10"])
+    assert res.exit_code == 2
+    assert "--scenario" in res.output and "plan.json" in res.output and "Traceback" not in res.output
+    res = runner.invoke(app, ["simulate", str(alone), "--replications", "10", "--scenario",
+                              str(moved / "scenario.toml")])
+    assert res.exit_code == 0, res.output
+
+
+def test_error_text_in_brackets_is_printed(tmp_path):
+    """A message that quotes a TOML section keeps it: no terminal markup is read into error text."""
+    text = """
+[scenario]
+name = "x"
+districts = ["1505"]
+[geography]
+layout = "synthetic"
+[calendar]
+start = 2027-01-04
+weeks = 4
+[budget]
+limit_usd = 3000
+"""
+    p = write_scenario(tmp_path / "brackets", text)
+    res = runner.invoke(app, ["plan", str(p), "--out", str(tmp_path / "o"), "--no-pdf"])
+    assert res.exit_code == 2
+    assert "geography.synthetic_households" in res.output
+    from outreach.cli._common import guarded
+    from outreach.errors import InputError
+
+    @guarded
+    def fails() -> None:
+        raise InputError("set skip_incomplete = true under [geography] to leave such villages out", file="a.toml")
+
+    import typer
+
+    probe = typer.Typer()
+    probe.command()(fails)
+    res = runner.invoke(probe, [])
+    assert res.exit_code == 2
+    assert "under [geography] to leave" in res.output
 
 
 def test_duplicate_village_code_exits_2_and_writes_nothing(tmp_path):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, cast
 
 import typer
+from rich.markup import escape
 
 from ._common import console, guarded
 
@@ -102,8 +103,8 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
         progress.update(task, description="Done", completed=STAGES)
     console.print(_summary_table(result.summary))
     for note in result.summary["notes"]:
-        console.print(f"[yellow]Note:[/] {note}", highlight=False)
-    console.print(f"Outputs in [bold]{out}[/]: " + ", ".join(output_files(result)))
+        console.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)
+    console.print(f"Outputs in [bold]{escape(str(out))}[/]: " + escape(", ".join(output_files(result))))
 
 
 def _lang(lang: str) -> Lang:
@@ -191,7 +192,8 @@ def init(
             if answer.strip():
                 depots[d.code] = parse_depot(answer)
     files = write_scenario_folder(codes, Path(folder), depots=depots)
-    console.print(f"Wrote {len(files)} files to [bold]{folder}[/]: " + ", ".join(f.name for f in files))
+    console.print(f"Wrote {len(files)} files to [bold]{escape(str(folder))}[/]: "
+                  + escape(", ".join(f.name for f in files)))
     missing = [c for c in codes if gazetteer.normalize_district_code(c) not in depots]
     if missing:
         console.print("The OWSO position of " + ", ".join(missing) + " is not set: the loudspeaker's day starts at "
@@ -210,13 +212,13 @@ def simulate(
 ) -> None:
     """Re-simulate a saved plan with another seed or more replications."""
     from ..atomic import atomic_write_text
-    from ..planfile import load_plan_dir
+    from ..planfile import load_plan_dir, scenario_of_plan
     from ..scenario import load_campaign
     from ..simulate import simulate as run_sim
     from ..summary import build_summary
 
     data, saved = load_plan_dir(plan_dir)
-    campaign = load_campaign(scenario or data["scenario_file"])
+    campaign = load_campaign(scenario_of_plan(plan_dir, data, scenario))
     with console.status("Simulating household reach"):
         reach = run_sim(campaign, saved, replications=replications, seed=seed)
     s = build_summary(campaign, saved, reach)
@@ -225,7 +227,7 @@ def simulate(
     if out is not None:
         atomic_write_text(out, json.dumps({"seed": reach.seed, "replications": reach.replications,
                                            "reach": s["reach"], "budget": s["budget"]}, indent=2))
-        console.print(f"Wrote {out}")
+        console.print(f"Wrote {out}", markup=False)
 
 
 # Sub-commands that live in their own modules.

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import InputError
 
@@ -25,7 +26,8 @@ def guarded(fn: F) -> F:
             return fn(*args, **kwargs)
         except InputError as exc:
             # soft_wrap: never break a file path inside the message; the terminal wraps it.
-            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+            # escape: a message quoting "[geography]" must print it, not read it as terminal markup.
+            err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
 
     return cast(F, wrapper)

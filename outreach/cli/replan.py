@@ -40,13 +40,14 @@ def replan_command(
     lang: Annotated[str, typer.Option(help="Schedule language: km, en or both.")] = "both",
     time_limit: Annotated[float, typer.Option(help="Solver budget (seconds, deterministic).")] = 10.0,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the per-pair PDFs.")] = True,
+    scenario: Annotated[Optional[Path], typer.Option(help="Scenario file, if it moved since planning.")] = None,
 ) -> None:
     """Keep the past, turn not-at-home households into callbacks, re-plan the remaining weeks."""
     from optimizer.roster import replan
 
     from ..atomic import atomic_dir
     from ..io import load_progress
-    from ..planfile import load_plan_dir, plan_to_dict
+    from ..planfile import load_plan_dir, plan_to_dict, scenario_link, scenario_of_plan
     from ..scenario import load_campaign
     from ..schedules import write_schedules
 
@@ -59,16 +60,17 @@ def replan_command(
             day = dt.date.fromisoformat(today)
         except ValueError:
             raise InputError(f"'{today}' is not a date like 2027-02-01", field="--today") from None
-    campaign = load_campaign(data["scenario_file"])
+    campaign = load_campaign(scenario_of_plan(plan_dir, data, scenario))
     rows = load_progress(progress, roster=saved.roster)
     with console.status("Re-planning the volunteer roster"):
         roster = replan(campaign, saved, rows, today=day, time_limit_s=time_limit, seed=int(data.get("seed", 0)))
     new = type(saved)(saved.campaign_name, saved.allocation, saved.tours, roster)
     with atomic_dir(out) as tmp:
         (tmp / "plan.json").write_text(
-            json.dumps(plan_to_dict(new, scenario_file=data["scenario_file"], seed=data.get("seed", campaign.seed)),
+            json.dumps(plan_to_dict(new, scenario_file=scenario_link(out, campaign.source_file),
+                                    seed=data.get("seed", campaign.seed)),
                        ensure_ascii=False), encoding="utf-8")
         write_schedules(campaign, roster, tmp / "schedules", lang=lang, pdf=pdf)  # type: ignore[arg-type]
     console.print(f"Re-planned from {len(rows)} progress rows: {len(roster.outings)} outings "
                   f"({sum(o.kind == 'callback' for o in roster.outings)} callbacks), status {roster.status}, "
-                  f"{roster.unmet_households} household visits unplaced. Wrote [bold]{out}[/].")
+                  f"{roster.unmet_households} household visits unplaced. Wrote {out}.", markup=False)

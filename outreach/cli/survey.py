@@ -65,7 +65,7 @@ def form_command(
     with atomic_dir(out) as tmp:
         files = write_form(tmp, geo)
     for f in files.values():
-        console.print(f"wrote {Path(out) / f.name}")
+        console.print(f"wrote {Path(out) / f.name}", markup=False)
 
 
 @survey_app.command("summarize")
@@ -91,9 +91,10 @@ def summarize_command(
         write_survey_report(result, priorities, tmp)
     rep = data.report
     console.print(f"{rep.rows_used} of {rep.rows_read} rows used"
-                  + (f" ({rep.rows_dropped} dropped: see import_report.csv)" if rep.rows_dropped else ""))
+                  + (f" ({rep.rows_dropped} dropped: see import_report.csv)" if rep.rows_dropped else ""), markup=False)
     o = result.overall["owso"]
-    console.print(f"aware of the OWSO: {o.mean:.0%} (90 % interval {o.lo:.0%}-{o.hi:.0%}); report in {out}")
+    console.print(f"aware of the OWSO: {o.mean:.0%} (90 % interval {o.lo:.0%}-{o.hi:.0%}); report in {out}",
+                  markup=False)
 
 
 @guarded
@@ -115,6 +116,6 @@ def evaluate_command(
     try:
         c = ev.get("owso", "overall", "all").change
         console.print(f"OWSO awareness change: {c.mean * 100:+.1f} points (90 % interval "
-                      f"{c.lo * 100:+.1f} to {c.hi * 100:+.1f}); report in {out}")
+                      f"{c.lo * 100:+.1f} to {c.hi * 100:+.1f}); report in {out}", markup=False)
     except KeyError:
-        console.print(f"report in {out}")
+        console.print(f"report in {out}", markup=False)
