@@ -14,6 +14,11 @@ from collections.abc import Mapping, Sequence
 
 from .model import Calendar, Geography, Volunteer
 
+#: Dates any input may hold: calendars, holidays and solvers are checked over this span, and a date outside it
+#: is a typing slip (0001-01-01, 9999-12-20).
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+
 #: Weekdays the loudspeaker tuk-tuk works (Monday to Saturday; Sunday is the driver's day off).
 LOUDSPEAKER_WEEKDAYS: frozenset[int] = frozenset(range(6))
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import gazetteer
 from .calendar import make_calendar
-from .errors import GeographyError, ScenarioError
+from .errors import GeographyError, InputError, ScenarioError
 from .gazetteer import DistrictListing, GazetteerVillage
 from .geo import district_reach_m, in_cambodia, to_utm
 from .io import load_cost_overrides, load_sangkat_boundaries, load_villages, load_volunteers
@@ -37,6 +37,7 @@ from .model import (
 )
 from .parameters import COSTS, DEFAULT_SEED, DEFAULTS, USD_TO_KHR, resolve
 from .roads import load_osm, proxy_network, snap
+from .rules import FIRST_DATE, LAST_DATE, on_team
 from .synthetic import TOWN_CENTRES, layout_district
 
 
@@ -45,9 +46,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-#: Dates a scenario may use: the engine's calendars, holidays and solvers are checked over this span.
-FIRST_DATE = dt.date(2000, 1, 1)
-LAST_DATE = dt.date(2100, 12, 31)
 #: Seeds the solvers accept (OR-Tools takes a signed 32-bit seed).
 MAX_SEED = 2**31 - 1
 
@@ -61,7 +59,10 @@ class ScenarioSection(_Strict):
     @field_validator("districts")
     @classmethod
     def _codes(cls, v: list[str]) -> list[str]:
-        codes = [gazetteer.normalize_district_code(c) for c in v]
+        try:
+            codes = [gazetteer.normalize_district_code(c) for c in v]
+        except InputError as exc:  # pydantic names the file and field only for a ValueError
+            raise ValueError(exc.message) from None
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
             raise ValueError(f"district {', '.join(twice)} is listed more than once")
@@ -184,7 +185,7 @@ def read_scenario(path: str | Path) -> ScenarioFile:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
-        raise ScenarioError(f"{err['msg']}", file=file, field=field) from None
+        raise ScenarioError(str(err["msg"]).removeprefix("Value error, "), file=file, field=field) from None
     for i, code in enumerate(sf.scenario.districts):
         if gazetteer.district(code) is None:
             raise ScenarioError(f"district code {code} is not in the official gazetteer", file=file,
@@ -430,8 +431,16 @@ def load_campaign(path: str | Path) -> Campaign:
     geo, notes = _geography(sf, base, file)
     vehicles = _vehicles(sf, geo, file)
     vpath = _rel(base, sf.resources.volunteers)
+    calendar = make_calendar(sf.calendar.start, sf.calendar.weeks, sf.calendar.blackout)
+    if not calendar.working_days():
+        raise ScenarioError("every day of the campaign is a holiday or a blackout date", file=file,
+                            field="calendar.blackout")
     if vpath is not None:
         volunteers = load_volunteers(vpath, village_codes=geo.village_by_code)
+        if not any(on_team([v], d) for v in volunteers for d in calendar.working_days()):
+            raise ScenarioError(f"no volunteer's first_date to last_date meets a working day of the campaign "
+                                f"({sf.calendar.start}, {sf.calendar.weeks} weeks): nobody could go out",
+                                file=str(vpath), field="first_date")
     else:
         volunteers = default_volunteers(geo, sf.resources.volunteer_count, sf.resources.volunteer_women)
     for code in sf.targets.min_awareness_by_sangkat:
@@ -445,7 +454,7 @@ def load_campaign(path: str | Path) -> Campaign:
         seed=sf.scenario.seed,
         geography=geo,
         roads=roads,
-        calendar=make_calendar(sf.calendar.start, sf.calendar.weeks, sf.calendar.blackout),
+        calendar=calendar,
         volunteers=volunteers,
         vehicles=vehicles,
         costs=_costs(sf, base),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
     if not path.exists():
         raise InputError(f"the {what} file does not exist", file=str(path))
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        _refuse_nul(path)
     try:
         if suffix in (".xlsx", ".xlsm"):
             df = pd.read_excel(path, dtype=str, engine="openpyxl")
@@ -50,7 +53,31 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
     except Exception as exc:  # pandas/openpyxl raise many types for a corrupt file
         raise InputError(f"cannot read the {what} file ({type(exc).__name__}: {exc})", file=str(path)) from None
     df = _clean_columns(df).fillna("")
+    _refuse_repeated_columns(df, str(path))
     return df.astype(str).apply(lambda s: s.str.strip())
+
+
+def _refuse_nul(path: Path) -> None:
+    """A NUL byte: the CSV reader would silently cut the row there; name the row instead."""
+    data = path.read_bytes()
+    at = data.find(b"\x00")
+    if at >= 0:
+        row = data.count(b"\n", 0, at) + 1
+        raise InputError("the row holds a NUL character (a damaged file, or not a CSV); re-save it from Excel",
+                         file=str(path), row=row)
+
+
+_MANGLED = re.compile(r"^(?P<name>.+)\.(?P<n>\d+)$")
+
+
+def _refuse_repeated_columns(df: pd.DataFrame, file: str) -> None:
+    """Two columns with one name: pandas would rename the second ``name.1`` and read the first silently."""
+    names = [str(c) for c in df.columns]
+    for c in names:
+        m = _MANGLED.match(c)
+        if names.count(c) > 1 or (m and m["name"] in names):
+            name = m["name"] if m and m["name"] in names else c
+            raise InputError(f"the column '{name}' appears more than once; keep one", file=file, row=1, field=name)
 
 
 def read_vector(path: Path, *, what: str) -> pd.DataFrame:
@@ -77,11 +104,19 @@ def pick_columns(df: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) -> di
     return found
 
 
+#: Khmer digits ០-៩ as Excel on a Khmer keyboard types them.
+_KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+_DECIMAL_COMMA = re.compile(r"^-?\d+,(\d{1,2}|\d{4,})$")
+
+
 def parse_number(text: str, *, file: str, row: int, field: str, integer: bool = False) -> float | None:
+    """A cell as a number: Khmer digits read, "11,46" a decimal comma, "1,234" a thousands separator."""
     if text == "" or text.lower() in ("nan", "none", "null"):
         return None
+    text = text.translate(_KHMER_DIGITS)
+    plain = text.replace(",", ".") if _DECIMAL_COMMA.match(text) else text.replace(",", "")
     try:
-        v = float(text.replace(",", ""))
+        v = float(plain)
     except ValueError:
         raise InputError(f"'{text}' is not a number", file=file, row=row, field=field) from None
     if not math.isfinite(v):

@@ -13,7 +13,7 @@ from .. import gazetteer
 from ..errors import GeographyError, InputError
 from ..geo import in_cambodia
 from ..model import District, Geography, Province, Sangkat, Village
-from .tables import TABLE_SUFFIXES, VECTOR_SUFFIXES, is_truthy, parse_number, pick_columns, read_table, read_vector
+from .tables import TABLE_SUFFIXES, VECTOR_SUFFIXES, parse_number, pick_columns, read_table, read_vector
 
 # Column aliases: the first name is canonical. Lower-cased, spaces -> underscores.
 _VILLAGE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -166,26 +166,53 @@ def _village_position(table: _VillageTable, rec: Mapping[str, Any], r: int,
     if hh is None or hh <= 0:
         raise InputError(f"households must be a positive whole number, got '{rec[cols['households']]}'",
                          file=file, row=r, field=cols["households"])
+    if hh > MAX_VILLAGE_HOUSEHOLDS:
+        raise InputError(f"{int(hh):,} households in one village is more than {MAX_VILLAGE_HOUSEHOLDS:,}: the "
+                         "largest village of the 2008 census had 5,455", file=file, row=r, field=cols["households"])
     return lon, lat, int(hh)
 
 
-def _village_row(table: _VillageTable, rec: Mapping[str, Any], r: int, code: str,
-                 where: tuple[float, float, int]) -> VillageRow:
-    """The checked row: position and households, optional census counts, setting and market flag."""
+#: Ten times the largest village of the 2008 census (5,455 households): a larger figure is a typing slip,
+#: and planning for it would only exhaust the machine's memory.
+MAX_VILLAGE_HOUSEHOLDS = 50_000
+_YES = {"1", "true", "yes", "y", "x"}
+_NO = {"", "0", "false", "no", "n"}
+
+
+def _census_counts(table: _VillageTable, rec: Mapping[str, Any], r: int, households: int) -> dict[str, int]:
+    """Population, women and men of the row (0 when not given), checked against each other."""
     file, cols = table.file, table.cols
     counts = {name: parse_number(str(rec.get(cols.get(name, ""), "")), file=file, row=r, field=name, integer=True)
               for name in ("population", "women", "men")}
     for name, v in counts.items():
         if v is not None and v < 0:
             raise InputError(f"{name} cannot be negative", file=file, row=r, field=name)
+    pop, women, men = (int(counts[k] or 0) for k in ("population", "women", "men"))
+    if pop:
+        if women + men > pop:
+            raise InputError(f"women ({women:,}) and men ({men:,}) add up to more than the population ({pop:,})",
+                             file=file, row=r, field="women" if women > men else "men")
+        if pop < households:
+            raise InputError(f"a population of {pop:,} cannot fill {households:,} households", file=file, row=r,
+                             field="population")
+    return {"population": pop, "women": women, "men": men}
+
+
+def _village_row(table: _VillageTable, rec: Mapping[str, Any], r: int, code: str,
+                 where: tuple[float, float, int]) -> VillageRow:
+    """The checked row: position and households, optional census counts, setting and market flag."""
+    file, cols = table.file, table.cols
+    lon, lat, hh = where
+    counts = _census_counts(table, rec, r, hh)
     setting = str(rec.get(cols.get("setting", ""), "")).strip().lower() or "rural"
     if setting not in ("rural", "periurban", "roadside"):
         raise InputError(f"setting must be rural, periurban or roadside, got '{setting}'", file=file, row=r,
                          field="setting")
-    market = is_truthy(str(rec.get(cols.get("market", ""), "")))
-    lon, lat, hh = where
-    return VillageRow(code, float(lon), float(lat), hh, int(counts["population"] or 0), int(counts["women"] or 0),
-                      int(counts["men"] or 0), setting, market, r)
+    market_text = str(rec.get(cols.get("market", ""), "")).strip().lower()
+    if market_text not in _YES | _NO:
+        raise InputError(f"market must be yes or no (or 1/0), got '{market_text}'", file=file, row=r, field="market")
+    return VillageRow(code, float(lon), float(lat), hh, counts["population"], counts["women"], counts["men"],
+                      setting, market_text in _YES, r)
 
 
 def load_sangkat_boundaries(path: str | Path, *, districts: Iterable[str]) -> dict[str, Any]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .. import gazetteer
 from ..errors import GeographyError, InputError
-from ..model import Slot, Volunteer
+from ..model import Sex, Slot, Volunteer
+from ..rules import FIRST_DATE, LAST_DATE
 from .tables import parse_number, read_table
 
 _SLOT_ALIASES: dict[str, Slot] = {"m": "morning", "morning": "morning", "a": "afternoon", "afternoon": "afternoon",
@@ -16,13 +18,27 @@ _SLOT_ALIASES: dict[str, Slot] = {"m": "morning", "morning": "morning", "a": "af
 _DAY_COLS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+#: A date cell: YYYY-MM-DD, or the "YYYY-MM-DD 00:00:00" an Excel date cell reads as; nothing else after it.
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?$")
+#: Sex as typed: F/M, the English words, or Khmer (ស្រី woman, ប្រុស man).
+_SEX: dict[str, Sex] = {"f": "F", "female": "F", "woman": "F", "w": "F", "ស្រី": "F",
+        "m": "M", "male": "M", "man": "M", "ប្រុស": "M"}
+
+
 def parse_date(text: str, *, file: str, row: int, field: str) -> dt.date | None:
+    """A date cell, within 2000-01-01 and 2100-12-31, or None when empty."""
     if not text:
         return None
+    m = _DATE.match(text.strip())
     try:
-        return dt.date.fromisoformat(text[:10])
+        day = dt.date.fromisoformat(m[1]) if m else None
     except ValueError:
-        raise InputError(f"'{text}' is not a date (use YYYY-MM-DD)", file=file, row=row, field=field) from None
+        day = None
+    if day is None:
+        raise InputError(f"'{text}' is not a date (use YYYY-MM-DD)", file=file, row=row, field=field)
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise InputError(f"{day} is outside {FIRST_DATE} to {LAST_DATE}", file=file, row=row, field=field)
+    return day
 
 
 def load_volunteers(path: str | Path, *, village_codes: Iterable[str]) -> tuple[Volunteer, ...]:
@@ -51,8 +67,8 @@ def load_volunteers(path: str | Path, *, village_codes: Iterable[str]) -> tuple[
             raise InputError(f"volunteer id '{vid}' appears twice (first on row {seen[vid]})", file=file, row=r,
                              field="id")
         seen[vid] = r
-        sex = rec["sex"].upper()[:1]
-        if sex not in ("F", "M"):
+        sex = _SEX.get(rec["sex"].strip().lower())
+        if sex is None:
             raise InputError(f"sex must be F or M, got '{rec['sex']}'", file=file, row=r, field="sex")
         home = _home_village(rec["home_village"], known, file=file, row=r)
         avail = _availability(rec, vid, file=file, row=r)
@@ -69,7 +85,26 @@ def load_volunteers(path: str | Path, *, village_codes: Iterable[str]) -> tuple[
                              rec.get("phone", ""), rec.get("fixed_pair", "")))
     if not out:
         raise InputError("the volunteers table has no rows", file=file)
+    _check_fixed_pairs(out, seen, file)
     return tuple(out)
+
+
+def _check_fixed_pairs(volunteers: list[Volunteer], rows: Mapping[str, int], file: str) -> None:
+    """A ``fixed_pair`` label names a team of two or three who share at least one free slot."""
+    teams: dict[str, list[Volunteer]] = {}
+    for v in volunteers:
+        if v.fixed_pair:
+            teams.setdefault(v.fixed_pair, []).append(v)
+    for label, members in teams.items():
+        last = max(rows[v.id] for v in members)
+        if not 2 <= len(members) <= 3:
+            raise InputError(f"fixed_pair '{label}' is on {len(members)} volunteer(s); a team is two or three "
+                             "who go out together", file=file, row=last, field="fixed_pair")
+        shared = frozenset.intersection(*(v.availability for v in members))
+        if not shared:
+            names = ", ".join(v.id for v in members)
+            raise InputError(f"the fixed team '{label}' ({names}) shares no free slot in the week, so it could "
+                             "never go out", file=file, row=last, field="fixed_pair")
 
 
 def _home_village(text: str, known: set[str], *, file: str, row: int) -> str:

@@ -128,3 +128,32 @@ def test_no_real_district_village_is_refused():
 
 def test_error_is_an_input_error():
     assert issubclass(GeographyError, InputError)
+
+
+def test_district_name_instead_of_code_names_the_file(tmp_path, pursat_real_scenario):
+    p = write_scenario(tmp_path / "name", pursat_real_scenario.read_text().replace('["1505"]', '["Chbar Mon"]'))
+    with pytest.raises(ScenarioError, match="4-digit district code") as e:
+        load_campaign(p)
+    assert e.value.file == str(p) and e.value.field.startswith("scenario.districts")
+
+
+def test_every_day_blacked_out_is_refused(tmp_path, pursat_real_scenario):
+    days = ", ".join(f"2027-01-{d:02d}" for d in range(4, 32)) + ", 2027-02-01"
+    text = pursat_real_scenario.read_text().replace("weeks = 4", f"weeks = 4\nblackout = [{days}]")
+    p = write_scenario(tmp_path / "dark", text)
+    with pytest.raises(ScenarioError, match="holiday or a blackout") as e:
+        load_campaign(p)
+    assert e.value.file == str(p)
+
+
+def test_volunteers_all_outside_the_campaign(tmp_path, pursat_real_scenario):
+    head = "id,name,sex,home_village,mon,tue,wed,thu,fri,sat,sun,outings_per_week,first_date,last_date\n"
+    rows = "".join(f"V{i},N{i},F,15050101,afternoon,,,,,morning,,2,2030-01-01,2030-03-01\n" for i in range(4))
+    folder = pursat_real_scenario.parent
+    (folder / "volunteers.csv").write_text(head + rows, encoding="utf-8")
+    text = pursat_real_scenario.read_text().replace("volunteer_count = 10", 'volunteers = "volunteers.csv"')
+    text = text.replace("volunteer_women = 4\n", "")
+    p = write_scenario(folder, text)
+    with pytest.raises(ScenarioError, match="nobody could go out") as e:
+        load_campaign(p)
+    assert e.value.file.endswith("volunteers.csv")
