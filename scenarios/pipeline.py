@@ -60,11 +60,16 @@ class PlanOptions:
     strategy : {"scip", "cp-sat", "greedy"}
         Budget allocation: the exact model solved by SCIP (default) or
         CP-SAT, with the routing loop and marginal values; or the greedy baseline.
+    workers : int
+        Processes for the marginal re-solves and the simulation. Results do
+        not depend on it: each re-solve is deterministic, and the simulation
+        draws every village's numbers from its own stream.
     """
 
     replications: int | None = None
     time_limit_s: float = 10.0
     strategy: Strategy = "scip"
+    workers: int = 2
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,8 @@ def price_margins(campaign: Campaign, priorities: Priorities | None, routed: Rou
     from optimizer.allocation import marginal_value
 
     marginal = marginal_value(campaign, priorities, time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
-                              backend=options.strategy, base=routed.base, pass_days_km=routed.pass_days_km)
+                              backend=options.strategy, base=routed.base, pass_days_km=routed.pass_days_km,
+                              workers=options.workers)
     for key in ("marginal_reach_per_100_usd", "marginal_reach_per_volunteer"):
         # A re-solve that stops short of optimality can come out below the base plan;
         # more money or volunteers never lower the optimum, so the value is at least 0.
@@ -210,7 +216,8 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
     roster = plan_roster(campaign, routed.allocation, time_limit_s=options.time_limit_s)
     plan = Plan(campaign.name, routed.allocation, routed.tours, roster)
     progress("Simulating household reach")
-    reach = simulate(campaign, plan, replications=options.replications, priorities=priorities)
+    reach = simulate(campaign, plan, replications=options.replications, priorities=priorities,
+                     workers=options.workers)
     summary = summarise(campaign, plan, reach, priorities, marginal, notes)
     return PlanResult(campaign, options, plan, reach, survey, marginal, summary)
 

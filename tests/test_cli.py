@@ -183,3 +183,16 @@ def test_init_writes_a_loadable_folder(tmp_path):
 def test_init_unknown_district_exits_2(tmp_path):
     res = runner.invoke(app, ["init", "9999", str(tmp_path / "x")])
     assert res.exit_code == 2 and not (tmp_path / "x").exists()
+
+
+def test_same_bytes_across_folders_and_workers(pursat_real_scenario, tmp_path):
+    """Two plans of one scenario, in two folders and on 1 and 2 processes, are byte-identical."""
+    outs = []
+    for workers in (1, 2):
+        out = pursat_real_scenario.parent / f"plan-w{workers}"
+        res = runner.invoke(app, ["plan", str(pursat_real_scenario), "--out", str(out), "--replications", "12",
+                                  "--time-limit", "2", "--no-pdf", "--workers", str(workers)])
+        assert res.exit_code == 0, res.output
+        outs.append(out)
+    for name in ("summary.json", "plan.json"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name

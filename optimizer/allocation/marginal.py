@@ -18,6 +18,9 @@ from .solve import AllocationResult, Resolve, solve_allocation
 
 #: Re-solves run at once (each is single-threaded and deterministic, so the results do not depend on it).
 WORKERS = 2
+#: Relative gap of every re-solve: the price of one more US$ 1,000 is a difference of two plans,
+#: so both must be near their optimum.
+RELATIVE_GAP = 0.001
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,10 @@ def marginal_value(
     *,
     budget_step_usd: float = 1000.0,
     time_limit_s: float = 10.0,
-    relative_gap: float = 0.001,
     backend: str = DEFAULT_BACKEND,
     base: AllocationResult | None = None,
     pass_days_km: tuple[float, float] | None = None,
+    workers: int = WORKERS,
 ) -> dict[str, Any]:
     """Expected aware households gained per extra US$ 100 and per extra volunteer.
 
@@ -80,14 +83,16 @@ def marginal_value(
     priorities : Priorities, optional
     budget_step_usd : float
         Budget increase for the money re-solve.
-    time_limit_s, relative_gap : float
-        Per solve.
+    time_limit_s : float
+        Per solve (each stops at the relative gap ``RELATIVE_GAP``).
     backend : {"scip", "cp-sat"}
         Solver of the model.
     base : AllocationResult, optional
         The plan at the current budget, solved with the same settings (saves a solve).
     pass_days_km : (float, float), optional
         Tuk-tuk days and km per loudspeaker pass (routed), as ``base`` was priced.
+    workers : int
+        Re-solves run at once (the results do not depend on it).
 
     Returns
     -------
@@ -96,16 +101,16 @@ def marginal_value(
         ``best_district_for_volunteer``, ``households_aware``, ``households_reached``.
     """
     if base is None:
-        base = solve_allocation(campaign, priorities, time_limit_s=time_limit_s, relative_gap=relative_gap,
+        base = solve_allocation(campaign, priorities, time_limit_s=time_limit_s, relative_gap=RELATIVE_GAP,
                                 backend=backend, explain=False, resolve=Resolve(pass_days_km=pass_days_km))
     inst = base.instance
-    shared = _Resolves(priorities, inst, base, pass_days_km, time_limit_s, relative_gap, backend)
+    shared = _Resolves(priorities, inst, base, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
     kit = campaign.cost("volunteer_training") + campaign.cost("volunteer_kit")
     one = one_volunteer_outings(campaign)
     tasks: list[tuple[Campaign, Mapping[str, int] | None]] = [
         (replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), None)]
     tasks += [(replace(campaign, budget_usd=campaign.budget_usd - kit), {d: one}) for d in inst.districts]
-    aware = fork_map(_aware_after, tasks, shared=shared, workers=WORKERS)
+    aware = fork_map(_aware_after, tasks, shared=shared, workers=workers)
     per_100 = (aware[0] - base.aware) * 100.0 / budget_step_usd
     gains = [a - base.aware for a in aware[1:]]
     k = int(np.argmax(gains)) if gains else -1

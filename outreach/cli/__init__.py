@@ -84,7 +84,7 @@ def _summary_table(summary: dict[str, Any]) -> Table:
 
 
 def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: Lang, pdf: bool,
-         strategy: Strategy) -> None:
+         strategy: Strategy, workers: int) -> None:
     from scenarios import PlanOptions, output_files, plan_campaign, write_outputs
 
     from ..scenario import load_campaign
@@ -96,7 +96,8 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
             progress.update(task, description=label, advance=1)
 
         campaign = load_campaign(scenario)
-        options = PlanOptions(replications=replications, time_limit_s=time_limit, strategy=strategy)
+        options = PlanOptions(replications=replications, time_limit_s=time_limit, strategy=strategy,
+                              workers=workers)
         result = plan_campaign(campaign, options, progress=step)
         step("Writing outputs")
         write_outputs(result, out, lang=lang, pdf=pdf)
@@ -105,6 +106,10 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
     for note in result.summary["notes"]:
         console.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)
     console.print(f"Outputs in [bold]{escape(str(out))}[/]: " + escape(", ".join(output_files(result))))
+
+
+#: Processes for the re-solves and the simulation; the same bytes come out for any count.
+WORKERS_OPTION = typer.Option(min=1, max=64, help="Processes to use (results do not depend on it).")
 
 
 def _lang(lang: str) -> Lang:
@@ -138,9 +143,10 @@ def plan(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write printable PDF schedules.")] = True,
     strategy: Annotated[str, typer.Option(help="Budget allocation: the exact model solved by scip (default) or "
                                                "cp-sat; or greedy (baseline).")] = "scip",
+    workers: Annotated[int, WORKERS_OPTION] = 2,
 ) -> None:
     """Plan a campaign from a scenario file and write maps, schedules, route sheets and the summary."""
-    _run(scenario, out, replications, time_limit, _lang(lang), pdf, _strategy(strategy))
+    _run(scenario, out, replications, time_limit, _lang(lang), pdf, _strategy(strategy), workers)
 
 
 @app.command()
@@ -153,9 +159,10 @@ def demo(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write printable PDF schedules.")] = True,
     strategy: Annotated[str, typer.Option(help="Budget allocation: the exact model solved by scip (default) or "
                                                "cp-sat; or greedy (baseline).")] = "scip",
+    workers: Annotated[int, WORKERS_OPTION] = 2,
 ) -> None:
     """Run the built-in demo: Pursat, Kampong Chhnang and Chbar Mon (synthetic village positions)."""
-    _run(demo_scenario_path(), out, replications, time_limit, _lang(lang), pdf, _strategy(strategy))
+    _run(demo_scenario_path(), out, replications, time_limit, _lang(lang), pdf, _strategy(strategy), workers)
 
 
 def _interactive() -> bool:
@@ -209,6 +216,7 @@ def simulate(
     replications: Annotated[Optional[int], typer.Option(help="Monte Carlo replications.")] = None,
     scenario: Annotated[Optional[Path], typer.Option(help="Scenario file, if it moved since planning.")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write reach.json here (default: print only).")] = None,
+    workers: Annotated[int, WORKERS_OPTION] = 2,
 ) -> None:
     """Re-simulate a saved plan with another seed or more replications."""
     from ..atomic import atomic_write_text
@@ -220,7 +228,7 @@ def simulate(
     data, saved = load_plan_dir(plan_dir)
     campaign = load_campaign(scenario_of_plan(plan_dir, data, scenario))
     with console.status("Simulating household reach"):
-        reach = run_sim(campaign, saved, replications=replications, seed=seed)
+        reach = run_sim(campaign, saved, replications=replications, seed=seed, workers=workers)
     s = build_summary(campaign, saved, reach)
     s["seed"] = reach.seed
     console.print(_summary_table(s))
