@@ -60,3 +60,7 @@ class GeographyError(InputError):
 
 class RoutingError(InputError):
     """A routing problem cannot be built (unreachable village, no vehicle, ...)."""
+
+
+class OutputError(InputError):
+    """The outputs cannot be written: disk full, read-only folder, another run writing there."""
