@@ -204,5 +204,5 @@ def load_plan_dir(plan_dir: str | Path) -> tuple[dict[str, Any], Plan]:
     try:
         data = json.loads(pfile.read_text(encoding="utf-8"))
         return data, plan_from_dict(data)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise InputError(f"not a plan file ({exc})", file=str(pfile)) from None

@@ -47,3 +47,40 @@ def test_the_good_rows_load():
     good = BAD.parent / "good_villages.csv"
     rows, _ = load_villages(good, districts=["1505"])
     assert [(r.code, r.households, r.women, r.men, r.market) for r in rows] == [("15050101", 103, 226, 219, False)]
+
+
+def test_plan_folders_that_are_not_plans(tmp_path):
+    """A plan.json of the wrong shape is refused as 'not a plan file', never with another exception."""
+    from outreach.planfile import load_plan_dir
+
+    for i, body in enumerate(["{}", "[]", '{"campaign": 1}', "nonsense", '{"format": "owso-outreach/plan@1"}', "\x00"]):
+        folder = tmp_path / f"p{i}"
+        folder.mkdir()
+        (folder / "plan.json").write_text(body, encoding="utf-8")
+        with pytest.raises(InputError, match="not a plan file") as e:
+            load_plan_dir(folder)
+        assert e.value.file == str(folder / "plan.json")
+    with pytest.raises(InputError, match="no plan.json"):
+        load_plan_dir(tmp_path / "empty")
+
+
+def test_sangkat_and_road_files_that_cannot_be_read(tmp_path):
+    from outreach.io import load_sangkat_boundaries
+    from outreach.parameters import resolve
+    from outreach.roads import load_osm
+
+    points = tmp_path / "points.geojson"
+    points.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"150501"},'
+                      '"geometry":{"type":"Point","coordinates":[103.9,12.5]}}]}', encoding="utf-8")
+    with pytest.raises(InputError, match="no polygon") as e:
+        load_sangkat_boundaries(points, districts=["1505"])
+    assert e.value.row == 1 and e.value.field == "geometry"
+    junk = tmp_path / "junk.geojson"
+    junk.write_text("garbage", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read"):
+        load_sangkat_boundaries(junk, districts=["1505"])
+    for body in ('<osm><node id="1" lat="x" lon="y"/></osm>', "junk"):
+        osm = tmp_path / "roads.osm"
+        osm.write_text(body, encoding="utf-8")
+        with pytest.raises(InputError, match="cannot read the OpenStreetMap file"):
+            load_osm(osm, resolve())
