@@ -57,7 +57,7 @@ def write_outputs(result: PlanResult, out: str | Path, *, lang: Lang = "both", p
         write_route_sheets(campaign, plan.tours, tmp / "routes")
         write_budget_sheet(campaign, plan.allocation, tmp / "budget",
                            marginal={**(result.marginal or {}), "households_reached": reach.households_reached.mean,
-                                     "households_aware": reach.households_aware.mean})
+                                     "households_aware": reach.households_aware.mean}, lang=lang)
         if result.survey is not None:
             from outreach import survey as sv
 

@@ -60,6 +60,24 @@ def test_demo_outputs_exist_and_are_offline(demo_out):
     assert re.search("[\u1780-\u17ff]", csv_text)  # Khmer village names survive
 
 
+def test_budget_workbook_recomputes_to_the_summary(demo_out):
+    """budget.xlsx holds formulas; recomputed as a spreadsheet would, its totals equal summary.json's."""
+    from openpyxl import load_workbook
+
+    from tests.outreach.xlsx_recompute import recompute
+
+    s = json.loads((demo_out / "summary.json").read_text(encoding="utf-8"))["budget"]
+    path = demo_out / "budget" / "budget.xlsx"
+    values = recompute(path)
+    ws = load_workbook(path)["Budget"]
+    rows = {r[0].value: r[0].row for r in ws.iter_rows(min_row=5) if r[0].value}
+    total = next(n for k, n in rows.items() if k.endswith("Grand total"))
+    assert values[("BUDGET", f"E{total}")] == pytest.approx(s["planned_usd"], abs=0.005)
+    subtotals = {ws[f"G{n}"].value: values[("BUDGET", f"E{n}")] for k, n in rows.items() if "Subtotal" in k}
+    assert subtotals == pytest.approx(s["by_channel"], abs=0.005)
+    assert all(str(ws[f"E{n}"].value).startswith("=") for n in rows.values())
+
+
 def test_same_seed_same_result(demo_out, tmp_path):
     out2 = tmp_path / "again"
     res = runner.invoke(app, ["demo", "--out", str(out2), "--replications", "30", "--time-limit", "2", "--no-pdf"])

@@ -5,8 +5,7 @@ Layout of ``out_dir``::
     index.html            coordinator overview, weeks × pairs
     schedule.xlsx         one sheet per week (and a "Pairs" sheet)
     schedule.csv          one row per village visit (UTF-8 with BOM for Excel)
-    fonts/NotoSansKhmer.ttf
-    P01/week-01.html ...  one A4 sheet per week
+    P01/week-01.html ...  one A4 sheet per week (Khmer font embedded: it travels alone)
     P01/P01.pdf           every week of the pair, a page per week (Khmer font embedded)
     P01/P01.ics           one VEVENT per outing (RFC 5545)
     P01/telegram-week-01.txt ... and telegram.txt (all weeks)
@@ -29,8 +28,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..errors import InputError
+from ..fonts import khmer_font_face
 from ..model import SLOTS, Campaign, Outing, Roster, Volunteer
-from .fonts import copy_font
 
 Lang = Literal["km", "en", "both"]
 DAY_KH = ("ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍", "អាទិត្យ")
@@ -91,13 +90,13 @@ def _env() -> Environment:
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def css(font_url: str) -> Markup:
-    """The shared print stylesheet with the Khmer font at ``font_url``.
+def css() -> Markup:
+    """The shared print stylesheet with the Khmer font embedded (:func:`outreach.fonts.khmer_font_face`).
 
     Returned as :class:`~markupsafe.Markup`: HTML-escaping the quotes inside
     ``<style>`` broke the @font-face rule, and Khmer printed as boxes.
     """
-    return Markup(_env().get_template("_base.css").render(font_url=font_url))
+    return Markup(_env().get_template("_base.css").render(font_face=Markup(khmer_font_face())))
 
 
 def date_label(day: dt.date, lang: Lang = "both") -> str:
@@ -202,14 +201,14 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
     L = labels(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    font = copy_font(out_dir / "fonts")
     coordinator = coordinator or "District working group volunteer coordinator"
     members = _members(campaign, roster)
     bpw = _by_pair_week(campaign, roster)
     env = _env()
     sheet = env.get_template("weekly_schedule.html.j2")
     geo = campaign.geography
-    written: list[Path] = [out_dir / "fonts" / font]
+    written: list[Path] = []
+    style = css()
     pdf_jobs: list[tuple[str, str, str]] = []
     common = dict(campaign_name=campaign.name, coordinator=coordinator, lang=lang, L=L,
                   show_km=lang in ("km", "both"), show_en=lang in ("en", "both"),
@@ -219,13 +218,13 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
         pdir.mkdir(exist_ok=True)
         weeks = [_week_data(campaign, bpw.get((p.id, w), []), w, lang) for w in range(campaign.calendar.weeks)]
         for wk in weeks:
-            html = sheet.render(css=css(f"../fonts/{font}"), pair=p, members=members[p.id],
+            html = sheet.render(css=style, pair=p, members=members[p.id],
                                 weeks=[wk], title=f"{L['week']} {wk['no']}", **common)
             path = pdir / f"week-{wk['no']:02d}.html"
             path.write_text(html, encoding="utf-8")
             written.append(path)
         if pdf:
-            all_html = sheet.render(css=css(f"../fonts/{font}"), pair=p, members=members[p.id], weeks=weeks,
+            all_html = sheet.render(css=style, pair=p, members=members[p.id], weeks=weeks,
                                     title=p.id, **common)
             pdf_jobs.append((all_html, str(pdir), str(pdir / f"{p.id}.pdf")))
         written.append(write_ics(campaign, roster, p.id, pdir / f"{p.id}.ics"))
@@ -233,7 +232,7 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
     written += write_pdfs(pdf_jobs)
     written.append(_write_csv(campaign, roster, members, out_dir / "schedule.csv"))
     written.append(write_xlsx(campaign, roster, out_dir / "schedule.xlsx", lang=lang))
-    written.append(_write_index(campaign, roster, members, bpw, out_dir, font, L, lang))
+    written.append(_write_index(campaign, roster, members, bpw, out_dir, L, lang))
     return written
 
 
@@ -241,7 +240,7 @@ def _write_pdf(job: tuple[str, str, str]) -> str:
     from weasyprint import HTML
 
     html, base, path = job
-    # base_url makes the relative @font-face url (../fonts/...) resolve to the copied Khmer font.
+    # The font is embedded in the page; base_url only resolves any other relative link.
     HTML(string=html, base_url=Path(base).resolve().as_uri() + "/").write_pdf(path)
     return path
 
@@ -432,7 +431,7 @@ class _Cell(TypedDict):
 
 
 def _write_index(campaign: Campaign, roster: Roster, members: dict[str, list[Any]],
-                 bpw: dict[tuple[str, int], list[Outing]], out_dir: Path, font: str, L: dict[str, str],
+                 bpw: dict[tuple[str, int], list[Outing]], out_dir: Path, L: dict[str, str],
                  lang: Lang) -> Path:
     geo = campaign.geography
     pairs = []
@@ -448,7 +447,7 @@ def _write_index(campaign: Campaign, roster: Roster, members: dict[str, list[Any
                       "turf": f"{len(p.villages)} villages: {turf}" if p.villages else "",
                       "outings": sum(c["outings"] for c in cells), "households": sum(c["households"] for c in cells)})
     html = _env().get_template("schedule_index.html.j2").render(
-        css=css(f"fonts/{font}"), campaign_name=campaign.name, start=campaign.calendar.start.isoformat(),
+        css=css(), campaign_name=campaign.name, start=campaign.calendar.start.isoformat(),
         end=campaign.calendar.end.isoformat(), pairs=pairs, weeks=range(1, campaign.calendar.weeks + 1),
         outings=len(roster.outings), callbacks=sum(o.kind == "callback" for o in roster.outings),
         status=roster.status, unmet=roster.unmet_households, L=L, lang=lang)

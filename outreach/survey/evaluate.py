@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..fonts import khmer_font_face
 from ..model import Estimate, Geography
 from .estimate import SurveyResult, estimate, fit_concentration, jeffreys
 from .importer import SurveyData, import_survey
@@ -304,7 +305,7 @@ def evaluation_html(ev: Evaluation, geography: Geography | None = None) -> str:
         return GROUP_LABELS.get(f"{c.level}={c.key}", f"{c.level}={c.key}")
 
     out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-           f"<title>Campaign evaluation</title><style>{REPORT_CSS}</style></head><body>",
+           f"<title>Campaign evaluation</title><style>{khmer_font_face()}{REPORT_CSS}</style></head><body>",
            "<h1>Did awareness change? Baseline and follow-up surveys</h1>",
            f"<p>{ev.baseline_respondents:,} baseline and {ev.followup_respondents:,} follow-up respondents. "
            "Changes in percentage points with 90 % intervals.</p>"]

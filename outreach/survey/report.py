@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..fonts import khmer_font_face
 from ..model import Estimate, Geography, Priorities
 from .estimate import SurveyResult
 from .importer import ImportReport, SurveyData
@@ -230,7 +231,7 @@ def survey_report_html(
 ) -> str:
     """The survey report as a self-contained HTML string (see :func:`write_survey_report`)."""
     out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-           f"<title>Awareness survey</title><style>{REPORT_CSS}</style></head><body>",
+           f"<title>Awareness survey</title><style>{khmer_font_face()}{REPORT_CSS}</style></head><body>",
            "<h1>Awareness of the OWSO and the District Ombudsman</h1>"]
     out += _headline(result, priorities)
     out += _sangkat_section(result, priorities, geography)

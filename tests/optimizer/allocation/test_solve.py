@@ -110,11 +110,20 @@ def test_budget_sheet_totals(tmp_path, demo_campaign, demo_solved):
     assert subs == a.by_channel()
     assert round(sum(r["total_usd"] for r in rows if r["kind"] == "line"), 2) == a.planned_usd
     ws = load_workbook(files[0])["Budget"]
-    totals = [r for r in ws.iter_rows(values_only=True) if r and r[0] == "Grand total"]
-    assert totals and totals[0][4] == a.planned_usd
-    assert totals[0][5] == round(a.planned_usd * demo_campaign.usd_to_khr)
+    n = next(r[0].row for r in ws.iter_rows() if str(r[0].value).endswith("Grand total"))
+    assert str(ws[f"E{n}"].value).startswith("=")  # a live formula, not a value
+    from tests.outreach.xlsx_recompute import recompute
+
+    values = recompute(files[0])
+    assert values[("BUDGET", f"E{n}")] == pytest.approx(a.planned_usd, abs=0.005)
+    assert values[("BUDGET", f"F{n}")] == round(a.planned_usd * demo_campaign.usd_to_khr)
     page = files[1].read_text(encoding="utf-8")
     assert "Noto Sans Khmer" in page and f"{a.planned_usd:,.2f}" in page
+    assert "data:font/woff;base64," in page and "../" not in page  # the page travels alone
+    km = write_budget_sheet(demo_campaign, a, tmp_path / "km", lang="km")[1].read_text(encoding="utf-8")
+    assert "សរុបរួម" in km and "Grand total" not in km and "ប្រាក់ឧបត្ថម្ភ" in km
+    en = write_budget_sheet(demo_campaign, a, tmp_path / "en", lang="en")[1].read_text(encoding="utf-8")
+    assert "Grand total" in en and "សរុបរួម" not in en
 
 
 def test_deterministic(demo_campaign):
