@@ -59,13 +59,55 @@ def door_first_contacts(door: list[DoorEvent], h: int, a: float, b: float) -> ND
     return out
 
 
+def _first_by_kind(ve: VillageExposure, door: list[DoorEvent], h: int, a: float, b: float) -> NDArray[np.float64]:
+    """Expected households first met at the door, by kind of occasion (``SLOT_KINDS`` order)."""
+    mix = np.zeros(len(SLOT_KINDS))
+    for f, d in zip(door_first_contacts(door, h, a, b), ve.door):
+        mix[slot_kind(d.date, d.slot)] += f
+    return mix
+
+
 def _door_people(ve: VillageExposure, door: list[DoorEvent], h: int, a: float, b: float,
                  params: Mapping[str, float]) -> tuple[float, float]:
     """Expected (women, men) met at the door: first contacts by kind of occasion, times its women's share."""
-    first = door_first_contacts(door, h, a, b)
-    share = [woman_answers_share(params, k) for k in range(len(SLOT_KINDS))]
-    women = sum(f * share[slot_kind(d.date, d.slot)] for f, d in zip(first, ve.door))
-    return women, float(first.sum()) - women
+    mix = _first_by_kind(ve, door, h, a, b)
+    women = sum(float(f) * woman_answers_share(params, k) for k, f in enumerate(mix))
+    return women, float(mix.sum()) - women
+
+
+def door_slot_mix(
+    campaign: Campaign,
+    plan: Plan,
+    *,
+    households: Households | None = None,
+    seed: int | None = None,
+) -> dict[str, float]:
+    """Expected households first met at the door, by kind of occasion (closed form).
+
+    The ``slot_mix`` of :func:`outreach.athome.expected_women_share_at_door`: one person is met per
+    household, at its first contact, so the women's share at the door is that function of this mix.
+
+    Parameters
+    ----------
+    campaign, plan, households, seed
+        As for :func:`expected_reach`.
+
+    Returns
+    -------
+    dict
+        ``{kind: households}`` for every kind of :data:`outreach.athome.SLOT_KINDS`.
+    """
+    hh, _ = households_and_seed(campaign, households, seed)
+    ex = plan_exposures(campaign, plan, hh)
+    p, k = campaign.params, int(campaign.params["awareness.effective_frequency_k"])
+    mix = np.zeros(len(SLOT_KINDS))
+    for v, ve in enumerate(ex.villages):
+        h = int(hh.offsets[v + 1] - hh.offsets[v])
+        if h and ve.door:
+            a, b = float(hh.at_home_a[hh.offsets[v]]), float(hh.at_home_b[hh.offsets[v]])
+            mix += _first_by_kind(ve, _door_events(ve, h, a, b, k, p["awareness.p_door"], p["awareness.p_leaflet"]),
+                                  h, a, b)
+    return dict(zip(SLOT_KINDS, mix.tolist()))
 
 
 def _listeners(ve: VillageExposure, h: int, a: float, b: float, params: Mapping[str, float]) -> tuple[float, float]:

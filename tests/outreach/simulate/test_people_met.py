@@ -15,10 +15,10 @@ import math
 
 import pytest
 
-from outreach.athome import beta_shapes, evening_weekend_exponent
+from outreach.athome import beta_shapes, evening_weekend_exponent, expected_women_share_at_door
 from outreach.households import synthesize_households
 from outreach.model import Campaign, Outing, Plan, Reach
-from outreach.simulate import expected_reach, simulate
+from outreach.simulate import door_slot_mix, expected_reach, simulate
 from outreach.simulate.village import FIRST_KEYS, _moment, time_key
 from tests.outreach.simulate.builders import (
     DENSE,
@@ -167,6 +167,15 @@ def test_people_met_closed_form_matches_the_monte_carlo() -> None:
     assert cf.people_met is not None and mc.people_met is not None
     assert cf.people_met["women"].mean == pytest.approx(
         cf.people_met_by_channel["door"]["women"].mean + cf.people_met_by_channel["forum"]["women"].mean)
+    # the calibration's entry point: the pure share function of the plan's first-contact mix
+    mix = door_slot_mix(camp, plan, households=hh)
+    assert all(v > 50 for v in mix.values()) and sum(mix.values()) == pytest.approx(cf.households_met_at_door.mean)
+    door = cf.people_met_by_channel["door"]
+    share = expected_women_share_at_door(camp.params, mix)
+    assert door["women"].mean / (door["women"].mean + door["men"].mean) == pytest.approx(share, abs=1e-12)
+    mc_door = mc.people_met_by_channel["door"]
+    n = mc_door["women"].mean + mc_door["men"].mean
+    _near(mc_door["women"].mean / n, share, share * (1 - share) / n, replications=R2)
 
 
 def test_people_met_at_forums_one_per_attendance_women_with_forum_share() -> None:
