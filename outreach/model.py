@@ -463,15 +463,26 @@ class Reach:
     ``exposure_by_channel`` counts exposure: mean households with at least
     one exposure to each channel (a household counts under every channel
     that touched it), plus ``word_of_mouth`` (aware by word of mouth only).
-    The last three fields come from the Monte Carlo (None in the closed form,
-    except ``households_met_at_door``):
+    The last fields come from the Monte Carlo (None in the closed form,
+    except ``households_met_at_door``, ``people_met`` and
+    ``people_met_by_channel``, which it gives as expectations):
 
     * ``households_met_at_door``: households with someone at home at a door
       visit (first round or callback), each counted once;
     * ``people_met``: ``{"women", "men"}``, people met in person: one per
-      household met at the door (``door.woman_answers_share`` of them women)
-      and one per household attendance at a forum (``forum.women_share``);
-      loudspeaker listeners, banner and leaflet readers are not counted;
+      household met at the door (its sex drawn from the at-home-by-sex model,
+      :mod:`outreach.athome`, at the slot of the first contact) and one per
+      household attendance at a forum (``forum.women_share``); loudspeaker
+      listeners, banner and leaflet readers are not counted;
+    * ``people_met_by_channel``: ``{"door", "forum", "loudspeaker"}`` x
+      ``{"women", "men"}``: door and forum as in ``people_met`` (their sums are
+      ``people_met``); loudspeaker: distinct adults (the household's woman,
+      its man) at home when their household heard at least one pass;
+    * ``people_informed``: ``{"women", "men"}``, one person per household made
+      aware by the campaign (directly or by word of mouth; baseline-aware
+      households excluded): the person met at the door, the forum attendee or
+      the listener who took in the pass that made it aware, a household member
+      for a banner or word of mouth;
     * ``aware_by_first_channel``: households aware at the end by the channel
       of the exposure that made them aware (``door`` … ``leaflet``),
       ``word_of_mouth``, or ``baseline`` (aware before the campaign); the
@@ -492,6 +503,8 @@ class Reach:
     households_met_at_door: Band | None = None
     people_met: Mapping[str, Band] | None = None
     aware_by_first_channel: Mapping[str, Band] | None = None
+    people_met_by_channel: Mapping[str, Mapping[str, Band]] | None = None
+    people_informed: Mapping[str, Band] | None = None
 
 
 # --------------------------------------------------------------------------- survey priorities

@@ -76,10 +76,27 @@ _TABLE: dict[str, Param] = {
     "canvass.evening_weekend_multiplier": Param(1.35, 1.0, 1.4, "x", f"{_SIM} B: doornoc [W]"),
     "canvass.shift_hours": Param(3.5, 3, 4, "h", f"{_SIM} B [W]"),
     "canvass.outings_per_week": Param(2.5, 2, 3, "outings", f"{_SEED}: 'two to three times per week' [S]"),
-    # One person is met per household at home; assumed the same whatever the slot or the household's make-up
-    # (no at-home-by-sex time-use figures found for Cambodia).
-    "door.woman_answers_share": Param(0.596, 0.45, 0.75, "share", f"{_SEED}: 12,340 women of 20,719 people "
-                                      "informed by the youth volunteers, 'one per household' [S]"),
+    # --- B2. Who is at home, by sex (the person met at the door and the loudspeaker's listeners) ----------
+    # Whether someone answers stays the Beta law above; these decide only who. P(adult home) =
+    # 1 - employed x away share of the occasion (an adult not employed is at home). Nothing here is the
+    # seed's 12,340 women of 20,719 people informed: that share is an output to compare with.
+    "athome.women_employed": Param(0.618, 0.55, 0.79, "share", "Cambodia LFS 2019 (NIS/ILO), employment-to-"
+                                   "population ratio of women 15+: 61.8 % (ILO statement WCMS_893592) [S]; range to "
+                                   "CDHS 2014 71 % of women 15-49 currently employed and the ASEAN 2023 female "
+                                   "LFPR 78.9 % [S]"),
+    "athome.men_employed": Param(0.763, 0.70, 0.89, "share", "Cambodia LFS 2019 (NIS/ILO), employment-to-"
+                                 "population ratio of men 15+: 76.3 % (ILO statement WCMS_893592) [S]; range to the "
+                                 "ASEAN 2023 male LFPR 88.7 % [S]"),
+    "athome.away_weekday_day": Param(0.8, 0.6, 0.95, "share", "[A] employed adults away from the homestead on a "
+                                     "weekday morning or afternoon (fields, market, factory); LFS 2019: 88 % of "
+                                     "employment informal, much of it own-account farming near the village [W]"),
+    "athome.away_weekday_evening": Param(0.2, 0.05, 0.4, "share", "[A] employed adults still away after 17:00 "
+                                         "(late shifts, evening trade, commuting)"),
+    "athome.away_weekend": Param(0.6, 0.3, 0.9, "share", "[A] employed adults away on a Saturday or Sunday: farm "
+                                 "and informal work has no weekend, garment and public work mostly has"),
+    "athome.woman_opens_when_both": Param(0.5, 0.3, 0.8, "prob", "[A] the woman answers the volunteers when both "
+                                          "adults are at home (no source; women do 188 min/day of unpaid care "
+                                          "against 18 for men, ILO 2018 Care work report [S], argues above 0.5)"),
     # --- C. Awareness ---------------------------------------------------------
     "awareness.p_door": Param(0.8, 0.4, 0.95, "prob", f"{_SIM} C: UNCALIBRATED"),
     "awareness.p_loudspeaker": Param(0.3, 0.1, 0.6, "prob", f"{_SIM} C: UNCALIBRATED"),

@@ -105,6 +105,15 @@ def _people(people: Mapping[str, Band]) -> dict[str, Any]:
             "women_share": round(w / (w + m), 4) if w + m > 0 else None}
 
 
+def _people_met(reach: Reach) -> dict[str, Any]:
+    """``people_met`` (door + forum) with ``by_channel`` (door, forum, loudspeaker) when the reach has it."""
+    assert reach.people_met is not None
+    out = _people(reach.people_met)
+    if reach.people_met_by_channel is not None:
+        out["by_channel"] = {c: _people(p) for c, p in reach.people_met_by_channel.items()}
+    return out
+
+
 def _reach(reach: Reach) -> dict[str, Any]:
     out: dict[str, Any] = {
         "households_reached": reach.households_reached.as_dict(),
@@ -117,7 +126,9 @@ def _reach(reach: Reach) -> dict[str, Any]:
     if reach.households_met_at_door is not None:
         out["households_met_at_door"] = reach.households_met_at_door.as_dict()
     if reach.people_met is not None:
-        out["people_met"] = _people(reach.people_met)
+        out["people_met"] = _people_met(reach)
+    if reach.people_informed is not None:
+        out["people_informed"] = _people(reach.people_informed)
     if reach.aware_by_first_channel is not None:
         out["aware_by_first_channel"] = {k: b.as_dict() for k, b in reach.aware_by_first_channel.items()}
         out["aware_by_first_channel_shares"] = _first_channel_shares(reach.aware_by_first_channel)
@@ -164,7 +175,11 @@ def build_summary(
     bands (``mean``, ``p05``, ``p95``) of households reached and aware,
     women and men living in reached households, ``households_met_at_door``,
     ``people_met`` (``women``, ``men``: met in person at door visits and
-    forums, and the ``women_share`` of their means) and
+    forums, and the ``women_share`` of their means; ``by_channel``: the same
+    for ``door``, ``forum`` and ``loudspeaker``, whose listeners are the
+    distinct adults at home when their household heard a pass, not in the
+    door + forum totals), ``people_informed`` (one person per household made
+    aware by the campaign, not baseline, by sex, Monte Carlo only) and
     ``aware_by_first_channel``; ``aware_by_first_channel_shares`` names them
     as the survey's "heard from" channels (:data:`SURVEY_CHANNEL`);
     ``exposure_by_channel`` is mean households exposed to each channel

@@ -75,6 +75,13 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     if "people_met" in r:
         pm = r["people_met"]
         t.add_row("Women / men met (door, forums)", f"{pm['women']['mean']:,.0f} / {pm['men']['mean']:,.0f}")
+        if "by_channel" in pm:
+            ls = pm["by_channel"]["loudspeaker"]
+            t.add_row("Women / men hearing the loudspeaker", f"{ls['women']['mean']:,.0f} / {ls['men']['mean']:,.0f}")
+    if "people_informed" in r:
+        pi = r["people_informed"]
+        t.add_row("Women / men informed (one per household made aware)",
+                  f"{pi['women']['mean']:,.0f} / {pi['men']['mean']:,.0f}")
     if "survey" in summary:
         s = summary["survey"]
         a = s["awareness_owso"]

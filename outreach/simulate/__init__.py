@@ -23,13 +23,16 @@ households. ``exposure_by_channel`` holds mean households exposed to each
 channel (a household counts under every channel that touched it) plus
 ``word_of_mouth`` (households made aware by word of mouth only). The Monte
 Carlo also gives ``households_met_at_door``, ``people_met`` (women and men
-met in person at door visits and forums) and ``aware_by_first_channel``
-(see :class:`~outreach.model.Reach`).
+met in person at door visits and forums), ``people_met_by_channel`` (door,
+forum, loudspeaker listeners), ``people_informed`` and
+``aware_by_first_channel`` (see :class:`~outreach.model.Reach`); the closed
+form gives the first three as expectations, and :func:`door_slot_mix` the
+first contacts at the door by kind of occasion.
 """
 
 from .bare import bare_campaign, bare_geography, bare_plan
 from .engine import SimulationOptions, SimulationResult, exposure_counts, simulate, simulate_detailed
-from .expectation import expected_reach
+from .expectation import door_slot_mix, expected_reach
 from .exposures import (
     DoorVisit,
     LoudspeakerExposure,
@@ -51,6 +54,7 @@ __all__ = [
     "bare_campaign",
     "bare_geography",
     "bare_plan",
+    "door_slot_mix",
     "expected_reach",
     "exposure_counts",
     "plan_exposures",

@@ -22,6 +22,7 @@ from ..model import Band, Campaign, Plan, Priorities, Reach
 from ..parallel import fork_map
 from ..response import CHANNELS
 from .exposures import PlanExposures, households_and_seed, plan_exposures
+from .people import MET_KEYS
 from .village import FIRST_KEYS, VillageDraws, simulate_village, village_exposure_counts
 
 
@@ -119,6 +120,14 @@ def _band(x: NDArray[np.float64]) -> Band:
     return Band(float(x.mean()), float(np.quantile(x, 0.05)), float(np.quantile(x, 0.95)))
 
 
+def _by_channel(met: NDArray[np.float64]) -> dict[str, dict[str, Band]]:
+    """Rows of ``VillageDraws.met`` as ``{channel: {sex: band}}``."""
+    out: dict[str, dict[str, Band]] = {}
+    for row, (channel, sex) in zip(met, MET_KEYS):
+        out.setdefault(channel, {})[sex] = _band(row)
+    return out
+
+
 def _reach(ex: PlanExposures, totals: _Totals, replications: int, seed: int) -> Reach:
     codes, t, by_village = ex.households.village_codes, totals.sums, totals.by_village
     return Reach(
@@ -134,7 +143,9 @@ def _reach(ex: PlanExposures, totals: _Totals, replications: int, seed: int) -> 
         seed=seed,
         method="monte-carlo",
         households_met_at_door=_band(t.channel[CHANNELS.index("door")]),
-        people_met={"women": _band(t.met_women), "men": _band(t.met_men)},
+        people_met={"women": _band(t.met[0] + t.met[2]), "men": _band(t.met[1] + t.met[3])},
+        people_met_by_channel=_by_channel(t.met),
+        people_informed={"women": _band(t.informed[0]), "men": _band(t.informed[1])},
         aware_by_first_channel={c: _band(t.first[i]) for i, c in enumerate(FIRST_KEYS)},
     )
 
@@ -218,7 +229,8 @@ def simulate(
         campaign end (baseline-aware + newly aware) as mean and 5/95 %
         bands over replications; persons in reached households by sex;
         means by sangkat, village and channel exposure; households met at
-        the door, people met at door visits and forums by sex, and aware
+        the door, people met at door visits and forums by sex (and by channel,
+        loudspeaker listeners included), people informed by sex, and aware
         households by the channel that made them aware, as bands;
         ``method="monte-carlo"``.
     """

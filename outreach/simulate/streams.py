@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..athome import beta_atoms
 
-# Random stream tags: part of every key, never change them (results would move). 22 is retired.
+# Random stream tags: part of every key, never change them (results would move). 22 and 28 are retired.
 #: The household's at-home propensity and baseline awareness (one 32-bit draw: 12 + 20 bits).
 TAG_PROPENSITY = 21
 #: The at-home state on an occasion (keyed further by date ordinal and slot).
@@ -32,8 +32,7 @@ TAG_FORUM = 24
 TAG_BANNER = 25
 TAG_LEAFLET = 26
 TAG_WOM = 27
-#: Who is met at a door visit: one draw per household (woman or man), apart from every exposure draw.
-TAG_DOOR_PERSON = 28
+# 28 (retired): who is met at a door visit, against a fixed women's share.
 #: Who attends a forum for the household (keyed further by the forum's number).
 TAG_FORUM_PERSON = 29
 #: When the effective banner passes fall (keyed further by the pass's rank, 0..k-1).
@@ -41,6 +40,13 @@ TAG_BANNER_TIME = 30
 #: Whether a loudspeaker pass heard leaves a memory (keyed further by date and slot): apart from the
 #: occasion's at-home draw, which a door visit in the same slot also reads for its own memory.
 TAG_LOUDSPEAKER_MEMORY = 31
+#: Who is met at a door visit: one draw per household against the at-home-by-sex share of the slot of its
+#: first contact (apart from every exposure draw).
+TAG_DOOR_SEX = 32
+#: Which adults are at home when a loudspeaker pass is heard (keyed further by date and slot).
+TAG_LOUDSPEAKER_SEX = 33
+#: The sex of the person informed in a household made aware by a banner or by word of mouth.
+TAG_INFORMED_SEX = 34
 
 #: Equiprobable quantile atoms of the at-home Beta law (the top 12 bits of the propensity draw).
 N_ATOMS = 4096

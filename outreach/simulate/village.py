@@ -22,9 +22,10 @@ so memory stays bounded whatever the village.
   contact's; word of mouth: one per household, against the village's
   realised count of newly aware households.
 * Who and what came first (new quantities, drawn from their own streams so
-  every figure above stays the same draw for draw): the person met at a
-  door (one per household met, a woman with ``door.woman_answers_share``)
-  and at a forum (one per household attendance, a woman with
+  every figure above stays the same draw for draw): persons met and
+  informed by sex (:mod:`.people`: the person met at the door by the
+  at-home-by-sex model at the slot of the first contact, the adults at
+  home hearing a loudspeaker pass, one person per forum attendance with
   ``forum.women_share``); the channel of the exposure that made a household
   aware (its ``k``-th effective exposure in time, see :class:`_Firsts`).
 """
@@ -37,17 +38,21 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
+from ..athome import slot_kind
 from ..households import code_key
 from ..response import CHANNELS, mid_campaign_retention, retention, word_of_mouth
 from .exposures import PlanExposures, VillageExposure
+from .people import MET_KEYS, People, SexModel, member_thresholds
 from .streams import (
     TAG_BANNER,
     TAG_BANNER_TIME,
-    TAG_DOOR_PERSON,
+    TAG_DOOR_SEX,
     TAG_FORUM,
     TAG_FORUM_PERSON,
+    TAG_INFORMED_SEX,
     TAG_LEAFLET,
     TAG_LOUDSPEAKER_MEMORY,
+    TAG_LOUDSPEAKER_SEX,
     TAG_OCCASION,
     TAG_PROPENSITY,
     TAG_WOM,
@@ -74,15 +79,16 @@ class VillageDraws:
     men: NDArray[np.float64]
     channel: NDArray[np.float64]  # (len(CHANNELS) + 1, R): channels then word of mouth
     freq: NDArray[np.float64]  # (R, FREQ_BINS)
-    met_women: NDArray[np.float64]  # people met at door visits and forums, by sex
-    met_men: NDArray[np.float64]
+    met: NDArray[np.float64]  # (len(MET_KEYS), R): persons met by channel and sex (see .people)
+    informed: NDArray[np.float64]  # (2, R): women, men informed (one per household made aware by the campaign)
     first: NDArray[np.float64]  # (len(FIRST_KEYS), R): aware households by how they became aware
 
     @classmethod
     def zeros(cls, replications: int) -> VillageDraws:
         r = replications
         return cls(np.zeros(r), np.zeros(r), np.zeros(r), np.zeros(r), np.zeros((len(CHANNELS) + 1, r)),
-                   np.zeros((r, FREQ_BINS)), np.zeros(r), np.zeros(r), np.zeros((len(FIRST_KEYS), r)))
+                   np.zeros((r, FREQ_BINS)), np.zeros((len(MET_KEYS), r)), np.zeros((2, r)),
+                   np.zeros((len(FIRST_KEYS), r)))
 
     def __add__(self, other: VillageDraws) -> VillageDraws:
         return VillageDraws(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -154,6 +160,8 @@ class _Village:
     mid: tuple[int, int]  # (date ordinal, slot) of forums (and their leaflets): mid-campaign
     banner_cdf: NDArray[np.float64]  # cumulative share of effective banner passes by campaign week
     banner_keys: NDArray[np.int32]  # time key of a banner pass in each week (its middle)
+    sex: SexModel
+    member_thr: NDArray[np.uint32]  # per household: a member drawn at random is a woman below this
 
 
 def _village(ex: PlanExposures, v: int, seed: int) -> _Village | None:
@@ -188,6 +196,7 @@ def _village(ex: PlanExposures, v: int, seed: int) -> _Village | None:
         streams=Streams(seed, code_key(hh.village_codes[v]), h), occasions=tuple(occasions),
         round_sel=tuple(round_sel), mid=_moment(end, 3.5 * ex.weeks), banner_cdf=cdf,
         banner_keys=np.array([time_key(*_moment(end, d), "banner") for d in days], np.int32),
+        sex=SexModel.of(ex.params), member_thr=member_thresholds(hh.women[sl], hh.men[sl]),
     )
 
 
@@ -223,8 +232,7 @@ class _Tally:
     n_eff: NDArray[np.int8]
     eng: _Plane
     first: _Firsts
-    met_women: NDArray[np.int64]  # (rb,) people met at door visits and forums
-    met_men: NDArray[np.int64]
+    people: People
 
     def add(self, hit: _Plane, eff: _Plane, key: int) -> None:
         """An engaging exposure (door, forum) at time ``key``: counts and engagement."""
@@ -233,17 +241,12 @@ class _Tally:
         self.eng |= eff
         self.first.add(key, eff)
 
-    def meet(self, met: _Plane, woman: _Plane) -> None:
-        """One person met per household in ``met``: a woman where ``woman``."""
-        w = np.count_nonzero(met & woman, axis=1)
-        self.met_women += w
-        self.met_men += np.count_nonzero(met, axis=1) - w
-
 
 def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_home: _AtHome, tally: _Tally) -> _Plane:
     """Door visits in date order, a leaflet handed over at each household's first contact; returns households
     ever contacted."""
     ever = np.zeros(tally.eng.shape, bool)
+    first_kind = np.full(tally.eng.shape, -1, np.int8)  # kind of occasion of the first contact
     hand = vil.ve.leaflet > 0 and bool(vil.ve.door)
     u_leaf = vil.streams.uniform(tally.eng.shape[0], TAG_LEAFLET, 0) if hand else None
     for d, sel in zip(vil.ve.door, vil.round_sel):
@@ -258,14 +261,14 @@ def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_hom
             contact &= sel
             eff &= sel
         tally.add(contact, eff, time_key(d.date, d.slot, "door"))
+        first = contact & ~ever
+        first_kind[first] = slot_kind(d.date, d.slot)
         if u_leaf is not None:  # handed over in person: engaged, its memory apart from the visit's
-            first = contact & ~ever
             tally.add(first, first & (u_leaf < np.float32(vil.params["awareness.p_leaflet"] * d.r)),
                       time_key(d.date, d.slot, "leaflet"))
         ever |= contact
     if vil.ve.door:  # the person met: one per household met, at its first contact
-        share = _threshold(vil.params["door.woman_answers_share"])
-        tally.meet(ever, vil.streams.raw(tally.eng.shape[0], TAG_DOOR_PERSON) < share)
+        tally.people.door(ever, first_kind, vil.streams.raw(tally.eng.shape[0], TAG_DOOR_SEX))
     return ever
 
 
@@ -291,7 +294,10 @@ def _loudspeaker(
             eff = hit & (mem < np.float32(vil.params["awareness.p_loudspeaker"] * e.r))
             tally.n_eff[:, loc] += eff
             tally.first.add(time_key(e.date, int(s), "loudspeaker"), eff, loc)
+            sex = vil.streams.uniform(u.shape[0], TAG_LOUDSPEAKER_SEX, e.date, int(s))[:, loc]
+            tally.people.loudspeaker(hit, eff, loc, sex, (e.date, int(s)))
             ls[:, loc] |= hit
+    tally.people.finish()
     return ls
 
 
@@ -309,7 +315,7 @@ def _forums(vil: _Village, rb: int, at_home: _AtHome, tally: _Tally) -> _Plane |
         u = vil.streams.uniform(rb, TAG_FORUM, f)
         hit = u < A
         tally.add(hit, u < A * np.float32(vil.params["awareness.p_forum"] * vil.r_mid), key)
-        tally.meet(hit, vil.streams.raw(rb, TAG_FORUM_PERSON, f) < share)
+        tally.people.forum(hit, vil.streams.raw(rb, TAG_FORUM_PERSON, f) < share)
         if ve.leaflet > 0:  # a leaflet to every household attending, its memory apart from the forum's
             tally.add(hit, hit & (vil.streams.uniform(rb, TAG_LEAFLET, 1 + f) < p_leaf), time_key(*vil.mid, "leaflet"))
         fo |= hit
@@ -402,8 +408,8 @@ class _Block:
     by_channel: Mapping[str, _Plane | None]  # None: the channel is absent from the village
     base: _Plane  # aware before the campaign
     made_aware_by: NDArray[np.int32]  # CHANNELS index of the exposure that made the household aware (-1: none)
-    met_women: NDArray[np.int64]
-    met_men: NDArray[np.int64]
+    met: NDArray[np.int64]  # (len(MET_KEYS), rb)
+    informed: NDArray[np.int64]  # (2, rb)
 
 
 def _draw_block(vil: _Village, rb: int) -> _Block:
@@ -417,7 +423,7 @@ def _draw_block(vil: _Village, rb: int) -> _Block:
     at_home = _AtHome(vil, idx)
     shape = (rb, vil.h)
     tally = _Tally(np.zeros(shape, np.int16), np.zeros(shape, np.int8), np.zeros(shape, bool), _Firsts(vil.k, shape),
-                   np.zeros(rb, np.int64), np.zeros(rb, np.int64))
+                   People(shape, vil.sex))
     door = _door(vil, occ, at_home, tally)
     by_channel = {
         "door": door,
@@ -429,7 +435,10 @@ def _draw_block(vil: _Village, rb: int) -> _Block:
     aware, wom = _word_of_mouth(vil, rb, tally, base)
     last = tally.first.keys[-1]
     made_by = np.where(last == _NEVER, np.int32(-1), last & np.int32(7))
-    return _Block(tally.n_exp, aware, wom, by_channel, base, made_by, tally.met_women, tally.met_men)
+    newly = aware & ~base  # made aware by the campaign: directly or by word of mouth
+    member_woman = vil.streams.raw(rb, TAG_INFORMED_SEX) < vil.member_thr
+    informed = tally.people.informed(np.where(wom, np.int32(-1), made_by), newly, door, member_woman)
+    return _Block(tally.n_exp, aware, wom, by_channel, base, made_by, tally.people.met, informed)
 
 
 def _blocks(vil: _Village, replications: int, chunk: int) -> Iterator[tuple[slice, _Block]]:
@@ -455,7 +464,7 @@ def _record(out: VillageDraws, rs: slice, block: _Block, vil: _Village) -> None:
     nf = len(CHANNELS) + 1
     out.first[: len(CHANNELS), rs], out.first[-2, rs] = M[-nf:-1], M[2]
     out.first[-1, rs] = M[-1]
-    out.met_women[rs], out.met_men[rs] = block.met_women, block.met_men
+    out.met[:, rs], out.informed[:, rs] = block.met, block.informed
     out.reached[rs], out.aware[rs], out.channel[-1, rs] = M[0], M[1], M[2]
     out.women[rs] = np.add.reduce(np.where(reached, vil.women, np.float32(0)), axis=1)
     out.men[rs] = np.add.reduce(np.where(reached, vil.men, np.float32(0)), axis=1)

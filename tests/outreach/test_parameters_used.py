@@ -41,6 +41,7 @@ DELETED = (
     "canvass.household_spillover",
     "travel.walk_kmh",
     "household.growth_2008_2012",
+    "door.woman_answers_share",  # the seed's 59.6 % women at the door: now an output of outreach.athome
 )
 
 

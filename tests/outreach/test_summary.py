@@ -39,6 +39,24 @@ def test_reach_keys_bands_and_hand_computed_shares() -> None:
     json.dumps(s, allow_nan=False)
 
 
+def test_people_by_channel_and_informed_with_hand_computed_shares() -> None:
+    by_channel = {"door": {"women": Band(45, 40, 50), "men": Band(15, 12, 18)},
+                  "forum": {"women": Band(15, 13, 17), "men": Band(15, 13, 17)},
+                  "loudspeaker": {"women": Band(0, 0, 0), "men": Band(0, 0, 0)}}
+    reach = _reach(people_met={"women": Band(60, 55, 65), "men": Band(30, 26, 34)},
+                   people_met_by_channel=by_channel, people_informed={"women": Band(21, 18, 24), "men": Band(9, 7, 11)})
+    s = build_summary(make_campaign((100,)), make_plan(), reach)["reach"]
+    pm = s["people_met"]
+    assert pm["women_share"] == pytest.approx(0.6667, abs=1e-9)  # door + forum: 60 / 90
+    assert pm["by_channel"]["door"] == {"women": {"mean": 45, "p05": 40, "p95": 50},
+                                        "men": {"mean": 15, "p05": 12, "p95": 18}, "women_share": 0.75}
+    assert pm["by_channel"]["forum"]["women_share"] == 0.5
+    assert pm["by_channel"]["loudspeaker"]["women_share"] is None  # nobody heard: no share
+    assert s["people_informed"] == {"women": {"mean": 21, "p05": 18, "p95": 24},
+                                    "men": {"mean": 9, "p05": 7, "p95": 11}, "women_share": 0.7}
+    json.dumps(s, allow_nan=False)
+
+
 def test_closed_form_reach_leaves_monte_carlo_keys_out() -> None:
     s = build_summary(make_campaign((100,)), make_plan(), _reach())["reach"]
     assert {"households_met_at_door", "people_met", "aware_by_first_channel"}.isdisjoint(s)

@@ -47,7 +47,15 @@ The model, as documented:
   ``1 - exp(-w (N_eng + N_inf / E) / H)`` from the village's newly aware
   households (engaged: an effective door, forum or leaflet memory, the
   leaflet being handed over in person);
-* baseline: aware before the campaign with probability ``awareness.baseline``.
+* baseline: aware before the campaign with probability ``awareness.baseline``;
+* who is at home, by sex (README "People met and informed"): given someone
+  is at home on an occasion, the household's adult woman and adult man are
+  each at home with ``1 - employed x away`` (employment by sex, away share of
+  weekday daytime, weekday evening or weekend), conditioned on at least one
+  of them (drawn here by rejection); the person met at the door, at the
+  household's first contact, is the one at home, the woman with
+  ``athome.woman_opens_when_both`` when both are; every adult at home hears
+  a loudspeaker pass the household hears (listeners: distinct adults).
 """
 
 from __future__ import annotations
@@ -63,6 +71,7 @@ from outreach.geo import to_utm
 from outreach.model import Campaign, Plan, VehicleDay, Village
 
 CHANNELS = ("door", "loudspeaker", "forum", "banner", "leaflet")
+PEOPLE = ("door_women", "door_men", "loudspeaker_women", "loudspeaker_men")  # persons met, by sex
 Point = tuple[float, float]
 
 
@@ -273,6 +282,8 @@ class Household:
     engaged: bool = False
     contacted: bool = False
     channels: set[str] = field(default_factory=set)
+    met_woman: bool = False  # the person met at the door (when contacted) is a woman
+    heard: set[str] = field(default_factory=set)  # "women", "men": the adults who heard a pass
 
     def expose(self, rng: random.Random, channel: str, eff: float) -> None:
         self.exposures += 1
@@ -316,6 +327,26 @@ def model_of(campaign: Campaign) -> Model:
     return Model(a, b, x_ew, keep(3.5 * weeks, p), p, weeks, week_keep, campaign.calendar.end)
 
 
+def adults_at_home(rng: random.Random, p: Mapping[str, float], date: dt.date, slot: int) -> tuple[bool, bool]:
+    """``(woman at home, man at home)`` given that someone is: independent draws, redrawn until one is home."""
+    away = p["athome.away_weekend"] if date.weekday() >= 5 else (
+        p["athome.away_weekday_evening"] if slot == 2 else p["athome.away_weekday_day"])
+    p_woman, p_man = 1.0 - p["athome.women_employed"] * away, 1.0 - p["athome.men_employed"] * away
+    while True:
+        woman, man = rng.random() < p_woman, rng.random() < p_man
+        if woman or man:
+            return woman, man
+
+
+def _meet(rng: random.Random, m: Model, occ: Occasion, hh: Household) -> None:
+    """Who is met at a door visit (first contact only) or hears a pass, among the adults at home."""
+    woman, man = adults_at_home(rng, m.params, occ.date, occ.slot)
+    if occ.channel == "loudspeaker":
+        hh.heard |= {s for s, home in (("women", woman), ("men", man)) if home}
+    elif not hh.contacted:
+        hh.met_woman = woman and (not man or rng.random() < m.params["athome.woman_opens_when_both"])
+
+
 def _occasions(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]) -> None:
     """Door visits and loudspeaker passes in time order, one at-home state per household and occasion."""
     home: dict[tuple[dt.date, int], list[bool]] = {}
@@ -329,6 +360,7 @@ def _occasions(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Househol
             who = [i for i, hh in enumerate(hhs) if not hh.contacted][: occ.callback]
         for i in who:
             if home[key][i]:
+                _meet(rng, m, occ, hhs[i])
                 hhs[i].expose(rng, occ.channel, occ.eff)
                 if occ.channel == "door" and not hhs[i].contacted and vp.leaflet:  # first contact: a leaflet
                     hhs[i].expose(rng, "leaflet", m.params["awareness.p_leaflet"] * keep((m.end - occ.date).days,
@@ -378,6 +410,10 @@ def replicate_village(rng: random.Random, m: Model, vp: VillagePlan) -> dict[str
     }
     for c in CHANNELS:
         out[c] = sum(c in hh.channels for hh in hhs)
+    out["door_women"] = sum(hh.contacted and hh.met_woman for hh in hhs)
+    out["door_men"] = sum(hh.contacted and not hh.met_woman for hh in hhs)
+    for sex in ("women", "men"):
+        out[f"loudspeaker_{sex}"] = sum(sex in hh.heard for hh in hhs)
     return out
 
 
@@ -389,13 +425,14 @@ def simulate_reference(
     Returns
     -------
     dict
-        ``reached``, ``aware``, ``word_of_mouth`` and each channel's households reached,
+        ``reached``, ``aware``, ``word_of_mouth``, each channel's households reached and the persons
+        met at the door and hearing a pass by sex (:data:`PEOPLE`),
         a list of ``replications`` counts each; the same per village as ``key@village code``.
     """
     rng = random.Random(seed)
     m = model_of(campaign)
     vps = village_plans(campaign, plan, points)
-    keys = ("reached", "aware", "word_of_mouth") + CHANNELS
+    keys = ("reached", "aware", "word_of_mouth") + CHANNELS + PEOPLE
     out: dict[str, list[int]] = {key: [] for key in keys}
     out.update({f"{key}@{vp.village.code}": [] for key in keys for vp in vps})
     for _ in range(replications):

@@ -1,4 +1,4 @@
-"""Households met at the door, people met by sex, and the channel that made a household aware.
+"""Households met at the door, people met and informed by sex, and the channel that made a household aware.
 
 Hand-checkable cases: one village, every household at home with the same
 known probability (no heterogeneity), Monte Carlo means within about 4
@@ -9,16 +9,19 @@ so they compare counts exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
 import pytest
 
+from outreach.athome import beta_shapes, evening_weekend_exponent, expected_women_share_at_door
 from outreach.households import synthesize_households
-from outreach.model import Campaign, Plan, Reach
-from outreach.simulate import simulate
+from outreach.model import Campaign, Outing, Plan, Reach
+from outreach.simulate import door_slot_mix, expected_reach, simulate
 from outreach.simulate.village import FIRST_KEYS, _moment, time_key
 from tests.outreach.simulate.builders import (
+    DENSE,
     NO_DECAY,
     START,
     degenerate,
@@ -64,17 +67,115 @@ def test_households_met_zero_without_door_visits() -> None:
 
 
 # --------------------------------------------------------------------------- people met
-def test_people_met_at_the_door_one_per_household_women_with_the_parameter_share() -> None:
-    share = 0.7  # far from 0.5: swapping women and men cannot pass
-    camp = make_campaign((H,), {**QUIET, "door.woman_answers_share": share})
-    r = _run(camp, make_plan(rounds(camp, 2)))
-    assert r.people_met is not None and r.households_met_at_door is not None
+#: Hand-friendly at-home-by-sex figures: weekday day w = 1 - 0.5 x 0.8 = 0.6, m = 1 - 0.8125 x 0.8 = 0.35;
+#: weekday evening everyone home (w = m = 1); weekend w = 0.8, m = 0.675; o = 0.5.
+SEX = {"athome.women_employed": 0.5, "athome.men_employed": 0.8125, "athome.away_weekday_day": 0.8,
+       "athome.away_weekday_evening": 0.0, "athome.away_weekend": 0.4, "athome.woman_opens_when_both": 0.5}
+#: P(the woman answers | someone answers), by hand: (0.39 + 0.105) / 0.74; o = 0.5; (0.26 + 0.27) / 0.935
+SHARE = {"weekday_day": 0.495 / 0.74, "weekday_evening": 0.5, "weekend": 0.53 / 0.935}
+#: P(the woman / the man is at home | someone is): 0.6 / 0.74 and 0.35 / 0.74 on a weekday daytime
+HEARS = {"women": 0.6 / 0.74, "men": 0.35 / 0.74}
+
+
+def _saturday_round(camp: Campaign, slot: str = "morning", kind: str = "round") -> list[Outing]:
+    visits = tuple((v.code, v.households) for v in camp.geography.villages)
+    return [Outing("p1", START + dt.timedelta(5), slot, visits, kind)]  # type: ignore[arg-type]
+
+
+def _share_near(women: float, total: float, share: float) -> None:
+    """``women`` of ``total`` people (mean over R replications): binomial error of the share."""
+    assert total > 100
+    _near(women / total, share, share * (1 - share) / total)
+
+
+@pytest.mark.parametrize("kind", ["weekday_day", "weekday_evening", "weekend"])
+def test_person_met_at_the_door_by_sex_is_the_at_home_model_share_of_the_slot(kind: str) -> None:
+    camp = make_campaign((H,), {**QUIET, **SEX})
+    outings = {"weekday_day": rounds(camp, 1), "weekday_evening": rounds(camp, 1, slot="evening"),
+               "weekend": _saturday_round(camp)}[kind]
+    r = _run(camp, make_plan(outings))
+    assert r.people_met is not None and r.households_met_at_door is not None and r.people_met_by_channel is not None
     met, women, men = r.households_met_at_door.mean, r.people_met["women"].mean, r.people_met["men"].mean
-    assert women + men == pytest.approx(met, abs=1e-9)  # one person per household met, at its first contact
-    q = 1 - (1 - P) ** 2
-    # women ~ Binomial(H, q * share) per replication
-    _near(women, H * q * share, H * q * share * (1 - q * share))
-    _near(men, H * q * (1 - share), H * q * (1 - share) * (1 - q * (1 - share)))
+    assert women + men == pytest.approx(met, abs=1e-9)  # one person per household met
+    assert r.people_met_by_channel["door"]["women"].mean == women  # no forum: all of them at the door
+    _share_near(women, met, SHARE[kind])
+
+
+def test_person_met_at_the_door_is_drawn_at_the_first_contact() -> None:
+    """An evening round, then a morning round: the sex follows the slot where the household was first met.
+
+    Degenerate households: at home with P = 0.3 on a weekday morning and ``q_e = 1 - (1 - P)^x_ew`` in the
+    evening (``x_ew`` the evening/weekend exponent of the campaign's Beta law, about 0.45). Women met =
+    H (q_e 0.5 + (1 - q_e) P share_day); drawn at the last contact it would be
+    H (q_e (1 - P) 0.5 + P share_day), about 30 (9 standard errors) above.
+    """
+    camp = make_campaign((H,), {**QUIET, **SEX})
+    r = _run(camp, make_plan(rounds(camp, 1, slot="evening") + rounds(camp, 1, day0=1)))
+    assert r.people_met is not None
+    x_ew = evening_weekend_exponent(*beta_shapes(camp.params), camp.params["canvass.evening_weekend_multiplier"])
+    q_e = 1 - (1 - P) ** x_ew
+    p_w = q_e * SHARE["weekday_evening"] + (1 - q_e) * P * SHARE["weekday_day"]
+    _near(r.people_met["women"].mean, H * p_w, H * p_w * (1 - p_w))
+    p_m = q_e + (1 - q_e) * P - p_w
+    _near(r.people_met["men"].mean, H * p_m, H * p_m * (1 - p_m))
+
+
+def test_loudspeaker_listeners_are_the_adults_at_home() -> None:
+    """One pass on a weekday morning: each household hearing it counts its woman with P(woman home | someone
+    home), its man with P(man home | someone home); listeners are not in the door + forum totals."""
+    camp = make_campaign((H,), {**QUIET, **SEX, **DENSE})
+    r = _run(camp, make_plan(days=[straight_pass(camp, START, kmh=2)]))
+    assert r.people_met_by_channel is not None and r.people_met is not None
+    heard = r.exposure_by_channel["loudspeaker"]
+    ls = r.people_met_by_channel["loudspeaker"]
+    _share_near(ls["women"].mean, heard, HEARS["women"])
+    _share_near(ls["men"].mean, heard, HEARS["men"])
+    assert r.people_met["women"].mean == r.people_met["men"].mean == 0.0
+
+
+def test_people_informed_one_per_household_made_aware_by_the_person_met() -> None:
+    """Door only, nobody aware before, no word of mouth: every household made aware was met at the door, and
+    the person informed is the person met (weekday day share)."""
+    camp = make_campaign((H,), {**QUIET, **SEX})
+    r = _run(camp, make_plan(rounds(camp, 2)))
+    assert r.people_informed is not None
+    women, men = r.people_informed["women"].mean, r.people_informed["men"].mean
+    assert women + men == pytest.approx(r.households_aware.mean, abs=1e-9)
+    _share_near(women, women + men, SHARE["weekday_day"])
+
+
+def test_people_met_closed_form_matches_the_monte_carlo() -> None:
+    """Door rounds and callbacks on every kind of occasion, two loudspeaker passes, a forum; Beta households."""
+    camp = make_campaign((700, 500), {**SEX, "athome.away_weekday_evening": 0.2}, sangkats=1)
+    plan = make_plan(rounds(camp, 1) + rounds(camp, 1, day0=2, slot="evening")
+                     + [dataclasses.replace(o, visits=tuple((c, 10_000) for c, _ in o.visits))
+                        for o in _saturday_round(camp, kind="callback")],
+                     days=[straight_pass(camp, START + dt.timedelta(3), kmh=4),
+                           straight_pass(camp, START + dt.timedelta(6), t0_s=18 * 3600, kmh=4)],
+                     forums={"010201": 1})
+    hh = synthesize_households(camp.geography, camp.params, seed=1)
+    R2 = 200
+    mc = simulate(camp, plan, replications=R2, seed=5, households=hh)
+    cf = expected_reach(camp, plan, households=hh)
+    assert mc.people_met_by_channel is not None and cf.people_met_by_channel is not None
+    for channel, by_sex in mc.people_met_by_channel.items():
+        for sex, band in by_sex.items():
+            expected = cf.people_met_by_channel[channel][sex].mean
+            assert expected > 20, (channel, sex)
+            sd = max((band.p95 - band.p05) / 3.29, 1.0)
+            assert abs(band.mean - expected) <= 4 * sd / math.sqrt(R2), (channel, sex, band.mean, expected)
+    assert cf.people_met is not None and mc.people_met is not None
+    assert cf.people_met["women"].mean == pytest.approx(
+        cf.people_met_by_channel["door"]["women"].mean + cf.people_met_by_channel["forum"]["women"].mean)
+    # the calibration's entry point: the pure share function of the plan's first-contact mix
+    mix = door_slot_mix(camp, plan, households=hh)
+    assert all(v > 50 for v in mix.values()) and sum(mix.values()) == pytest.approx(cf.households_met_at_door.mean)
+    door = cf.people_met_by_channel["door"]
+    share = expected_women_share_at_door(camp.params, mix)
+    assert door["women"].mean / (door["women"].mean + door["men"].mean) == pytest.approx(share, abs=1e-12)
+    mc_door = mc.people_met_by_channel["door"]
+    n = mc_door["women"].mean + mc_door["men"].mean
+    _near(mc_door["women"].mean / n, share, share * (1 - share) / n, replications=R2)
 
 
 def test_people_met_at_forums_one_per_attendance_women_with_forum_share() -> None:

@@ -46,7 +46,8 @@ from outreach.simulate import (
     simulate,
     simulate_village,
 )
-from tests.outreach.simulate.reference import Point, intelligible_radius, level_db, simulate_reference
+from outreach.simulate.people import MET_KEYS
+from tests.outreach.simulate.reference import PEOPLE, Point, intelligible_radius, level_db, simulate_reference
 
 START = dt.date(2024, 1, 1)  # a Monday
 X0, Y0 = 500_000.0, 1_380_000.0
@@ -132,7 +133,9 @@ def product_draws(camp: Campaign, plan: Plan, hh: Households) -> dict[str, np.nd
         out[f"reached@{code}"], out[f"aware@{code}"] = d.reached, d.aware
         for i, c in enumerate(CHANNELS + ("word_of_mouth",)):
             out[f"{c}@{code}"] = d.channel[i]
-    for key in ("reached", "aware") + CHANNELS + ("word_of_mouth",):
+        for i, (c, sex) in enumerate(MET_KEYS):
+            out[f"{c}_{sex}@{code}"] = d.met[i]
+    for key in ("reached", "aware") + CHANNELS + ("word_of_mouth",) + PEOPLE:
         out[key] = np.sum([out[f"{key}@{code}"] for code in hh.village_codes], axis=0)
     reach = simulate(camp, plan, replications=R_PRODUCT, seed=SEED, households=hh)
     assert reach.households_reached.mean == pytest.approx(out["reached"].mean(), rel=1e-12)
@@ -191,7 +194,7 @@ def test_door_rounds_callbacks_evenings_and_weekends_match_reference() -> None:
         outing(7, "morning", [(v, 40)], "callback"),
     ])
     # the closed form approximates callbacks (expected_reach's docstring): held to the Monte Carlo elsewhere
-    ref = check(camp, plan, {v.code: layout(v)}, ("reached", "aware", "door"), closed_form=False)
+    ref = check(camp, plan, {v.code: layout(v)}, ("reached", "aware", "door") + PEOPLE[:2], closed_form=False)
     assert 10 < mean(ref["door"]) < 35
 
 
@@ -203,7 +206,7 @@ def test_loudspeaker_driving_and_stopping_match_reference() -> None:
         drive(camp, 5, 15 * 3600, 8.0, stop_at=market),  # Saturday afternoon: the weekend exponent
     ])
     points = {rural.code: layout(rural), market.code: layout(market, 0.3)}
-    ref = check(camp, plan, points, ("reached", "aware", "loudspeaker"))
+    ref = check(camp, plan, points, ("reached", "aware", "loudspeaker") + PEOPLE[2:])
     assert 5 < mean(ref["loudspeaker"]) < 40
 
 
