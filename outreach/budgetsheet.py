@@ -117,7 +117,8 @@ def _budget_formulas(rows: list[dict[str, Any]]) -> list[tuple[str | None, str |
     """Excel formulas ``(total_usd, total_khr)`` of each row, rows numbered from ``_HEAD_ROW + 1``.
 
     A line's total is quantity × unit cost, a subtotal sums its channel's lines, the grand total sums the
-    subtotals, and each KHR figure is the USD total × the rate cell, rounded to whole riel.
+    subtotals (each rounded to the cent, as ``BudgetLine.total_usd``), and each KHR figure is the USD total ×
+    the rate cell, rounded to whole riel.
     """
     out: list[tuple[str | None, str | None]] = []
     first_line: int | None = None
@@ -126,19 +127,19 @@ def _budget_formulas(rows: list[dict[str, Any]]) -> list[tuple[str | None, str |
         n = _HEAD_ROW + 1 + i
         if r["kind"] == "line":
             first_line = n if first_line is None else first_line
-            usd = f"=C{n}*D{n}"
+            usd = f"=ROUND(C{n}*D{n},2)"  # to the cent, as the plan's own accounting
         elif r["kind"] == "subtotal":
-            usd = f"=SUM(E{first_line}:E{n - 1})" if first_line is not None else "=0"
+            usd = f"=ROUND(SUM(E{first_line}:E{n - 1}),2)" if first_line is not None else "=0"
             subtotals.append(n)
             first_line = None
         else:
-            usd = "=" + ("+".join(f"E{k}" for k in subtotals) or "0")
+            usd = "=ROUND(" + ("+".join(f"E{k}" for k in subtotals) or "0") + ",2)"
         out.append((usd, f"=ROUND(E{n}*{RATE_CELL},0)"))
     return out
 
 
 def _write_xlsx(campaign: Campaign, allocation: Allocation, rows: list[dict[str, Any]], path: Path,
-                letter: list[tuple[str, str]], lang: Lang) -> None:
+                letter: list[tuple[str, str, str]], lang: Lang) -> None:
     """The sheet with live formulas: a finance officer who changes a quantity, a unit cost or the rate
     sees every total move (Excel and LibreOffice compute them on opening)."""
     from openpyxl import Workbook
@@ -175,7 +176,7 @@ def _write_xlsx(campaign: Campaign, allocation: Allocation, rows: list[dict[str,
     wb.save(path)
 
 
-def _fund_request_sheet(wb: Any, rows: list[dict[str, Any]], letter: list[tuple[str, str]], lang: Lang) -> None:
+def _fund_request_sheet(wb: Any, rows: list[dict[str, Any]], letter: list[tuple[str, str, str]], lang: Lang) -> None:
     """The request letter's figures; money figures are formulas on the Budget sheet's totals."""
     from openpyxl.styles import Font
 
@@ -190,8 +191,8 @@ def _fund_request_sheet(wb: Any, rows: list[dict[str, Any]], letter: list[tuple[
         elif r["kind"] == "subtotal":
             en, km = CHANNELS.get(r["channel"], (r["channel"], ""))
             ls.append([f"  {_pick(km, en, lang)}", f"=Budget!E{n}", f"=Budget!F{n}"])
-    for k, v in letter:
-        if not k.startswith(("Total requested", "  ")):
+    for kind, k, v in letter:
+        if kind == "figure":  # the money rows above are formulas on the Budget sheet
             ls.append([k, v])
     for row in ls.iter_rows(min_row=2, min_col=2, max_col=3):
         row[0].number_format, row[1].number_format = "#,##0.00", "#,##0"
@@ -200,29 +201,36 @@ def _fund_request_sheet(wb: Any, rows: list[dict[str, Any]], letter: list[tuple[
     ls.column_dimensions["C"].width = 18
 
 
-def _letter(campaign: Campaign, allocation: Allocation,
-            marginal: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+#: Figures of the fund-request letter beside the money: (Khmer, English) by marginal key.
+_FIGURES: dict[str, tuple[str, str]] = {
+    "households_reached": ("ចំនួនគ្រួសារដែលរំពឹងថានឹងទៅដល់", "Expected households reached"),
+    "households_aware": ("ចំនួនគ្រួសារដែលរំពឹងថាដឹងនៅចុងបញ្ចប់", "Expected households aware at the end"),
+    "new_aware": ("ចំនួនគ្រួសារដែលរំពឹងថាដឹងថ្មី", "Expected households newly aware"),
+    "marginal_reach_per_100_usd": ("គ្រួសារដឹងបន្ថែម ក្នុង ១០០ ដុល្លារបន្ថែម", "Extra aware households per extra US$ 100"),
+    "marginal_reach_per_volunteer": ("គ្រួសារដឹងបន្ថែម ក្នុងអ្នកស្ម័គ្រចិត្តម្នាក់បន្ថែម",
+                                     "Extra aware households per extra volunteer"),
+}
+
+
+def _letter(campaign: Campaign, allocation: Allocation, marginal: Mapping[str, Any] | None,
+            lang: Lang) -> list[tuple[str, str, str]]:
+    """Rows ``(kind, label, value)`` of the fund-request block: ``money`` (totals) or ``figure`` (expected reach)."""
     rate = campaign.usd_to_khr
-    out = [("Total requested (USD)", f"{allocation.planned_usd:,.2f}"),
-           ("Total requested (KHR)", f"{_khr(allocation.planned_usd, rate):,}")]
+    total = say("total", lang)
+    out = [("money", f"{total} (USD)", f"{allocation.planned_usd:,.2f}"),
+           ("money", f"{total} (KHR)", f"{_khr(allocation.planned_usd, rate):,}")]
     for ch, usd in allocation.by_channel().items():
-        out.append((f"  {CHANNELS.get(ch, (ch, ''))[0]} (USD / KHR)", f"{usd:,.2f} / {_khr(usd, rate):,}"))
+        en, km = CHANNELS.get(ch, (ch, ""))
+        out.append(("money", f"  {_pick(km, en, lang)} (USD / KHR)", f"{usd:,.2f} / {_khr(usd, rate):,}"))
     m = dict(marginal or {})
-    labels = {
-        "households_reached": "Expected households reached",
-        "households_aware": "Expected households aware at the end",
-        "new_aware": "Expected households newly aware",
-        "marginal_reach_per_100_usd": "Extra aware households per extra US$ 100",
-        "marginal_reach_per_volunteer": "Extra aware households per extra volunteer",
-    }
-    for key, label in labels.items():
+    for key, (km, en) in _FIGURES.items():
         if m.get(key) is not None:
-            out.append((label, f"{float(m[key]):,.1f}"))
+            out.append(("figure", _pick(km, en, lang), f"{float(m[key]):,.1f}"))
     return out
 
 
 def _write_html(campaign: Campaign, allocation: Allocation, rows: list[dict[str, Any]], path: Path,
-                letter: list[tuple[str, str]], lang: Lang) -> None:
+                letter: list[tuple[str, str, str]], lang: Lang) -> None:
     e = html.escape
 
     def num(x: Any, fmt: str) -> str:
@@ -236,7 +244,7 @@ def _write_html(campaign: Campaign, allocation: Allocation, rows: list[dict[str,
             f"<tr class={cls}><td>{item}</td><td>{e(r['unit'])}</td><td class=n>{num(r['quantity'], ',.10g')}</td>"
             f"<td class=n>{num(r['unit_usd'], ',.2f')}</td><td class=n>{r['total_usd']:,.2f}</td>"
             f"<td class=n>{r['total_khr']:,}</td></tr>")
-    letter_rows = "".join(f"<tr><td>{e(k)}</td><td class=n>{e(v)}</td></tr>" for k, v in letter)
+    letter_rows = "".join(f"<tr><td>{e(k)}</td><td class=n>{e(v)}</td></tr>" for _, k, v in letter)
     notes = "".join(f"<li>{e(n)}</li>" for n in allocation.notes)
     head = "".join(f"<th>{e(say(k, lang))}</th>" for k in ("item", "unit", "quantity", "unit_usd", "total_usd",
                                                            "total_khr"))
@@ -295,7 +303,7 @@ def write_budget_sheet(campaign: Campaign, allocation: Allocation, out_dir: Path
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows = budget_rows(campaign, allocation, lang)
-    letter = _letter(campaign, allocation, marginal)
+    letter = _letter(campaign, allocation, marginal, lang)
     xlsx, page = out / "budget.xlsx", out / "budget.html"
     _write_xlsx(campaign, allocation, rows, xlsx, letter, lang)
     _write_html(campaign, allocation, rows, page, letter, lang)
