@@ -13,15 +13,7 @@ from outreach.atomic import atomic_write_text
 from outreach.model import Campaign, Geography, Plan, Reach
 
 from ._offline import inline_assets
-
-ROUTE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
-
-
-def _share_colour(share: float) -> str:
-    """Red (nobody reached) to green (everybody reached)."""
-    s = max(0.0, min(1.0, share))
-    r, g = int(215 * (1 - s) + 40 * s), int(48 * (1 - s) + 160 * s)
-    return f"#{r:02x}{g:02x}40"
+from .palette import DEPOT_COLOUR, reach_colour, reach_gradient_css, route_style
 
 
 def _figure(m: folium.Map) -> Figure:
@@ -51,7 +43,7 @@ def _sangkat_layer(geo: Geography, reach: Reach | None) -> folium.FeatureGroup:
         tip = f"{s.name_kh} · {s.name_en} ({s.code}) — {reached:,.0f} of {hh:,} households reached"
         folium.GeoJson(
             s.boundary.__geo_interface__,
-            style_function=lambda _f, c=_share_colour(reached / hh): {"color": "#333", "weight": 1.5,
+            style_function=lambda _f, c=reach_colour(reached / hh): {"color": "#333", "weight": 1.5,
                                                                      "fillColor": c, "fillOpacity": 0.18},
             tooltip=_html.escape(tip),
         ).add_to(sk)
@@ -67,7 +59,7 @@ def _village_layer(geo: Geography, plan: Plan, reach: Reach | None) -> folium.Fe
         tip = (f"{v.name_kh} · {v.name_en} ({v.code})<br>{v.households:,} households · reached {r:,.0f} "
                f"({share:.0%}) · door rounds {plan.allocation.door_rounds_by_village.get(v.code, 0)}")
         folium.CircleMarker([v.lat, v.lon], radius=3 + v.households ** 0.5 / 4, color="#222", weight=0.6,
-                            fill=True, fill_color=_share_colour(share), fill_opacity=0.9,
+                            fill=True, fill_color=reach_colour(share), fill_opacity=0.9,
                             tooltip=tip).add_to(vg)
     return vg
 
@@ -78,18 +70,19 @@ def _vehicle_layers(campaign: Campaign, plan: Plan) -> list[folium.FeatureGroup]
     layers = []
     vehicles = sorted({d.vehicle_id for d in plan.tours.days})
     for i, vid in enumerate(vehicles):
+        colour, dash = route_style(i)
         fg = folium.FeatureGroup(name=f"Loudspeaker {vid}", show=True)
         for d in plan.tours.days:
             if d.vehicle_id != vid or len(d.path) < 2:
                 continue
             names = ", ".join(geo.village_by_code[s.village_code].name_en for s in d.stops)
-            folium.PolyLine([(lat, lon) for lon, lat, _ in d.path], color=ROUTE_COLOURS[i % len(ROUTE_COLOURS)],
-                            weight=3, opacity=0.75,
+            folium.PolyLine([(lat, lon) for lon, lat, _ in d.path], color=colour, dash_array=dash,
+                            weight=2.5, opacity=0.8,
                             tooltip=_html.escape(f"{vid} {d.date:%a %d %b}: {d.km:.1f} km — {names}")).add_to(fg)
         veh = next((v for v in campaign.vehicles if v.id == vid), None)
         if veh is not None:
             folium.CircleMarker([veh.depot_lat, veh.depot_lon], radius=8, color="#000", weight=2, fill=True,
-                                fill_color="#ffd700", fill_opacity=1,
+                                fill_color=DEPOT_COLOUR, fill_opacity=1,
                                 tooltip=_html.escape(f"Depot: {veh.depot_name}")).add_to(fg)
         layers.append(fg)
     return layers
@@ -101,7 +94,7 @@ def _pair_layer(geo: Geography, plan: Plan) -> folium.FeatureGroup:
     for i, p in enumerate(plan.roster.pairs):
         pts = [geo.village_by_code[c] for c in p.villages if c in geo.village_by_code]
         for v in pts:
-            folium.CircleMarker([v.lat, v.lon], radius=11, color=ROUTE_COLOURS[i % len(ROUTE_COLOURS)], weight=2,
+            folium.CircleMarker([v.lat, v.lon], radius=11, color=route_style(i)[0], weight=2, dash_array="2 3",
                                 fill=False, tooltip=_html.escape(f"{p.id}: {' + '.join(p.members)}")).add_to(pg)
     return pg
 
@@ -112,24 +105,50 @@ def _title(campaign: Campaign) -> folium.Element:
     return folium.Element(
         f"<div style='position:fixed;top:8px;left:50px;z-index:9999;background:white;padding:6px 10px;"
         f"border:1px solid #999;font:13px sans-serif'><b>{_html.escape(campaign.name)}</b><br>"
-        f"{_html.escape(note)} Colour: share of households reached (red none, green all).</div>")
+        f"{_html.escape(note)}</div>")
+
+
+def _legend(campaign: Campaign, plan: Plan) -> folium.Element:
+    """What the colours mean: the blue scale of the share reached, and each vehicle's route colour."""
+    rows = []
+    vehicles = sorted({d.vehicle_id for d in plan.tours.days})
+    for i, vid in enumerate(vehicles):
+        colour, dash = route_style(i)
+        style = "dashed" if dash else "solid"
+        rows.append(f"<div><span style='display:inline-block;width:28px;border-top:3px {style} {colour};"
+                    f"vertical-align:middle'></span> {_html.escape(vid)}</div>")
+    depot = (f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
+             f"background:{DEPOT_COLOUR};border:2px solid #000;vertical-align:middle'></span> depot</div>")
+    return folium.Element(
+        "<div class='owso-legend' style='position:fixed;bottom:60px;left:10px;z-index:9999;background:white;"
+        "padding:6px 10px;border:1px solid #999;font:12px sans-serif;min-width:190px'>"
+        "<b>Villages and sangkats: share of households reached</b>"
+        f"<div style='height:12px;margin:3px 0;border:1px solid #555;background:{reach_gradient_css()}'></div>"
+        "<div style='display:flex;justify-content:space-between'><span>0 %</span><span>50 %</span>"
+        "<span>100 %</span></div><div style='margin-top:2px'>circle size: households</div>"
+        "<b style='display:block;margin-top:6px'>Loudspeaker routes</b>" + "".join(rows) + depot
+        + (f"<div style='color:#555'>{len(campaign.vehicles)} vehicle(s); route colours are never "
+           "used for villages</div>" if rows else "") + "</div>")
 
 
 def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> folium.Map:
     """Build the folium map (layers can be switched on and off).
 
     Layers: sangkat boundaries (when known), villages sized by households and
-    coloured by the share reached, one layer per loudspeaker vehicle with its
-    daily routes, and the volunteer pairs' turf villages.
+    coloured by the share reached (a blue scale), one layer per loudspeaker
+    vehicle with its daily routes (warm hues: :mod:`maps.palette`), and the
+    volunteer pairs' turf villages; a legend names both.
     """
     geo = campaign.geography
     m = _base_map(geo)
     _sangkat_layer(geo, reach).add_to(m)
     _village_layer(geo, plan, reach).add_to(m)
+    # routes over the villages: at the district view the dots would hide them (their hues differ: see palette)
     for layer in _vehicle_layers(campaign, plan):
         layer.add_to(m)
     _pair_layer(geo, plan).add_to(m)
     _figure(m).html.add_child(_title(campaign))
+    _figure(m).html.add_child(_legend(campaign, plan))
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

@@ -426,11 +426,18 @@ class Outing:
 
 @dataclass(frozen=True)
 class Roster:
+    """The door-to-door roster: pairs with their turfs, dated outings, and what it could not do.
+
+    ``notes`` are sentences for the coordinator: why a pair has no outing,
+    which pair walks another's village, why round visits stay unscheduled.
+    """
+
     pairs: tuple[Pair, ...]
     outings: tuple[Outing, ...]
     strategy: str
     status: str = "FEASIBLE"
     unmet_households: int = 0
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

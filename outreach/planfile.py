@@ -79,6 +79,7 @@ def plan_to_dict(plan: Plan, *, scenario_file: str, seed: int) -> dict[str, Any]
             "strategy": r.strategy,
             "status": r.status,
             "unmet_households": r.unmet_households,
+            "notes": list(r.notes),
             "pairs": [{"id": p.id, "members": list(p.members), "villages": list(p.villages)} for p in r.pairs],
             "outings": [
                 {"pair_id": o.pair_id, "date": o.date.isoformat(), "slot": o.slot, "kind": o.kind,
@@ -153,6 +154,7 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
         strategy=r["strategy"],
         status=r["status"],
         unmet_households=r["unmet_households"],
+        notes=tuple(r.get("notes", ())),
     )
     return Plan(data["campaign"], allocation, tours, roster)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ _SHEET = """<!DOCTYPE html>
 <h1>Loudspeaker route &middot; {{ vd.vehicle_id }} &middot; {{ vd.date.strftime("%a %d %b %Y") }}</h1>
 <p class="muted">{{ campaign }} &middot; start and end: {{ depot }}{% if not depot_given %} (no position was given,
 so the district's centre stands in: add the OWSO's lat/lon to scenario.toml){% endif %} &middot; leave {{ start }}
- &middot; back {{ end }} &middot; {{ "%.1f"|format(vd.km) }} km &middot; fuel {{ "%.2f"|format(vd.fuel_l) }} l
+ &middot; back {{ end }} &middot; {{ "%.1f"|format(vd.km) }} km &middot; fuel {{ "%.1f"|format(vd.fuel_l) }} l
  &middot; day {{ hours }}</p>
 <p>Message: {{ recording }}.</p>
 <table>
@@ -73,7 +74,7 @@ fuel {{ "%.1f"|format(fuel) }} l &middot; {{ strategy }}</p>
 <table><tr><th>Date</th><th>Vehicle</th><th class="num">Stops</th><th class="num">km</th>
 <th class="num">Fuel l</th><th>Sheet</th></tr>
 {% for d in days %}<tr><td>{{ d.date }}</td><td>{{ d.vehicle }}</td><td class="num">{{ d.stops }}</td>
-<td class="num">{{ "%.1f"|format(d.km) }}</td><td class="num">{{ "%.2f"|format(d.fuel) }}</td>
+<td class="num">{{ "%.1f"|format(d.km) }}</td><td class="num">{{ "%.1f"|format(d.fuel) }}</td>
 <td><a href="{{ d.file }}">{{ d.file }}</a></td></tr>
 {% endfor %}</table>
 {% if dropped %}<h2>Not covered</h2><table><tr><th>Village</th><th>Reason</th></tr>
@@ -92,6 +93,22 @@ def hhmm(seconds: float) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
+def duration(seconds: float) -> str:
+    """A duration to the minute: ``11 h 53 min``, or ``40 min`` under an hour."""
+    m = int(round(seconds / 60.0))
+    return f"{m // 60} h {m % 60:02d} min" if m >= 60 else f"{m} min"
+
+
+def speed_kmh(kmh: float) -> int:
+    """A broadcast speed as the driver reads it: whole km/h, rounded *down*.
+
+    The lanes are spaced for the computed speed; driving slower only lengthens
+    each household's hearing chord, so rounding down keeps every house covered
+    (rounding 14.95 up to 15 would not). The small tolerance keeps 10.0 at 10.
+    """
+    return max(1, math.floor(kmh + 1e-6))
+
+
 def _recording(campaign: Campaign) -> str:
     p = {k: campaign.params.get(k, DEFAULTS[k].value) for k in ("loudspeaker.message_length_s",
                                                                  "loudspeaker.message_repeats")}
@@ -107,8 +124,8 @@ def how_to_broadcast(b: Broadcast | None) -> str:
         return "play while driving through"
     if b.mode == "stop":
         return (f"stop and play {int(b.message_s * b.repeats)} s at each stop, {b.lanes} row(s) of stops, "
-                f"{b.metres / 1000:.1f} km, move at {b.speed_kmh:g} km/h")
-    return f"drive at {b.speed_kmh:g} km/h, {b.lanes} lane(s) or street(s), {b.metres / 1000:.1f} km"
+                f"{b.metres / 1000:.1f} km, move at {speed_kmh(b.speed_kmh)} km/h")
+    return f"drive at {speed_kmh(b.speed_kmh)} km/h, {b.lanes} lane(s) or street(s), {b.metres / 1000:.1f} km"
 
 
 def _stop_row(campaign: Campaign, vd: VehicleDay, i: int) -> dict[str, Any]:
@@ -178,15 +195,15 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path) -> list[
         for i, (s, row) in enumerate(zip(vd.stops, stops), 1):
             w.writerow([vd.vehicle_id, vd.date.isoformat(), i, s.village_code, row["en"], row["kh"],
                         row["sangkat_code"], row["sangkat_en"], row["arrive"], row["leave"],
-                        round((s.leave_s - s.arrive_s) / 60.0, 1), row["how"], round(s.wait_s / 60.0, 1), vd.km,
-                        vd.fuel_l])
+                        round((s.leave_s - s.arrive_s) / 60.0), row["how"], round(s.wait_s / 60.0),
+                        round(vd.km, 1), round(vd.fuel_l, 1)])
         start = vd.path[0][2] if vd.path else (vd.stops[0].arrive_s if vd.stops else 0.0)
         end = vd.path[-1][2] if vd.path else (vd.stops[-1].leave_s if vd.stops else 0.0)
         veh = depots.get(vd.vehicle_id)
         html = sheet_t.render(
             vd=vd, css=_CSS, campaign=campaign.name, depot=veh.depot_name if veh else "",
             depot_given=veh.depot_given if veh else True, start=hhmm(start), end=hhmm(end),
-            hours=f"{(end - start) / 3600.0:.1f} h", stops=stops, recording=recording,
+            hours=duration(end - start), stops=stops, recording=recording,
         )
         name = _file_name(vd)
         written.append(atomic_write_text(out_dir / name, html))

@@ -199,7 +199,7 @@ def build_summary(
         "plan": _plan(campaign, plan),
         "reach": _reach(reach),
         "solver": _solver(plan),
-        "notes": list(campaign.notes) + list(plan.allocation.notes),
+        "notes": list(campaign.notes) + list(plan.allocation.notes) + list(plan.roster.notes),
     }
     if priorities is not None:
         summary["survey"] = _survey(priorities)

@@ -12,6 +12,11 @@ solve in seconds and each is easy to explain to a coordinator.
 3. **Calendar** (:mod:`.schedule`, :func:`schedule_pair`): per pair, CP-SAT
    places the pair's outings (:mod:`.jobs`: rounds, then geometric callbacks
    of not-at-home households) on its sessions (:mod:`.calendar`).
+4. **Hand-over** (:mod:`.spill`, :func:`spill_unplaced`): round outings a
+   pair's calendar cannot hold (a village bigger than a pair can walk) go
+   to the nearest pair of the district with outings to spare, whose
+   calendar is solved again; :func:`roster_notes` says why any pair has no
+   outing and why visits stay unscheduled.
 
 :func:`plan_roster` runs the three stages; :func:`replan` re-plans the
 remaining weeks after field reports; :func:`round_robin_roster` is the
@@ -32,7 +37,8 @@ from .jobs import Job, build_jobs, callback_shares, chunk_visits, chunk_visits_b
 from .pairs import form_pairs, shared_availability
 from .plan import STRATEGY, plan_roster
 from .replan import replan
-from .schedule import PairPlan, PairTask, schedule_pair, solve_pairs
+from .schedule import PairPlan, PairTask, outing_slots, schedule_pair, solve_pairs
+from .spill import SpillContext, roster_notes, spill_unplaced
 from .turfs import assign_turfs, village_route
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "PairPlan",
     "PairTask",
     "Session",
+    "SpillContext",
     "assign_turfs",
     "build_jobs",
     "callback_shares",
@@ -49,14 +56,17 @@ __all__ = [
     "chunk_visits_by_round",
     "form_pairs",
     "home_distance_m",
+    "outing_slots",
     "pair_sessions",
     "plan_roster",
     "replan",
     "road_distances",
+    "roster_notes",
     "round_robin_roster",
     "schedule_pair",
     "shared_availability",
     "solve_pairs",
+    "spill_unplaced",
     "village_route",
     "week_limit",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from outreach.model import SLOTS, Allocation, Campaign, Outing, Pair, Roster
@@ -12,13 +13,19 @@ from .distances import road_distances
 from .jobs import build_jobs, callback_shares, chunk_visits_by_round
 from .pairs import form_pairs
 from .schedule import PairPlan, PairTask, solve_pairs
-from .turfs import assign_turfs, turf_sequence
+from .spill import SpillContext, roster_notes, spill_unplaced
+from .turfs import assign_turfs, group_district, turf_sequence
 
 STRATEGY = "cp-sat"
 
 
 def plan_roster(campaign: Campaign, allocation: Allocation, *, time_limit_s: float = 10.0, seed: int = 0) -> Roster:
-    """Pairs, turfs and a CP-SAT calendar of door-to-door rounds and callbacks.
+    """Pairs, turfs and a CP-SAT calendar of door-to-door rounds and callbacks, then the hand-over.
+
+    Round outings a pair's calendar cannot hold go to a pair of the same
+    district with outings to spare (:func:`spill_unplaced`); the roster's
+    ``notes`` say who helps whom, why a pair has no outing and why round
+    visits stay unscheduled.
 
     Parameters
     ----------
@@ -57,14 +64,21 @@ def plan_roster(campaign: Campaign, allocation: Allocation, *, time_limit_s: flo
         sessions = tuple(pair_sessions(campaign, g))
         limits = {w: week_limit(g) for w in range(campaign.calendar.weeks)}
         tasks.append(PairTask(ids[i], sessions, tuple(jobs), limits))
-    n = max(1, len(tasks))
-    results = solve_pairs(tasks, 0.8 * time_limit_s / n, seed)
-    unmet = sum(work[c] for c in orphans) + unplaced_round_visits(results)
+    per_pair = 0.8 * time_limit_s / max(1, len(tasks))
+    results = solve_pairs(tasks, per_pair, seed)
+    ctx = SpillContext([group_district(g, geo) for g in groups], [[m.home_village for m in g] for g in groups],
+                       dist, shares, cap, village_name=lambda c: geo.village_by_code[c].name_en)
+    results, helped = spill_unplaced(tasks, results, ctx, time_limit_s=per_pair, seed=seed)
+    orphan_visits: dict[str, int] = defaultdict(int)
+    for c in orphans:
+        orphan_visits[geo.village_by_code[c].district_code] += work[c]
+    unmet = sum(orphan_visits.values()) + unplaced_round_visits(results)
     statuses = {r.status for r in results}
     status = "PARTIAL" if unmet else ("OPTIMAL" if statuses <= {"OPTIMAL"} else "FEASIBLE")
     pairs = tuple(Pair(ids[i], tuple(m.id for m in g), tuple(turfs[i])) for i, g in enumerate(groups))
     outings = [o for r in results for o in r.outings]
-    return Roster(pairs, by_date(outings), STRATEGY, status, int(unmet))
+    notes = roster_notes(tasks, results, ctx, orphan_visits) + helped
+    return Roster(pairs, by_date(outings), STRATEGY, status, int(unmet), tuple(notes))
 
 
 def unplaced_round_visits(results: Sequence[PairPlan]) -> int:

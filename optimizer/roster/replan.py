@@ -16,7 +16,8 @@ from .distances import road_distances
 from .jobs import Job, build_jobs, callback_shares, chunk_visits
 from .plan import by_date, unplaced_round_visits
 from .schedule import PairTask, solve_pairs
-from .turfs import village_route
+from .spill import SpillContext, roster_notes, spill_unplaced
+from .turfs import group_district, village_route
 
 STRATEGY = "cp-sat-replan"
 _REPORTED = 90  # callback weight bonus per household for reported not-at-home (rounds still weigh 1000)
@@ -108,19 +109,28 @@ def replan(campaign: Campaign, plan: Plan, progress_rows: Sequence[ProgressRow],
     rounds = {c: int(n) for c, n in plan.allocation.door_rounds_by_village.items() if int(n) > 0}
     vols = {v.id: v for v in campaign.volunteers}
     tasks = []
+    groups = []
     for p in old.pairs:
         members = [vols[m] for m in p.members if m in vols]
         if members:
             tasks.append(_pair_task(ctx, p, members, _remaining(ctx, p, rounds, ledger), ledger.seeds.get(p.id, [])))
+            groups.append(members)
     owned = {c for p in old.pairs for c in p.villages}
     geo = campaign.geography
     # work of villages nobody owns stays unmet
     unmet = sum(max(0, geo.village_by_code[c].households * n - ledger.done.get(c, 0)) for c, n in rounds.items()
                 if c not in owned and c in geo.village_by_code)
-    results = solve_pairs(tasks, 0.8 * time_limit_s / max(1, len(tasks)), seed)
+    per_pair = 0.8 * time_limit_s / max(1, len(tasks))
+    results = solve_pairs(tasks, per_pair, seed)
+    # as in the plan: round outings a pair cannot hold go to a pair of its district with room
+    spill = SpillContext([group_district(g, geo) for g in groups], [[m.home_village for m in g] for g in groups],
+                         ctx.dist, shares, ctx.cap, release=cut, village_name=lambda c: geo.village_by_code[c].name_en)
+    results, helped = spill_unplaced(tasks, results, spill, time_limit_s=per_pair, seed=seed)
     unmet += unplaced_round_visits(results)
     outings = list(kept) + [o for r in results for o in r.outings]
-    return Roster(old.pairs, by_date(outings), STRATEGY, "PARTIAL" if unmet else "FEASIBLE", int(unmet))
+    notes = roster_notes(tasks, results, spill, {}) + helped
+    return Roster(old.pairs, by_date(outings), STRATEGY, "PARTIAL" if unmet else "FEASIBLE", int(unmet),
+                  tuple(notes))
 
 
 def _ledger(ctx: _Context, progress_rows: Sequence[ProgressRow]) -> _Ledger:

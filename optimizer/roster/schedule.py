@@ -266,6 +266,14 @@ def _first_outings(days: Iterable[tuple[int, int]], week_limits: Mapping[int, in
     return out
 
 
+def outing_slots(sessions: Sequence[Session], week_limits: Mapping[int, int]) -> int:
+    """Outings the sessions allow at most: one a day, within each week's limit."""
+    days_by_week: dict[int, set[int]] = defaultdict(set)
+    for s in sessions:
+        days_by_week[s.week].add(s.day)
+    return sum(min(max(0, week_limits.get(w, 0)), len(d)) for w, d in days_by_week.items())
+
+
 def _prune(jobs: Sequence[Job], sessions: Sequence[Session],
            week_limits: Mapping[int, int]) -> tuple[list[Job], tuple[Job, ...]]:
     """Keep only jobs that can matter: at most K outings fit, and any round beats any callback.
@@ -276,10 +284,7 @@ def _prune(jobs: Sequence[Job], sessions: Sequence[Session],
     ancestors) are offered. This keeps each model small (presolve of the
     full job × session model took seconds per pair).
     """
-    days_by_week: dict[int, set[int]] = defaultdict(set)
-    for s in sessions:
-        days_by_week[s.week].add(s.day)
-    k = sum(min(max(0, week_limits.get(w, 0)), len(d)) for w, d in days_by_week.items())
+    k = outing_slots(sessions, week_limits)
     rounds = [j for j in jobs if j.kind == "round"]
     keep_rounds = rounds[:k]
     room = k - len(keep_rounds)

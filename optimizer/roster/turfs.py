@@ -1,8 +1,13 @@
 """Stage 2 of the roster: every village with door-to-door work goes to one pair of its district.
 
-Per district, CP-SAT minimises the largest workload relative to the pair's
-capacity, then road distance from the members' homes and the number of
-sangkats per pair. A regret-greedy assignment is the hint: measured on the
+Per district, CP-SAT first minimises the round visits no pair can make (each
+pair's round work beyond its capacity), then the largest workload relative
+to the pair's capacity, then road distance from the members' homes and the
+number of sangkats per pair. The first term matters when one village is
+bigger than a pair can walk: the largest relative load is then fixed by that
+village, balance no longer steers the rest, and distance alone used to leave
+a pair idle while its neighbours' round visits overflowed (the API 2012 run:
+P03 with no village and 1,860 round visits unscheduled). A regret-greedy assignment is the hint: measured on the
 demo it is within a few % of what 3 s of search finds, so a small budget per
 district is enough.
 """
@@ -25,6 +30,9 @@ from .solver import roster_solver
 
 Distances = Mapping[str, Mapping[str, float]]
 
+#: Objective weight of one round visit beyond a pair's capacity: above the whole balance and walking range.
+_OVERFLOW_WEIGHT = 1_000_000_000
+
 
 @dataclass(frozen=True)
 class _DistrictWork:
@@ -34,6 +42,7 @@ class _DistrictWork:
     here: list[int]  # indices of the groups living in the district
     load_of: dict[str, int]  # household visits per village, callbacks included
     capacity: dict[int, int]  # household visits per group over the campaign
+    rounds_of: dict[str, int]  # round household visits per village (what unmet counts)
 
 
 def assign_turfs(campaign: Campaign, groups: Sequence[Sequence[Volunteer]], work: Mapping[str, int], *,
@@ -64,7 +73,7 @@ def assign_turfs(campaign: Campaign, groups: Sequence[Sequence[Volunteer]], work
     dist = distances if distances is not None else road_distances(campaign)
     cap = outing_capacity(campaign.params)
     weight = 1.0 + sum(callback_shares(campaign))
-    district_of = [_group_district(g, geo) for g in groups]
+    district_of = [group_district(g, geo) for g in groups]
     turfs: list[list[str]] = [[] for _ in groups]
     orphans: list[str] = []
     for d in geo.districts:
@@ -79,7 +88,8 @@ def assign_turfs(campaign: Campaign, groups: Sequence[Sequence[Volunteer]], work
             turfs[here[0]] = [v.code for v in villages]
             continue
         district = _DistrictWork(villages, here, {v.code: int(round(work[v.code] * weight)) for v in villages},
-                                 {i: max(1, capacity_outings(campaign, groups[i]) * cap) for i in here})
+                                 {i: max(1, capacity_outings(campaign, groups[i]) * cap) for i in here},
+                                 {v.code: int(work[v.code]) for v in villages})
         choice = _district_turfs(district, groups, dist, time_limit_s, seed)
         for v in villages:
             turfs[choice[v.code]].append(v.code)
@@ -103,16 +113,22 @@ def _district_turfs(district: _DistrictWork, groups: Sequence[Sequence[Volunteer
 
 def _turf_model(district: _DistrictWork, groups: Sequence[Sequence[Volunteer]],
                 dist: Distances) -> tuple[cp_model.CpModel, dict[tuple[str, int], cp_model.IntVar]]:
-    """Balance first (the fairness the coordinator sees), then walking distance and sangkats per pair."""
+    """Round visits beyond capacity first, then balance (the fairness the coordinator sees), then walking."""
     villages, here = district.villages, district.here
     model = cp_model.CpModel()
     x = {(v.code, i): model.new_bool_var(f"x{v.code}_{i}") for v in villages for i in here}
     for v in villages:
         model.add_exactly_one(x[v.code, i] for i in here)
     t = model.new_int_var(0, 1_000_000, "max_use")
+    total_rounds = sum(district.rounds_of.values())
     cost = []
+    overflow = []
     for i in here:
         members = groups[i]
+        # round visits the pair cannot make: left unmet unless another pair takes them
+        over = model.new_int_var(0, total_rounds, f"over_{i}")
+        model.add(over >= sum(district.rounds_of[v.code] * x[v.code, i] for v in villages) - district.capacity[i])
+        overflow.append(over)
         # capacity in household visits over the campaign (rounds and callbacks)
         load = sum(district.load_of[v.code] * x[v.code, i] for v in villages)
         model.add(1000 * load <= t * district.capacity[i])  # t: per-mille of capacity used
@@ -124,7 +140,8 @@ def _turf_model(district: _DistrictWork, groups: Sequence[Sequence[Volunteer]],
                 if v.sangkat_code == s:
                     model.add_implication(x[v.code, i], z)
             cost.append(30 * z)  # about 3 km of walking per extra sangkat
-    model.minimize(200 * t + sum(cost))
+    # one unmet round visit outweighs any balance or walking gain (200 t <= 2e8, walking far below)
+    model.minimize(_OVERFLOW_WEIGHT * sum(overflow) + 200 * t + sum(cost))
     return model, x
 
 
@@ -162,7 +179,7 @@ def _balanced_choice(district: _DistrictWork, groups: Sequence[Sequence[Voluntee
     return choice
 
 
-def _group_district(members: Sequence[Volunteer], geography: Geography) -> str:
+def group_district(members: Sequence[Volunteer], geography: Geography) -> str:
     """District where most members live (first member's on a tie)."""
     vb = geography.village_by_code
     codes = [vb[m.home_village].district_code for m in members]

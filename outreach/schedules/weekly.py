@@ -67,6 +67,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "outings": ("ការចុះ", "outings"),
     "status": ("ស្ថានភាព", "status"),
     "unmet": ("គ្រួសារមិនទាន់បានគ្រោង", "household visits not scheduled"),
+    "roster_notes": ("កំណត់សម្គាល់អំពីកាលវិភាគ", "Roster notes"),
     "files": ("ឯកសារ", "Files"),
     "cell_help": ("លេខ៖ ចំនួនការចុះ និងគ្រួសារ", "cells: outings, and households below; click for the sheet"),
     "howto": ("យកខិត្តប័ណ្ណមួយសម្រាប់គ្រួសារនីមួយៗ។ គោះទ្វារ ស្វាគមន៍ ពន្យល់អំពីការិយាល័យច្រកចេញចូលតែមួយ "
@@ -443,14 +444,16 @@ def _write_index(campaign: Campaign, roster: Roster, members: dict[str, list[Any
                           "href": f"{p.id}/week-{w + 1:02d}.html"})
         sangkats = sorted({geo.village_by_code[c].sangkat_code for c in p.villages})
         turf = ", ".join(geo.sangkat_by_code[s].name_en for s in sangkats if s in geo.sangkat_by_code)
+        # a pair without outings shows why (the roster's note about it)
+        why = next((n for n in roster.notes if n.startswith(f"{p.id} has no outing")), "")
         pairs.append({"id": p.id, "members": " + ".join(m.name for m in members[p.id]), "cells": cells,
-                      "turf": f"{len(p.villages)} villages: {turf}" if p.villages else "",
+                      "turf": f"{len(p.villages)} villages: {turf}" if p.villages else "", "why": why,
                       "outings": sum(c["outings"] for c in cells), "households": sum(c["households"] for c in cells)})
     html = _env().get_template("schedule_index.html.j2").render(
         css=css(), campaign_name=campaign.name, start=campaign.calendar.start.isoformat(),
         end=campaign.calendar.end.isoformat(), pairs=pairs, weeks=range(1, campaign.calendar.weeks + 1),
         outings=len(roster.outings), callbacks=sum(o.kind == "callback" for o in roster.outings),
-        status=roster.status, unmet=roster.unmet_households, L=L, lang=lang)
+        status=roster.status, unmet=roster.unmet_households, notes=roster.notes, L=L, lang=lang)
     path = out_dir / "index.html"
     path.write_text(html, encoding="utf-8")
     return path

@@ -97,7 +97,7 @@ def test_a_far_sangkat_is_worked_morning_and_afternoon_without_going_back_at_noo
 
 
 def test_route_sheet_shows_pause_settings_and_in_out_times(tmp_path):
-    from outreach.routesheets import hhmm, write_route_sheets
+    from outreach.routesheets import hhmm, speed_kmh, write_route_sheets
 
     c = far_campaign(far_km=15.0, households=300, n_far=5)
     tours = plan_tours(c, passes_by_sangkat={"010101": 0, "010102": 1}, time_limit_s=2)
@@ -107,7 +107,7 @@ def test_route_sheet_shows_pause_settings_and_in_out_times(tmp_path):
     assert "Pause" in sheet
     s = vd.stops[0]
     assert hhmm(s.arrive_s) in sheet and hhmm(s.leave_s) in sheet
-    assert f"{s.broadcast.speed_kmh:g} km/h" in sheet
+    assert f"{speed_kmh(s.broadcast.speed_kmh)} km/h" in sheet
 
 
 def _dropped(tours, prefix="010102"):

@@ -1,0 +1,67 @@
+"""Route sheets print figures at the precision a driver can use: whole km/h, 0.1 km, 0.1 l, whole minutes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import re
+
+import pytest
+
+from outreach.model import Broadcast, Stop, Tours, VehicleDay
+from outreach.routesheets import duration, speed_kmh, write_route_sheets
+
+
+def _text(page: str) -> str:
+    """What a reader sees: tags and the style sheet removed, entities decoded, spaces collapsed."""
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+@pytest.fixture()
+def sheet(demo_campaign, tmp_path):
+    """One vehicle-day with the awkward figures of the API run: 14.95 km/h, 57.217 km, 2.289 l, 11.88 h."""
+    v1, v2 = demo_campaign.geography.villages[:2]
+    drive = Broadcast("drive", 14.95, 30.0, 1, 7, 7412.3)
+    stop = Broadcast("stop", 10.0, 30.0, 1, 2, 3912.0)
+    start, end = 5 * 3600 + 58 * 60, 17 * 3600 + 51 * 60 + 10  # 05:58 .. 17:51:10: 11 h 53 min
+    day = VehicleDay("tuktuk-0403", dt.date(2012, 10, 1),
+                     (Stop(v1.code, 6 * 3600, 6 * 3600 + 59 * 60 + 20, stop),
+                      Stop(v2.code, 15 * 3600, 15 * 3600 + 28 * 60, drive, wait_s=5 * 3600 + 57 * 60)),
+                     ((v1.lon, v1.lat, start), (v2.lon, v2.lat, end)), (True, False), 57.217, end - start, 2.289)
+    paths = write_route_sheets(demo_campaign, Tours((day,), (), "test"), tmp_path)
+    return _text(paths[0].read_text(encoding="utf-8")), tmp_path
+
+
+def test_speed_is_a_whole_number_rounded_down():
+    # hand values: 14.95 -> 14 (down: slower keeps the lanes covered), 10.0 -> 10, 19.999999 -> 19
+    assert speed_kmh(14.95) == 14 and speed_kmh(10.0) == 10 and speed_kmh(9.9999999) == 10
+    assert speed_kmh(19.5) == 19
+
+
+def test_duration_is_to_the_minute():
+    assert duration(11 * 3600 + 53 * 60 + 10) == "11 h 53 min"
+    assert duration(40 * 60 + 31) == "41 min"
+    assert duration(2 * 3600) == "2 h 00 min"
+
+
+def test_sheet_text_has_no_spurious_precision(sheet):
+    text, _ = sheet
+    assert "drive at 14 km/h" in text and "move at 10 km/h" in text
+    assert not re.search(r"\d\.\d+\s*km/h", text)  # no decimal speed anywhere
+    assert "57.2 km" in text and "7.4 km" in text and "3.9 km" in text
+    assert not re.search(r"\d\.\d\d+\s*km\b", text)  # km to 0.1 at most
+    assert "fuel 2.3 l" in text and not re.search(r"\d\.\d\d+\s*l\b", text)
+    assert "day 11 h 53 min" in text and not re.search(r"\d\.\d+\s*h\b", text)
+    assert "05:58" in text and "17:51" in text and "Pause 06:59–12:56" in text
+
+
+def test_csv_and_index_have_no_spurious_precision(sheet):
+    _, folder = sheet
+    rows = list(csv.DictReader((folder / "routes.csv").open(encoding="utf-8")))
+    assert [r["broadcast_min"] for r in rows] == ["59", "28"]
+    assert [r["pause_before_min"] for r in rows] == ["0", "357"]
+    assert {r["day_km"] for r in rows} == {"57.2"} and {r["day_fuel_l"] for r in rows} == {"2.3"}
+    index = _text((folder / "index.html").read_text(encoding="utf-8"))
+    assert "57.2 km" in index and "fuel 2.3 l" in index and "2.29" not in index
