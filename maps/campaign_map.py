@@ -13,6 +13,7 @@ from outreach.atomic import atomic_write_text
 from outreach.model import Campaign, Geography, Plan, Reach
 
 from ._offline import inline_assets
+from .labels import label_css, label_layer, zoom_script
 from .palette import DEPOT_COLOUR, reach_colour, reach_gradient_css, route_style
 
 
@@ -29,6 +30,7 @@ def _base_map(geo: Geography) -> folium.Map:
                    control_scale=True, prefer_canvas=True)
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
     _figure(m).header.add_child(folium.Element("<style>.leaflet-container{background:#f4f1ea}</style>"))
+    _figure(m).header.add_child(folium.Element(label_css()))
     return m
 
 
@@ -102,10 +104,11 @@ def _pair_layer(geo: Geography, plan: Plan) -> folium.FeatureGroup:
 def _title(campaign: Campaign) -> folium.Element:
     note = ("Village positions are SYNTHETIC in this scenario." if campaign.geography.synthetic_positions
             else f"Road network: {campaign.roads.kind}.")
+    districts = " · ".join(f"{d.name_kh} / {d.name_en}" for d in campaign.geography.districts)
     return folium.Element(
-        f"<div style='position:fixed;top:8px;left:50px;z-index:9999;background:white;padding:6px 10px;"
-        f"border:1px solid #999;font:13px sans-serif'><b>{_html.escape(campaign.name)}</b><br>"
-        f"{_html.escape(note)}</div>")
+        f"<div class='owso-title' style='position:fixed;top:8px;left:50px;z-index:9999;background:white;"
+        f"padding:6px 10px;border:1px solid #999;font-size:13px'><b>{_html.escape(campaign.name)}</b><br>"
+        f"{_html.escape(districts)}<br>{_html.escape(note)}</div>")
 
 
 def _legend(campaign: Campaign, plan: Plan) -> folium.Element:
@@ -121,7 +124,7 @@ def _legend(campaign: Campaign, plan: Plan) -> folium.Element:
              f"background:{DEPOT_COLOUR};border:2px solid #000;vertical-align:middle'></span> depot</div>")
     return folium.Element(
         "<div class='owso-legend' style='position:fixed;bottom:60px;left:10px;z-index:9999;background:white;"
-        "padding:6px 10px;border:1px solid #999;font:12px sans-serif;min-width:190px'>"
+        "padding:6px 10px;border:1px solid #999;font-size:12px;min-width:190px'>"
         "<b>Villages and sangkats: share of households reached</b>"
         f"<div style='height:12px;margin:3px 0;border:1px solid #555;background:{reach_gradient_css()}'></div>"
         "<div style='display:flex;justify-content:space-between'><span>0 %</span><span>50 %</span>"
@@ -147,6 +150,8 @@ def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> 
     for layer in _vehicle_layers(campaign, plan):
         layer.add_to(m)
     _pair_layer(geo, plan).add_to(m)
+    label_layer(geo).add_to(m)
+    _figure(m).script.add_child(folium.Element(zoom_script(m.get_name())))
     _figure(m).html.add_child(_title(campaign))
     _figure(m).html.add_child(_legend(campaign, plan))
     folium.LayerControl(collapsed=False).add_to(m)

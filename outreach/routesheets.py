@@ -15,8 +15,10 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from .atomic import atomic_write_text
+from .fonts import khmer_font_face
 from .model import Broadcast, Campaign, Tours, VehicleDay
 from .parameters import DEFAULTS
+from .routetext import Lang, day_name, drive_text, pick, recording_text, stop_text, word
 
 #: A stand of at least this long before a drive is printed as a pause.
 PAUSE_MIN_S = 15 * 60.0
@@ -38,49 +40,47 @@ td.num, th.num { text-align: right; }
 """
 
 _SHEET = """<!DOCTYPE html>
-<html lang="km"><head><meta charset="utf-8">
-<title>Route {{ vd.vehicle_id }} {{ vd.date.isoformat() }}</title><style>{{ css|safe }}</style></head>
+<html lang="{{ html_lang }}"><head><meta charset="utf-8">
+<title>{{ t('route') }} {{ vd.vehicle_id }} {{ vd.date.isoformat() }}</title><style>{{ css|safe }}</style></head>
 <body><div class="sheet">
-<h1>Loudspeaker route &middot; {{ vd.vehicle_id }} &middot; {{ vd.date.strftime("%a %d %b %Y") }}</h1>
-<p class="muted">{{ campaign }} &middot; start and end: {{ depot }}{% if not depot_given %} (no position was given,
-so the district's centre stands in: add the OWSO's lat/lon to scenario.toml){% endif %} &middot; leave {{ start }}
- &middot; back {{ end }} &middot; {{ "%.1f"|format(vd.km) }} km &middot; fuel {{ "%.1f"|format(vd.fuel_l) }} l
- &middot; day {{ hours }}</p>
-<p>Message: {{ recording }}.</p>
+<h1>{{ t('route') }} &middot; {{ vd.vehicle_id }} &middot; {{ day_name }}</h1>
+<p class="muted">{{ campaign }} &middot; {{ t('start_end') }}: {{ depot }}{% if not depot_given %}
+({{ t('no_depot') }}){% endif %} &middot; {{ t('leave') }} {{ start }}
+ &middot; {{ t('back') }} {{ end }} &middot; {{ "%.1f"|format(vd.km) }} km &middot; {{ t('fuel') }}
+ {{ "%.1f"|format(vd.fuel_l) }} l &middot; {{ t('day') }} {{ hours }}</p>
+<p>{{ t('message') }}: {{ recording }}.</p>
 <table>
-<tr><th>#</th><th>Village</th><th>Sangkat</th><th class="num">In</th><th class="num">Out</th>
-<th>How to broadcast</th><th>Done</th></tr>
-{% for s in stops %}{% if s.pause %}<tr><td></td><td colspan="6"><b>Pause {{ s.pause }}</b>
- &middot; wait {{ s.pause_at }}, loudspeaker off, until the afternoon round</td></tr>{% endif %}
+<tr><th>#</th><th>{{ t('village') }}</th><th>{{ t('sangkat') }}</th><th class="num">{{ t('in') }}</th>
+<th class="num">{{ t('out') }}</th><th>{{ t('how') }}</th><th>{{ t('done') }}</th></tr>
+{% for s in stops %}{% if s.pause %}<tr><td></td><td colspan="6"><b>{{ t('pause') }} {{ s.pause }}</b>
+ &middot; {{ t('wait') }} {{ s.pause_at }}, {{ t('off_until') }}</td></tr>{% endif %}
 <tr><td class="num">{{ loop.index }}</td>
 <td><span class="kh">{{ s.kh }}</span><br>{{ s.en }} <span class="muted">({{ s.code }})</span></td>
 <td>{{ s.sangkat }}</td><td class="num">{{ s.arrive }}</td><td class="num">{{ s.leave }}</td>
-<td>{{ s.how }}{% if s.market %} &middot; market{% endif %}</td>
+<td>{{ s.how }}{% if s.market %} &middot; {{ t('market') }}{% endif %}</td>
 <td><span class="box"></span></td></tr>
 {% endfor %}</table>
-<p class="muted">Drive: play the message without stopping along parallel lanes or streets at the speed given,
-so that every house hears it whole. Stop: stand and play the whole message at each stop, then move on by the
-spacing given. Note any road that is closed.</p>
-<p>Driver signature: ______________________ &nbsp; Km on meter: start ________ end ________</p>
+<p class="muted">{{ t('explain') }}</p>
+<p>{{ t('signature') }}: ______________________ &nbsp; {{ t('meter') }}: ________ / ________</p>
 </div></body></html>
 """
 
 _INDEX = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Loudspeaker route sheets</title>
+<html lang="{{ html_lang }}"><head><meta charset="utf-8"><title>{{ t('sheets') }}</title>
 <style>{{ css|safe }}</style></head><body>
-<h1>Loudspeaker route sheets &middot; {{ campaign }}</h1>
-<p class="muted">{{ days|length }} vehicle-days &middot; {{ "%.1f"|format(km) }} km &middot;
-fuel {{ "%.1f"|format(fuel) }} l &middot; {{ strategy }}</p>
-<table><tr><th>Date</th><th>Vehicle</th><th class="num">Stops</th><th class="num">km</th>
-<th class="num">Fuel l</th><th>Sheet</th></tr>
+<h1>{{ t('sheets') }} &middot; {{ campaign }}</h1>
+<p class="muted">{{ days|length }} {{ t('vehicle_days') }} &middot; {{ "%.1f"|format(km) }} km &middot;
+{{ t('fuel') }} {{ "%.1f"|format(fuel) }} l &middot; {{ strategy }}</p>
+<table><tr><th>{{ t('date') }}</th><th>{{ t('vehicle') }}</th><th class="num">{{ t('stops') }}</th>
+<th class="num">km</th><th class="num">{{ t('fuel') }} l</th><th>{{ t('sheet') }}</th></tr>
 {% for d in days %}<tr><td>{{ d.date }}</td><td>{{ d.vehicle }}</td><td class="num">{{ d.stops }}</td>
 <td class="num">{{ "%.1f"|format(d.km) }}</td><td class="num">{{ "%.1f"|format(d.fuel) }}</td>
 <td><a href="{{ d.file }}">{{ d.file }}</a></td></tr>
 {% endfor %}</table>
-{% if dropped %}<h2>Not covered</h2><table><tr><th>Village</th><th>Reason</th></tr>
+{% if dropped %}<h2>{{ t('not_covered') }}</h2><table><tr><th>{{ t('village') }}</th><th>{{ t('reason') }}</th></tr>
 {% for v in dropped %}<tr><td>{{ v.name }} ({{ v.code }})</td><td>{{ v.reason }}</td></tr>{% endfor %}
 </table>{% endif %}
-<p class="muted">All stops: <a href="routes.csv">routes.csv</a></p>
+<p class="muted">{{ t('all_stops') }}: <a href="routes.csv">routes.csv</a></p>
 </body></html>
 """
 
@@ -109,26 +109,23 @@ def speed_kmh(kmh: float) -> int:
     return max(1, math.floor(kmh + 1e-6))
 
 
-def _recording(campaign: Campaign) -> str:
+def _recording(campaign: Campaign, lang: Lang) -> str:
     p = {k: campaign.params.get(k, DEFAULTS[k].value) for k in ("loudspeaker.message_length_s",
                                                                  "loudspeaker.message_repeats")}
-    n = int(round(p["loudspeaker.message_repeats"]))
-    heard = "once" if n == 1 else f"{n} times"
-    return (f"OWSO + Ombudsman recording, {int(round(p['loudspeaker.message_length_s']))} s, played in a loop; "
-            f"every house should hear it whole {heard}")
+    return recording_text(int(round(p["loudspeaker.message_length_s"])), int(round(p["loudspeaker.message_repeats"])),
+                          lang)
 
 
-def how_to_broadcast(b: Broadcast | None) -> str:
+def how_to_broadcast(b: Broadcast | None, lang: Lang = "en") -> str:
     """The driver's instruction for one village: mode, speed, lanes or stops, metres."""
     if b is None:
-        return "play while driving through"
+        return word("drive_through", lang)
     if b.mode == "stop":
-        return (f"stop and play {int(b.message_s * b.repeats)} s at each stop, {b.lanes} row(s) of stops, "
-                f"{b.metres / 1000:.1f} km, move at {speed_kmh(b.speed_kmh)} km/h")
-    return f"drive at {speed_kmh(b.speed_kmh)} km/h, {b.lanes} lane(s) or street(s), {b.metres / 1000:.1f} km"
+        return stop_text(int(b.message_s * b.repeats), b.lanes, b.metres / 1000, speed_kmh(b.speed_kmh), lang)
+    return drive_text(speed_kmh(b.speed_kmh), b.lanes, b.metres / 1000, lang)
 
 
-def _stop_row(campaign: Campaign, vd: VehicleDay, i: int) -> dict[str, Any]:
+def _stop_row(campaign: Campaign, vd: VehicleDay, i: int, lang: Lang) -> dict[str, Any]:
     """One village line of a sheet, with the pause before it when the vehicle stood waiting."""
     geo = campaign.geography
     s = vd.stops[i]
@@ -139,7 +136,7 @@ def _stop_row(campaign: Campaign, vd: VehicleDay, i: int) -> dict[str, Any]:
         prev = vd.stops[i - 1]
         pv = geo.village_by_code.get(prev.village_code)
         pause = f"{hhmm(prev.leave_s)}–{hhmm(prev.leave_s + s.wait_s)}"
-        pause_at = f"in {pv.name_en} ({pv.name_kh})" if pv else "where the vehicle is"
+        pause_at = pick(f"នៅ{pv.name_kh}", f"in {pv.name_en}", lang) if pv else word("where_vehicle_is", lang)
     return {
         "code": s.village_code,
         "en": v.name_en if v else s.village_code,
@@ -150,7 +147,7 @@ def _stop_row(campaign: Campaign, vd: VehicleDay, i: int) -> dict[str, Any]:
         "arrive": hhmm(s.arrive_s),
         "leave": hhmm(s.leave_s),
         "market": bool(v and v.market),
-        "how": how_to_broadcast(s.broadcast),
+        "how": how_to_broadcast(s.broadcast, lang),
         "pause": pause,
         "pause_at": pause_at,
     }
@@ -161,7 +158,7 @@ def _file_name(vd: VehicleDay) -> str:
     return f"route_{safe}_{vd.date.isoformat()}.html"
 
 
-def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path) -> list[Path]:
+def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path, *, lang: Lang = "both") -> list[Path]:
     """Write driver route sheets, ``routes.csv`` and ``index.html``.
 
     Parameters
@@ -172,6 +169,8 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path) -> list[
         The planned loudspeaker tours.
     out_dir : Path
         Folder to write into (created if missing).
+    lang : {"km", "en", "both"}
+        Language of the sheets (village names are printed in both scripts whatever it is).
 
     Returns
     -------
@@ -182,8 +181,10 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path) -> list[
     out_dir.mkdir(parents=True, exist_ok=True)
     vb = campaign.geography.village_by_code
     depots = {v.id: v for v in campaign.vehicles}
-    recording = _recording(campaign)
+    recording = _recording(campaign, lang)
     sheet_t = _ENV.from_string(_SHEET)
+    style = khmer_font_face() + _CSS
+    words = {"t": lambda key: word(key, lang), "html_lang": "en" if lang == "en" else "km"}
     written: list[Path] = []
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -191,7 +192,7 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path) -> list[
                 "sangkat_en", "in", "out", "broadcast_min", "how", "pause_before_min", "day_km", "day_fuel_l"])
     index_rows = []
     for vd in tours.days:
-        stops = [_stop_row(campaign, vd, i) for i in range(len(vd.stops))]
+        stops = [_stop_row(campaign, vd, i, lang) for i in range(len(vd.stops))]
         for i, (s, row) in enumerate(zip(vd.stops, stops), 1):
             w.writerow([vd.vehicle_id, vd.date.isoformat(), i, s.village_code, row["en"], row["kh"],
                         row["sangkat_code"], row["sangkat_en"], row["arrive"], row["leave"],
@@ -201,9 +202,9 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path) -> list[
         end = vd.path[-1][2] if vd.path else (vd.stops[-1].leave_s if vd.stops else 0.0)
         veh = depots.get(vd.vehicle_id)
         html = sheet_t.render(
-            vd=vd, css=_CSS, campaign=campaign.name, depot=veh.depot_name if veh else "",
+            vd=vd, css=style, campaign=campaign.name, depot=veh.depot_name if veh else "",
             depot_given=veh.depot_given if veh else True, start=hhmm(start), end=hhmm(end),
-            hours=duration(end - start), stops=stops, recording=recording,
+            hours=duration(end - start), stops=stops, recording=recording, day_name=day_name(vd.date, lang), **words,
         )
         name = _file_name(vd)
         written.append(atomic_write_text(out_dir / name, html))
@@ -213,8 +214,8 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path) -> list[
     dropped = [{"code": d.village_code, "name": vb[d.village_code].name_en if d.village_code in vb else "",
                 "reason": d.reason} for d in tours.dropped]
     index = _ENV.from_string(_INDEX).render(
-        css=_CSS, campaign=campaign.name, days=index_rows, km=tours.km,
-        fuel=sum(d.fuel_l for d in tours.days), strategy=tours.strategy, dropped=dropped,
+        css=style, campaign=campaign.name, days=index_rows, km=tours.km,
+        fuel=sum(d.fuel_l for d in tours.days), strategy=tours.strategy, dropped=dropped, **words,
     )
     written.append(atomic_write_text(out_dir / "index.html", index))
     return written

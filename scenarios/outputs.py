@@ -54,7 +54,7 @@ def write_outputs(result: PlanResult, out: str | Path, *, lang: Lang = "both", p
         (tmp / "plan.json").write_text(json.dumps(plan_doc, ensure_ascii=False), encoding="utf-8")
         write_campaign_map(campaign, plan, reach, tmp / "map.html")
         write_schedules(campaign, plan.roster, tmp / "schedules", lang=lang, pdf=pdf)
-        write_route_sheets(campaign, plan.tours, tmp / "routes")
+        write_route_sheets(campaign, plan.tours, tmp / "routes", lang=lang)
         write_budget_sheet(campaign, plan.allocation, tmp / "budget",
                            marginal={**(result.marginal or {}), "households_reached": reach.households_reached.mean,
                                      "households_aware": reach.households_aware.mean}, lang=lang)

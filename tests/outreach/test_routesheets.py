@@ -65,3 +65,26 @@ def test_csv_and_index_have_no_spurious_precision(sheet):
     assert {r["day_km"] for r in rows} == {"57.2"} and {r["day_fuel_l"] for r in rows} == {"2.3"}
     index = _text((folder / "index.html").read_text(encoding="utf-8"))
     assert "57.2 km" in index and "fuel 2.3 l" in index and "2.29" not in index
+
+
+@pytest.mark.parametrize("lang", ["km", "en"])
+def test_sheet_language(demo_campaign, tmp_path, lang):
+    """--lang km gives a Khmer sheet (no English instruction left), en an English one; the font travels along."""
+    v1 = demo_campaign.geography.villages[0]
+    day = VehicleDay("tuktuk-0403", dt.date(2027, 1, 4),
+                     (Stop(v1.code, 6 * 3600, 7 * 3600, Broadcast("drive", 14.95, 30.0, 1, 3, 2500.0)),),
+                     ((v1.lon, v1.lat, 5 * 3600), (v1.lon, v1.lat, 8 * 3600)), (True,), 12.0, 3 * 3600, 0.5)
+    paths = write_route_sheets(demo_campaign, Tours((day,), (), "test"), tmp_path, lang=lang)
+    page = paths[0].read_text(encoding="utf-8")
+    text = _text(page)
+    assert 'src: url("data:font/woff;base64,' in page
+    if lang == "km":
+        assert "បើកបរ 14 គ.ម/ម៉ោង" in text and "ថ្ងៃច័ន្ទ 2027-01-04" in text and "ហត្ថលេខាអ្នកបើកបរ" in text
+        assert "drive at" not in text and "Driver signature" not in text and "Mon 04 Jan" not in text
+    else:
+        assert "drive at 14 km/h" in text and "Mon 04 Jan 2027" in text and "Driver signature" in text
+        sk = demo_campaign.geography.sangkat_by_code[v1.sangkat_code]
+        names_removed = text.replace(v1.name_kh, "").replace(sk.name_kh, "")
+        assert not re.search("[\u1780-\u17ff]", names_removed)  # Khmer only in the place names
+    index = _text((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert ("សន្លឹកផ្លូវឧបករណ៍បំពងសំឡេង" in index) == (lang == "km")

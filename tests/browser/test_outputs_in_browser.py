@@ -1,0 +1,133 @@
+"""What a person sees, opened in a real browser: every HTML output offline, with Khmer in the shipped font,
+fitting A4 when printed, and readable when copied alone to another folder (issue 18)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from outreach.cli import app
+from tests.conftest import write_scenario
+
+runner = CliRunner()
+#: A4 printable width at 96 px/inch with the sheets' 14 mm margins: (210 - 28) mm.
+A4_PRINT_WIDTH_PX = round((210 - 28) / 25.4 * 96)
+
+_SURVEYED = """
+[survey]
+synthetic_respondents = 400
+"""
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, request) -> Path:
+    """A real district planned end to end (Pursat's 2008 census points, a synthetic survey)."""
+    from tests.conftest import PURSAT_REAL, shared_path
+
+    folder = tmp_path_factory.mktemp("browser")
+    text = PURSAT_REAL.format(villages=shared_path("geodata", "villages_1505.csv"),
+                              sangkats=shared_path("geodata", "communes_1505.geojson")) + _SURVEYED
+    scenario = write_scenario(folder / "pursat", text)
+    out = folder / "out"
+    res = runner.invoke(app, ["plan", str(scenario), "--out", str(out), "--replications", "10", "--time-limit", "2",
+                              "--no-pdf", "--lang", "both"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def _pages(out: Path) -> dict[str, Path]:
+    """One page of every kind of HTML output."""
+    week = sorted((out / "schedules").glob("P*/week-*.html"))[0]
+    route = sorted(p for p in (out / "routes").glob("*.html") if p.name != "index.html")[0]
+    return {"map": out / "map.html", "schedule_week": week, "schedule_index": out / "schedules" / "index.html",
+            "route_sheet": route, "route_index": out / "routes" / "index.html",
+            "budget": out / "budget" / "budget.html", "survey": out / "survey" / "report.html"}
+
+
+_MARK_KHMER = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (/[\\u1780-\\u17ff]/.test(walker.currentNode.textContent) && el && el.getClientRects().length > 0) {
+      el.setAttribute('data-khmer-probe', '1'); return el.tagName;
+    }
+  }
+  return null;
+}"""
+
+
+def _open(browser, path: Path, shots: Path):
+    """Open ``path`` offline: every request that is not file:, data: or about: is recorded and refused."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    leaving: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "about:", "blob:")):
+            route.continue_()
+        else:
+            leaving.append(url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(shots / f"{path.parent.name}-{path.stem}.png"), full_page=False)
+    return page, leaving
+
+
+def _khmer_fonts(page) -> list[dict]:
+    assert page.evaluate(_MARK_KHMER) is not None, "no Khmer text on the page"
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "[data-khmer-probe]"})["nodeId"]
+    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+@pytest.mark.parametrize("kind", ["map", "schedule_week", "schedule_index", "route_sheet", "route_index", "budget",
+                                  "survey"])
+def test_offline_and_khmer_in_the_shipped_font(browser, outputs, kind, tmp_path):
+    """Copied alone into an empty folder, the page makes no request outside it and draws Khmer with its font."""
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    page_file = alone / _pages(outputs)[kind].name
+    shutil.copyfile(_pages(outputs)[kind], page_file)
+    page, leaving = _open(browser, page_file, tmp_path)
+    assert leaving == [], leaving
+    fonts = _khmer_fonts(page)
+    khmer = [f for f in fonts if "Khmer" in f["familyName"]]
+    assert khmer and all(f["isCustomFont"] for f in khmer), fonts  # the embedded font, not a fallback
+    page.close()
+
+
+@pytest.mark.parametrize("kind", ["schedule_week", "schedule_index", "route_sheet", "budget", "survey"])
+def test_printed_pages_fit_a4(browser, outputs, kind, tmp_path):
+    page, _ = _open(browser, _pages(outputs)[kind], tmp_path)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= A4_PRINT_WIDTH_PX + 1, f"{kind} is {width}px wide printed; A4 holds {A4_PRINT_WIDTH_PX}px"
+    page.close()
+
+
+def test_map_has_layers_and_legend(browser, outputs, tmp_path):
+    page, leaving = _open(browser, outputs / "map.html", tmp_path)
+    assert leaving == []
+    assert page.locator(".leaflet-control-layers").count() == 1
+    names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert any("Villages" in n or "villages" in n for n in names), names
+    assert page.locator(".owso-legend").count() == 1
+    assert "Loudspeaker routes" in page.locator(".owso-legend").inner_text()
+    # names appear as the reader zooms in: none at the district view, village names at zoom 14
+    assert page.locator(".owso-village:visible").count() == 0
+    map_name = page.evaluate("() => Object.keys(window).find(k => k.startsWith('map_'))")
+    page.evaluate(f"() => {{ {map_name}.setZoom(14); }}")
+    page.wait_for_timeout(500)
+    assert page.locator(".owso-village:visible").count() > 0
+    page.screenshot(path=str(tmp_path / "map-zoom14.png"))
+    page.close()
