@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from .atomic import atomic_write_text
+from .daymap import day_svg
 from .fonts import khmer_font_face
 from .model import Broadcast, Campaign, Tours, VehicleDay
 from .parameters import DEFAULTS
@@ -36,6 +37,7 @@ td.num, th.num { text-align: right; }
 .kh { font-size: 11pt; }
 .box { display: inline-block; width: 4mm; height: 4mm; border: 0.3mm solid #333; }
 .sheet { page-break-after: always; }
+.daymap-box svg { max-width: 100%; height: auto; }
 @media print { a { color: inherit; text-decoration: none; } }
 """
 
@@ -49,6 +51,7 @@ _SHEET = """<!DOCTYPE html>
  &middot; {{ t('back') }} {{ end }} &middot; {{ "%.1f"|format(vd.km) }} km &middot; {{ t('fuel') }}
  {{ "%.1f"|format(vd.fuel_l) }} l &middot; {{ t('day') }} {{ hours }}</p>
 <p>{{ t('message') }}: {{ recording }}.</p>
+{% if svg %}<div class="daymap-box">{{ svg|safe }}</div>{% endif %}
 <table>
 <tr><th>#</th><th>{{ t('village') }}</th><th>{{ t('sangkat') }}</th><th class="num">{{ t('in') }}</th>
 <th class="num">{{ t('out') }}</th><th>{{ t('how') }}</th><th>{{ t('done') }}</th></tr>
@@ -153,6 +156,19 @@ def _stop_row(campaign: Campaign, vd: VehicleDay, i: int, lang: Lang) -> dict[st
     }
 
 
+def day_message(vd: VehicleDay, stops: list[dict[str, Any]], recording: str, start: str, end: str,
+                lang: Lang) -> str:
+    """The sheet as plain text, to send to the driver by Telegram: the day, then one line per village."""
+    lines = [f"{word('route', lang)} {vd.vehicle_id} · {day_name(vd.date, lang)}",
+             f"{word('leave', lang)} {start} · {word('back', lang)} {end} · {vd.km:.1f} km",
+             f"{word('message', lang)}: {recording}", ""]
+    for n, s in enumerate(stops, 1):
+        if s["pause"]:
+            lines.append(f"   {word('pause', lang)} {s['pause']} {s['pause_at']}")
+        lines.append(f"{n}. {s['arrive']}–{s['leave']} {s['kh']} / {s['en']}: {s['how']}")
+    return "\n".join(lines) + "\n"
+
+
 def _file_name(vd: VehicleDay) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in vd.vehicle_id)
     return f"route_{safe}_{vd.date.isoformat()}.html"
@@ -175,7 +191,8 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path, *, lang:
     Returns
     -------
     list of Path
-        One HTML sheet per vehicle-day, then ``routes.csv``, then ``index.html``.
+        Per vehicle-day an HTML sheet (with a small map of the day) and its plain-text version for Telegram
+        (``.txt``), then ``routes.csv``, then ``index.html``.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -204,10 +221,13 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path, *, lang:
         html = sheet_t.render(
             vd=vd, css=style, campaign=campaign.name, depot=veh.depot_name if veh else "",
             depot_given=veh.depot_given if veh else True, start=hhmm(start), end=hhmm(end),
-            hours=duration(end - start), stops=stops, recording=recording, day_name=day_name(vd.date, lang), **words,
+            hours=duration(end - start), stops=stops, recording=recording, day_name=day_name(vd.date, lang),
+            svg=day_svg(vd, campaign.geography, caption=word("map_caption", lang)), **words,
         )
         name = _file_name(vd)
         written.append(atomic_write_text(out_dir / name, html))
+        written.append(atomic_write_text(out_dir / name.replace(".html", ".txt"),
+                                         day_message(vd, stops, recording, hhmm(start), hhmm(end), lang)))
         index_rows.append({"date": vd.date.isoformat(), "vehicle": vd.vehicle_id, "stops": len(vd.stops),
                            "km": vd.km, "fuel": vd.fuel_l, "file": name})
     written.append(atomic_write_text(out_dir / "routes.csv", buf.getvalue()))

@@ -39,6 +39,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason": ("មូលហេតុ", "Reason"), "all_stops": ("ចំណតទាំងអស់", "All stops"),
     "drive_through": ("ចាក់ពេលបើកកាត់", "play while driving through"),
     "where_vehicle_is": ("នៅកន្លែងដែលរ៉ឺម៉កនៅ", "where the vehicle is"),
+    "map_caption": ("បន្ទាត់ក្រាស់៖ កំពុងផ្សាយ · បន្ទាត់ស្តើង៖ បើកបរ · ការ៉េ៖ ទីតាំងចេញដំណើរ",
+                    "thick: broadcasting · thin: driving · square: depot"),
 }
 _WEEKDAYS_KM = ("ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍", "អាទិត្យ")
 

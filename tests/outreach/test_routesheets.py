@@ -88,3 +88,34 @@ def test_sheet_language(demo_campaign, tmp_path, lang):
         assert not re.search("[\u1780-\u17ff]", names_removed)  # Khmer only in the place names
     index = _text((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert ("សន្លឹកផ្លូវឧបករណ៍បំពងសំឡេង" in index) == (lang == "km")
+
+
+def test_day_map_by_hand(demo_campaign):
+    """Two stops 0.01 degree apart east-west at the equator-free latitude of the demo: scale and order by hand."""
+    from outreach.daymap import day_svg
+
+    v1, v2 = demo_campaign.geography.villages[:2]
+    path = ((v1.lon, v1.lat, 0.0), (v2.lon, v2.lat, 600.0))
+    day = VehicleDay("t", dt.date(2027, 1, 4), (Stop(v1.code, 0, 300), Stop(v2.code, 600, 900)), path,
+                     (True, False), 1.0, 900, 0.1)
+    svg = day_svg(day, demo_campaign.geography, width=200, height=100)
+    assert svg.startswith('<svg class="daymap"') and "http" not in svg
+    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert len(circles) == 2 and re.findall(r">(\d)</text>", svg) == ["1", "2"]
+    (x1, y1), (x2, y2) = [(float(a), float(b)) for a, b in circles]
+    # the drawing keeps the aspect: dx/dy on paper = (dlon cos lat) / dlat on the ground
+    import math
+
+    k = math.cos(math.radians((v1.lat + v2.lat) / 2))
+    if abs(v2.lat - v1.lat) > 1e-6 and abs(v2.lon - v1.lon) > 1e-6:
+        assert abs(x2 - x1) / abs(y2 - y1) == pytest.approx(abs(v2.lon - v1.lon) * k / abs(v2.lat - v1.lat), rel=0.02)
+    assert (x2 > x1) == (v2.lon > v1.lon) and (y2 < y1) == (v2.lat > v1.lat)  # north is up
+    assert 'stroke-width="2.6"' in svg  # the one broadcasting segment is thick
+
+
+def test_telegram_text_of_a_day(sheet):
+    _, folder = sheet
+    txt = next(folder.glob("route_*.txt")).read_text(encoding="utf-8")
+    lines = txt.splitlines()
+    assert "tuktuk-0403" in lines[0] and "57.2 km" in lines[1]
+    assert any(line.startswith("1. 06:00–06:59") for line in lines) and any("Pause" in line for line in lines)

@@ -145,7 +145,7 @@ def test_route_sheets_written(tours_and_campaign, tmp_path):
 
     tours, c = tours_and_campaign
     paths = write_route_sheets(c, tours, tmp_path)
-    assert len(paths) == len(tours.days) + 2
+    assert len(paths) == 2 * len(tours.days) + 2  # a sheet and its Telegram text per day
     sheet = paths[0].read_text(encoding="utf-8")
     assert "ភូមិ" in sheet and "30 s, played in a loop" in sheet and "http" not in sheet
     rows = (tmp_path / "routes.csv").read_text(encoding="utf-8").splitlines()
