@@ -29,7 +29,10 @@ def _base_map(geo: Geography) -> folium.Map:
     m = folium.Map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], tiles=None, zoom_start=11,
                    control_scale=True, prefer_canvas=True)
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
-    _figure(m).header.add_child(folium.Element("<style>.leaflet-container{background:#f4f1ea}</style>"))
+    _figure(m).header.add_child(folium.Element(
+        "<style>.leaflet-container{background:#f4f1ea}"
+        # one entry per tuk-tuk day: the list scrolls rather than running off the screen
+        ".leaflet-control-layers-list{max-height:70vh;overflow-y:auto}</style>"))
     _figure(m).header.add_child(folium.Element(label_css()))
     return m
 
@@ -67,27 +70,28 @@ def _village_layer(geo: Geography, plan: Plan, reach: Reach | None) -> folium.Fe
 
 
 def _vehicle_layers(campaign: Campaign, plan: Plan) -> list[folium.FeatureGroup]:
-    """One layer per loudspeaker vehicle: its daily routes and its depot."""
+    """One layer per loudspeaker vehicle-day (its road path in the vehicle's colour), listed by date in the
+    layer control so a reader can show one day; the depots on a layer of their own."""
     geo = campaign.geography
     layers = []
     vehicles = sorted({d.vehicle_id for d in plan.tours.days})
-    for i, vid in enumerate(vehicles):
-        colour, dash = route_style(i)
-        fg = folium.FeatureGroup(name=f"Loudspeaker {vid}", show=True)
-        for d in plan.tours.days:
-            if d.vehicle_id != vid or len(d.path) < 2:
-                continue
-            names = ", ".join(geo.village_by_code[s.village_code].name_en for s in d.stops)
-            folium.PolyLine([(lat, lon) for lon, lat, _ in d.path], color=colour, dash_array=dash,
-                            weight=2.5, opacity=0.8,
-                            tooltip=_html.escape(f"{vid} {d.date:%a %d %b}: {d.km:.1f} km — {names}")).add_to(fg)
-        veh = next((v for v in campaign.vehicles if v.id == vid), None)
-        if veh is not None:
-            folium.CircleMarker([veh.depot_lat, veh.depot_lon], radius=8, color="#000", weight=2, fill=True,
-                                fill_color=DEPOT_COLOUR, fill_opacity=1,
-                                tooltip=_html.escape(f"Depot: {veh.depot_name}")).add_to(fg)
+    style = {vid: route_style(i) for i, vid in enumerate(vehicles)}
+    for d in sorted(plan.tours.days, key=lambda d: (d.date, d.vehicle_id)):
+        if len(d.path) < 2:
+            continue
+        colour, dash = style[d.vehicle_id]
+        fg = folium.FeatureGroup(name=f"{d.date:%a %d %b} · {d.vehicle_id}", show=True)
+        names = ", ".join(geo.village_by_code[s.village_code].name_en for s in d.stops)
+        folium.PolyLine([(lat, lon) for lon, lat, _ in d.path], color=colour, dash_array=dash, weight=2.5,
+                        opacity=0.8,
+                        tooltip=_html.escape(f"{d.vehicle_id} {d.date:%a %d %b}: {d.km:.1f} km — {names}")).add_to(fg)
         layers.append(fg)
-    return layers
+    depots = folium.FeatureGroup(name="Depots", show=True)
+    for veh in campaign.vehicles:
+        folium.CircleMarker([veh.depot_lat, veh.depot_lon], radius=8, color="#000", weight=2, fill=True,
+                            fill_color=DEPOT_COLOUR, fill_opacity=1,
+                            tooltip=_html.escape(f"Depot: {veh.depot_name} ({veh.id})")).add_to(depots)
+    return [*layers, depots]
 
 
 def _pair_layer(geo: Geography, plan: Plan) -> folium.FeatureGroup:
