@@ -86,10 +86,10 @@ def fit_emulator(keys: Sequence[str], low: Arr, high: Arr, values: Arr,
     gram = x.T @ x + 1e-8 * np.eye(x.shape[1])
     hat = np.einsum("ij,ji->i", x, np.linalg.solve(gram, x.T))
     fits = {}
-    for logged, y in ((False, raw), (True, np.log1p(raw))):
-        coef = np.linalg.solve(gram, x.T @ y)
-        loo = y - (y - x @ coef) / (1.0 - hat)[:, None]
-        fits[logged] = (coef, np.expm1(loo) if logged else loo)
+    for use_log, y in ((False, raw), (True, np.log1p(raw))):
+        c = np.linalg.solve(gram, x.T @ y)
+        loo = y - (y - x @ c) / (1.0 - hat)[:, None]
+        fits[use_log] = (c, np.expm1(loo) if use_log else loo)
     # Per quantity, the scale whose leave-one-out predictions miss the design's values less.
     err = {lg: np.sqrt(((fits[lg][1] - raw) ** 2).mean(axis=0)) for lg in fits}
     logged = tuple(bool(err[True][i] < err[False][i]) for i in range(len(outputs)))
