@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out/demo
 
-.PHONY: demo test check install bench clean
+.PHONY: demo test check install bench clean posterior
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -30,6 +30,12 @@ test: install
 bench: install
 	$(PY) benchmarks/routing.py
 	$(PY) benchmarks/simulation.py
+
+# The shipped posterior of the API 2012 campaign and the engine's defaults from its means (a few minutes on 2 cores).
+# Rerun after any change to the response model, the registry (scenarios/calibration/registry.py) or observed.csv.
+posterior: install
+	$(VENV)/bin/outreach calibrate scenarios/api-2012/observed.csv --scenario scenarios/api-2012.toml \
+		--out scenarios/api-2012/posterior --defaults outreach/data/calibrated.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -13,9 +13,11 @@ overrides and validate them against the stated range.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 from .errors import ScenarioError
 
@@ -137,9 +139,45 @@ _TABLE: dict[str, Param] = {
                                                     "[A] synthetic spread: radius = k*sqrt(households)"),
     # --- Simulation -----------------------------------------------------------
     "simulation.replications": Param(200, 10, 10000, "runs", "[A] Monte Carlo replications"),
+    # --- Calibration (scenario facts the seed report does not state; read by `outreach calibrate` only) ------
+    "calibration.campaign_weeks": Param(16, 8, 24, "weeks", f"[A] length of the door-to-door and loudspeaker "
+                                        f"campaign; {_SEED} does not state it"),
+    "calibration.survey_lag_weeks": Param(4, 0, 12, "weeks", f"[A] weeks from the campaign's end to the survey; "
+                                          f"{_SEED}: the survey was in 'third quarter of 2012'"),
 }
 
-DEFAULTS: Mapping[str, Param] = MappingProxyType(_TABLE)
+#: The table's own values, before any shipped posterior: what the calibration plans with, so that its
+#: rerun does not depend on the posterior it replaces.
+DOCUMENTED: Mapping[str, float] = MappingProxyType({k: p.value for k, p in _TABLE.items()})
+
+#: Posterior means written by ``outreach calibrate --defaults`` (``make posterior``); absent: documented values.
+CALIBRATED_FILE = Path(__file__).with_name("data") / "calibrated.json"
+
+
+def _calibrated(table: Mapping[str, Param], path: Path) -> tuple[dict[str, Param], dict[str, Any] | None]:
+    """The table with the shipped posterior means as values (each kept inside its range), and their provenance."""
+    if not path.is_file():
+        return dict(table), None
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    out = dict(table)
+    for key, mean in doc.get("means", {}).items():
+        p = table.get(key)
+        if p is not None:
+            v = min(max(float(mean), p.low), p.high)
+            out[key] = Param(v, p.low, p.high, p.unit, f"{p.source}; posterior mean ({path.name}), prior "
+                             f"value {p.value:g}")
+    return out, doc.get("provenance")
+
+
+_ACTIVE, _PROVENANCE = _calibrated(_TABLE, CALIBRATED_FILE)
+
+DEFAULTS: Mapping[str, Param] = MappingProxyType(_ACTIVE)
+
+#: Where the defaults come from (``summary.json`` ``parameters_provenance``).
+PARAMETERS_PROVENANCE: Mapping[str, Any] = MappingProxyType(
+    {"source": "posterior means", "keys": sorted(k for k in _ACTIVE if _ACTIVE[k] is not _TABLE[k]),
+     **(_PROVENANCE or {})}
+    if _PROVENANCE is not None else {"source": "documented values (outreach/parameters.py); no shipped posterior"})
 
 #: The one documented default seed (the year and month the seed campaign ended).
 DEFAULT_SEED = 201212
@@ -165,11 +203,11 @@ def resolve(overrides: Mapping[str, float] | None = None, *, file: str | None = 
     ScenarioError
         When a key is unknown or a value falls outside the documented range.
     """
-    values = {k: p.value for k, p in _TABLE.items()}
+    values = {k: p.value for k, p in _ACTIVE.items()}
     for key, value in (overrides or {}).items():
-        if key not in _TABLE:
+        if key not in _ACTIVE:
             raise ScenarioError(f"unknown parameter '{key}'", file=file, field=f"parameters.{key}")
-        p = _TABLE[key]
+        p = _ACTIVE[key]
         try:
             v = float(value)
         except (TypeError, ValueError):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import Band, Campaign, Plan, Priorities, Reach
+from .parameters import PARAMETERS_PROVENANCE
 
 
 def _geography(campaign: Campaign) -> dict[str, Any]:
@@ -168,7 +169,8 @@ def build_summary(
     """Assemble the summary document.
 
     Keys (stable): ``scenario``, ``seed``, ``geography``, ``budget``, ``plan``,
-    ``reach``, ``solver``, ``survey`` (when a survey was used), ``notes``.
+    ``reach``, ``solver``, ``survey`` (when a survey was used), ``notes``,
+    ``parameters_provenance`` (documented values or the shipped posterior's means).
     Budget figures in USD, with KHR beside the totals.
 
     ``reach`` (see :class:`~outreach.model.Reach` for the definitions):
@@ -200,6 +202,8 @@ def build_summary(
         "reach": _reach(reach),
         "solver": _solver(plan),
         "notes": list(campaign.notes) + list(plan.allocation.notes) + list(plan.roster.notes),
+        # Where the default parameter values come from: documented values or a shipped posterior's means.
+        "parameters_provenance": dict(PARAMETERS_PROVENANCE),
     }
     if priorities is not None:
         summary["survey"] = _survey(priorities)

@@ -11,10 +11,14 @@ that awareness rose. Surveys of the same area at two times are treated as
 independent samples (true for fresh respondents).
 
 Forecast. A plan folder's ``summary.json`` gives ``reach.households_aware``
-(households the simulated campaign makes aware) and ``geography.households``.
-With share ``f = aware / households`` and baseline awareness ``b``, the
-forecast change is ``f (1 - b)``: the campaign reaches the aware and the
-unaware alike, and only the unaware can become newly aware.
+(households aware at the campaign end, *those aware before it included*),
+``geography.households`` and, from the Monte Carlo, the aware households
+whose awareness predates the campaign (``reach.aware_by_first_channel.baseline``).
+The campaign converts a share ``c = (aware - before) / (households - before)``
+of the households unaware at its start; with the survey's baseline awareness
+``b`` the forecast change is ``c (1 - b)`` (only the unaware can become newly
+aware, and the baseline is not counted twice). Without the ``baseline`` key
+the simulation's baseline is taken to be the survey's: ``aware / households - b``.
 """
 
 from __future__ import annotations
@@ -163,6 +167,14 @@ def _as_estimates(
 
 
 # --------------------------------------------------------------------------- forecast
+def _aware_before(summary: dict[str, object]) -> float | None:
+    """Households the simulation counted aware before the campaign, when ``summary.json`` says."""
+    try:
+        return float(summary["reach"]["aware_by_first_channel"]["baseline"]["mean"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def read_forecast(plan_dir: str | os.PathLike[str], baseline: Estimate, level: float = 0.90) -> Forecast:
     """Read a plan's simulated reach and turn it into an expected change of OWSO awareness.
 
@@ -199,8 +211,13 @@ def read_forecast(plan_dir: str | os.PathLike[str], baseline: Estimate, level: f
     lo = float(aware.get("p05", mean)) if isinstance(aware, dict) else mean
     hi = float(aware.get("p95", mean)) if isinstance(aware, dict) else mean
     share = Estimate(mean / hh, lo / hh, hi / hh, 0)
-    gain = 1.0 - baseline.mean
-    expected = Estimate(share.mean * gain, share.lo * gain, share.hi * gain, 0)
+    before = _aware_before(summary)
+    if before is not None and before < hh:
+        # The simulation's own baseline removed, its conversion of the unaware applied to the survey's unaware.
+        conv = [(x - before) / (hh - before) * (1.0 - baseline.mean) for x in (mean, lo, hi)]
+    else:
+        conv = [x / hh - baseline.mean for x in (mean, lo, hi)]
+    expected = Estimate(max(0.0, conv[0]), max(0.0, conv[1]), max(0.0, conv[2]), 0)
     return Forecast(hh, Estimate(mean, lo, hi, 0), share, expected, str(path))
 
 

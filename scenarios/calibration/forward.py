@@ -1,0 +1,127 @@
+"""The forward model: the campaign planned once per campaign length, its reach in closed form per draw.
+
+The plan is fixed (volunteers, forums, passes, banners as the scenario
+describes them); only the response parameters and the uncertain scenario
+facts change between draws. A campaign length is a plan, so lengths come
+from a small grid of plans (``calibration.campaign_weeks`` snaps to the
+nearest); nothing is re-optimised per draw.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from outreach.model import Campaign, Plan, Reach
+from outreach.parameters import DEFAULTS, DOCUMENTED
+
+#: Channels that carry no volunteer or printed message: silenced to count the volunteers' and materials' share.
+_NOT_VOLUNTEERS_IEC = {"awareness.p_loudspeaker": 0.0, "awareness.p_forum": 0.0, "awareness.wom_rate": 0.0}
+
+
+@dataclass(frozen=True)
+class FixedPlan:
+    """One campaign length: its campaign (calendar set) and its plan."""
+
+    weeks: int
+    campaign: Campaign
+    plan: Plan
+
+
+def documented_params(campaign: Campaign) -> dict[str, float]:
+    """The campaign's parameters with every value not set by the scenario at its documented (pre-posterior) value.
+
+    The fixed plan then does not depend on a posterior shipped earlier, so a
+    rerun of the calibration gives the same bytes.
+    """
+    return {k: (DOCUMENTED[k] if v == DEFAULTS[k].value else v) for k, v in campaign.params.items()}
+
+
+def with_params(campaign: Campaign, params: Mapping[str, float]) -> Campaign:
+    """The campaign with other parameter values (not range-checked: calibration sets channels to 0)."""
+    return dataclasses.replace(campaign, params=dict(params))
+
+
+def _plan_one(campaign: Campaign, weeks: int, time_limit_s: float) -> FixedPlan:
+    from optimizer.roster import plan_roster
+    from scenarios.pipeline import PlanOptions, allocate
+
+    c = dataclasses.replace(campaign, calendar=dataclasses.replace(campaign.calendar, weeks=int(weeks)))
+    routed, _notes = allocate(c, None, PlanOptions(time_limit_s=time_limit_s))
+    roster = plan_roster(c, routed.allocation, time_limit_s=time_limit_s)
+    return FixedPlan(int(weeks), c, Plan(c.name, routed.allocation, routed.tours, roster))
+
+
+def plan_grid(campaign: Campaign, weeks: Sequence[int], *, time_limit_s: float = 10.0,
+              workers: int = 2) -> tuple[FixedPlan, ...]:
+    """Plan the campaign once for each length in ``weeks`` (documented parameters, no survey)."""
+    from outreach.parallel import fork_map
+
+    base = with_params(campaign, documented_params(campaign))
+    return tuple(fork_map(lambda c, w: _plan_one(c, w, time_limit_s), list(weeks), shared=base, workers=workers))
+
+
+def nearest(grid: Sequence[FixedPlan], weeks: float) -> FixedPlan:
+    """The grid plan whose length is nearest (ties: the shorter)."""
+    return min(grid, key=lambda g: (abs(g.weeks - weeks), g.weeks))
+
+
+def _quantities(fp: FixedPlan, full: Reach, iec_aware: float) -> dict[str, float]:
+    return {
+        "households": float(fp.campaign.geography.households),
+        "forums": float(sum(fp.plan.allocation.forums_by_sangkat.values())),
+        "met_at_door": float(full.households_met_at_door.mean) if full.households_met_at_door else 0.0,
+        "forum_attendance": float(full.exposure_by_channel.get("forum", 0.0)),
+        "aware_campaign": float(full.households_aware.mean),
+        "aware_volunteers_iec": iec_aware,
+    }
+
+
+def point_params(fp: FixedPlan, theta: Mapping[str, float]) -> dict[str, float]:
+    """The plan's parameters with a draw's values; baseline 0 (it enters the figures analytically)."""
+    params = dict(fp.campaign.params)
+    params.update({k: float(v) for k, v in theta.items() if k in params})
+    params["awareness.baseline"] = 0.0
+    return params
+
+
+def closed_form(grid: Sequence[FixedPlan], theta: Mapping[str, float]) -> dict[str, float]:
+    """Closed-form quantities (:data:`.registry.QUANTITIES`) of the nearest plan at a draw."""
+    from outreach.simulate import expected_reach
+
+    fp = nearest(grid, theta.get("calibration.campaign_weeks", fp_weeks(grid)))
+    params = point_params(fp, theta)
+    full = expected_reach(with_params(fp.campaign, params), fp.plan)
+    iec = expected_reach(with_params(fp.campaign, {**params, **_NOT_VOLUNTEERS_IEC}), fp.plan)
+    return _quantities(fp, full, float(iec.households_aware.mean))
+
+
+def monte_carlo(grid: Sequence[FixedPlan], theta: Mapping[str, float], *, replications: int,
+                seed: int) -> dict[str, float]:
+    """The same quantities by the Monte Carlo simulator (mean of ``replications``), for the check."""
+    from outreach.simulate import simulate
+
+    fp = nearest(grid, theta.get("calibration.campaign_weeks", fp_weeks(grid)))
+    params = point_params(fp, theta)
+    full = simulate(with_params(fp.campaign, params), fp.plan, replications=replications, seed=seed)
+    iec = simulate(with_params(fp.campaign, {**params, **_NOT_VOLUNTEERS_IEC}), fp.plan,
+                   replications=replications, seed=seed)
+    return _quantities(fp, full, float(iec.households_aware.mean))
+
+
+def fp_weeks(grid: Sequence[FixedPlan]) -> float:
+    """The first grid length (the default when a draw does not set the campaign length)."""
+    return float(grid[0].weeks)
+
+
+def evaluate_design(grid: Sequence[FixedPlan], thetas: Sequence[Mapping[str, float]], *,
+                    workers: int = 2) -> list[dict[str, float]]:
+    """Closed-form quantities at every design point, spread over ``workers`` processes."""
+    from outreach.parallel import fork_map
+
+    def one(g: Any, theta: Mapping[str, float]) -> dict[str, float]:
+        return closed_form(g, theta)
+
+    return fork_map(one, list(thetas), shared=tuple(grid), workers=workers)

@@ -1,0 +1,124 @@
+"""What the calibration fits and what it compares: the one place to add a parameter or a figure.
+
+* :data:`FITTED`: the parameters given a prior (their documented range in
+  :data:`outreach.parameters.DEFAULTS`, uniform or a Beta scaled to that
+  range). ``emulated`` parameters change the closed-form reach and so enter
+  the emulator's design; the others (a share met at the door, a forum's
+  women) enter the figures directly.
+* :data:`QUANTITIES`: what one closed-form evaluation of the fixed plan gives
+  (households, households met at the door, forum attendance, households aware
+  at the campaign end with no baseline, households with an effective memory
+  from the volunteers and printed materials).
+* :data:`FIGURES`: each observed figure's key, what it counts, and how it is
+  computed from those quantities and the parameters.
+
+After a model change (e.g. an at-home-by-sex model of who answers the door,
+or a new channel) add its parameter to :data:`FITTED` or its figure to
+:data:`FIGURES` here and rerun ``make posterior``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Arr = NDArray[np.float64]
+Values = Mapping[str, Arr]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A fitted parameter: its key in the registry, prior shape and whether it changes the closed-form reach.
+
+    ``beta = (a, b)`` scales a Beta(a, b) to the documented range; ``None`` is uniform.
+    ``low``/``high`` narrow the documented range when given (a tighter, sourced prior).
+    """
+
+    key: str
+    emulated: bool = True
+    beta: tuple[float, float] | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+#: Parameters the calibration fits (documented ranges as priors).
+FITTED: tuple[Fitted, ...] = (
+    Fitted("canvass.p_answer_first_visit"),
+    Fitted("awareness.p_door"),
+    Fitted("awareness.p_loudspeaker"),
+    Fitted("awareness.p_leaflet"),
+    Fitted("awareness.half_life_weeks"),
+    Fitted("forum.participants"),
+    Fitted("calibration.campaign_weeks"),
+    Fitted("calibration.survey_lag_weeks", emulated=False),
+    Fitted("awareness.baseline", emulated=False),
+    Fitted("door.woman_answers_share", emulated=False),
+    Fitted("forum.women_share", emulated=False),
+)
+
+#: Closed-form quantities of one evaluation (plan fixed, baseline 0, at the campaign end).
+QUANTITIES: tuple[str, ...] = ("households", "forums", "met_at_door", "forum_attendance", "aware_campaign",
+                               "aware_volunteers_iec")
+
+
+def women_share_at_door(params: Values, q: Values) -> Arr:
+    """Women's share of the people met at the door: the one function to point at an at-home-by-sex model.
+
+    Today the engine takes it as the input ``door.woman_answers_share``; an
+    at-home model that gives it per slot mix replaces this body only.
+    """
+    return np.broadcast_to(params["door.woman_answers_share"], q["households"].shape).astype(float)
+
+
+def _decay(params: Values) -> Arr:
+    """Retention of the campaign's memories from its end to the survey: ``2^(-lag / half_life)``."""
+    return np.asarray(np.exp2(-params["calibration.survey_lag_weeks"] / params["awareness.half_life_weeks"]))
+
+
+def aware_share(params: Values, q: Values) -> Arr:
+    """Share of households aware at the survey: ``b + (1 - b) (aware_campaign / H) decay``."""
+    b = params["awareness.baseline"]
+    return np.asarray(b + (1 - b) * q["aware_campaign"] / q["households"] * _decay(params))
+
+
+def _volunteers_iec_share(params: Values, q: Values) -> Arr:
+    return np.asarray(q["aware_volunteers_iec"] / q["households"] * _decay(params) / aware_share(params, q))
+
+
+def _before_share(params: Values, q: Values) -> Arr:
+    return np.asarray(params["awareness.baseline"] / aware_share(params, q))
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A simulated figure: what it counts, its kind (``share`` or ``count``) and how to compute it."""
+
+    counts: str
+    kind: str
+    compute: Callable[[Values, Values], Arr]
+
+
+FIGURES: Mapping[str, FigureSpec] = {
+    "door_contacts": FigureSpec(
+        "households where a youth volunteer met someone at the door (engine: reach.households_met_at_door)",
+        "count", lambda p, q: np.asarray(q["met_at_door"])),
+    "door_contacts_women_share": FigureSpec(
+        "women's share of the people met at the door", "share", women_share_at_door),
+    "forum_participants_per_forum": FigureSpec(
+        "households attending a forum, per forum (one participant per household)", "count",
+        lambda p, q: np.asarray(q["forum_attendance"] / np.maximum(q["forums"], 1.0))),
+    "forum_women_share": FigureSpec("women's share of forum participants", "share",
+                                    lambda p, q: np.asarray(p["forum.women_share"])),
+    "aware_share": FigureSpec("share of households aware of the OWSO at the survey, baseline included", "share",
+                              aware_share),
+    "baseline_aware_share": FigureSpec("share of households aware of the OWSO before the campaign", "share",
+                                       lambda p, q: np.asarray(p["awareness.baseline"])),
+    "aware_via_volunteers_iec_share": FigureSpec(
+        "share of the aware holding an effective memory of a door visit, leaflet or banner", "share",
+        _volunteers_iec_share),
+    "aware_before_campaign_share": FigureSpec("share of the aware who were aware before the campaign", "share",
+                                              _before_share),
+}

@@ -1,0 +1,64 @@
+"""The figure registry against hand calculations, the emulator against a known quadratic, and the defaults overlay."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from outreach import parameters
+from scenarios.calibration.emulator import fit_emulator, latin_hypercube
+from scenarios.calibration.registry import FIGURES, women_share_at_door
+
+Q = {"households": np.array([10000.0]), "forums": np.array([16.0]), "met_at_door": np.array([7000.0]),
+     "forum_attendance": np.array([1440.0]), "aware_campaign": np.array([4000.0]),
+     "aware_volunteers_iec": np.array([3000.0])}
+P = {"awareness.baseline": np.array([0.2]), "calibration.survey_lag_weeks": np.array([4.0]),
+     "awareness.half_life_weeks": np.array([8.0]), "door.woman_answers_share": np.array([0.6]),
+     "forum.women_share": np.array([0.35])}
+
+
+def test_figures_by_hand():
+    decay = 2 ** -0.5  # 4 weeks at a half-life of 8
+    aware = 0.2 + 0.8 * 0.4 * decay
+    assert FIGURES["aware_share"].compute(P, Q)[0] == pytest.approx(aware)
+    assert FIGURES["aware_before_campaign_share"].compute(P, Q)[0] == pytest.approx(0.2 / aware)
+    assert FIGURES["aware_via_volunteers_iec_share"].compute(P, Q)[0] == pytest.approx(0.3 * decay / aware)
+    assert FIGURES["forum_participants_per_forum"].compute(P, Q)[0] == pytest.approx(90.0)
+    assert FIGURES["door_contacts"].compute(P, Q)[0] == 7000.0
+    assert FIGURES["baseline_aware_share"].compute(P, Q)[0] == 0.2
+    assert women_share_at_door(P, Q)[0] == 0.6 and FIGURES["forum_women_share"].compute(P, Q)[0] == 0.35
+
+
+def test_emulator_recovers_a_quadratic_and_a_log_linear_quantity():
+    rng = np.random.default_rng(0)
+    low, high = np.array([0.0, 10.0]), np.array([1.0, 30.0])
+    x = low + (high - low) * latin_hypercube(30, 2, rng)
+    quad = 100 + 50 * x[:, 0] - 3 * x[:, 1] + 0.2 * x[:, 1] ** 2 + 10 * x[:, 0] * x[:, 1]
+    expo = np.expm1(1 + 0.5 * x[:, 0] + 0.01 * x[:, 1])
+    emu, loo = fit_emulator(["a", "b"], low, high, x, [{"q": a, "e": b, "c": 5.0} for a, b in zip(quad, expo)])
+    assert emu.logged == (False, True) and emu.constants == {"c": 5.0}
+    probe = np.array([[0.3, 17.0]])
+    got = emu.predict(probe)
+    assert got["q"][0] == pytest.approx(100 + 15 - 51 + 0.2 * 289 + 51, rel=1e-6)
+    assert got["e"][0] == pytest.approx(np.expm1(1 + 0.15 + 0.17), rel=1e-6)
+    assert np.allclose(loo["q"], quad, rtol=1e-5)
+
+
+def test_shipped_posterior_means_become_defaults_with_provenance(tmp_path):
+    f = tmp_path / "calibrated.json"
+    f.write_text(json.dumps({"provenance": {"observed": "x.csv", "seed": 1},
+                             "means": {"awareness.p_door": 0.55, "awareness.p_leaflet": 9.0, "nope": 1}}))
+    table, prov = parameters._calibrated(parameters._TABLE, f)
+    assert table["awareness.p_door"].value == 0.55 and "posterior mean" in table["awareness.p_door"].source
+    assert table["awareness.p_leaflet"].value == parameters._TABLE["awareness.p_leaflet"].high  # kept in range
+    assert table["awareness.p_forum"] is parameters._TABLE["awareness.p_forum"]
+    assert prov == {"observed": "x.csv", "seed": 1}
+    same, none = parameters._calibrated(parameters._TABLE, tmp_path / "absent.json")
+    assert none is None and same == dict(parameters._TABLE)
+
+
+def test_documented_values_stay_available():
+    assert parameters.DOCUMENTED["awareness.p_door"] == parameters._TABLE["awareness.p_door"].value
+    assert "source" in parameters.PARAMETERS_PROVENANCE
