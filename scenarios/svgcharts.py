@@ -97,7 +97,7 @@ def band_chart(title: str, labels: Sequence[str], bands: Sequence[tuple[float, f
 def curve_chart(title: str, xs: Sequence[float], bands: Sequence[tuple[float, float, float]], *,
                 x_label: str, y_label: str, knee: float | None = None) -> str:
     """A curve with its 5-95 % band shaded, and the knee marked by a vertical line."""
-    left, top, pw, ph = 70.0, 30.0, _W - 100.0, 240.0
+    left, top, pw, ph = 70.0, 46.0, _W - 100.0, 240.0
     x0, x1 = min(xs), max(xs)
     y0, y1 = min(b[1] for b in bands), max(b[2] for b in bands)
     pad = (y1 - y0) * 0.05 or 1.0
