@@ -18,7 +18,7 @@ COST_NOTE = ("Cost per aware household divides the planned budget by households 
 
 
 def _sangkat_awareness(campaign: Campaign, sim: SimulationResult) -> dict[str, float]:
-    aware, hh = sim.reach.aware_by_village, {}
+    aware, hh = sim.reach.aware_by_village, dict[str, int]()
     out: dict[str, float] = {}
     for v in campaign.geography.villages:
         out[v.sangkat_code] = out.get(v.sangkat_code, 0.0) + aware.get(v.code, 0.0)
@@ -143,9 +143,9 @@ def _charts(cmp: Comparison) -> list[str]:
                                {e.name: [e.plan.allocation.by_channel().get(c, 0.0) for c in chans]
                                 for e in cmp.entries})]
     for key in ("households_reached", "households_aware", "newly_aware"):
-        bands = [band_of(e.sim.per_replication[key]) for e in cmp.entries]
+        own = [band_of(e.sim.per_replication[key]) for e in cmp.entries]
         out.append(svgcharts.band_chart(f"{MEASURES[key]} (5–95 % band)", names,
-                                        [(b.mean, b.p05, b.p95) for b in bands]))
+                                        [(b.mean, b.p05, b.p95) for b in own]))
     out.append(svgcharts.bar_chart("People reached and met, by sex",
                                    ["women reached", "men reached", "women met", "men met"],
                                    {e.name: [band_of(e.sim.per_replication[k]).mean for k in
@@ -153,7 +153,8 @@ def _charts(cmp: Comparison) -> list[str]:
                                     for e in cmp.entries}))
     first = cmp.entries[0]
     for key in ("newly_aware", "households_reached"):
-        labels, bands = [], []
+        labels: list[str] = []
+        bands: list[tuple[float, float, float]] = []
         for e in cmp.entries[1:]:
             d = difference_band(first.sim.per_replication[key], e.sim.per_replication[key])
             labels.append(f"{e.name} − {first.name}")

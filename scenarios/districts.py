@@ -257,7 +257,10 @@ def _on_dask(jobs: Sequence[DistrictJob], options: PlanOptions, workers: int | N
         client = Client(scheduler, timeout="20s")
         cluster = None
     else:
-        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None)
+        import logging
+
+        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         futures = client.map(plan_district, list(jobs), options=options, pure=False)

@@ -39,11 +39,14 @@ def _rule_text(rule: Rule) -> str:
 def _map(results: Sequence[DistrictResult], path: Path) -> None:
     from maps.district_map import DistrictShape, write_district_map
 
-    shapes = [DistrictShape(r.job.code, r.hull, r.usd_per_aware,
-                            f"{r.job.name} ({r.job.code}): US$ {r.usd_per_aware:,.2f} per aware household, "
-                            f"{r.aware.mean:,.0f} aware of {r.job.households:,} households"
-                            if r.usd_per_aware is not None else f"{r.job.name} ({r.job.code}): {r.error or 'no figure'}")
-              for r in results if r.hull]
+    def tip(r: DistrictResult) -> str:
+        head = f"{r.job.name} ({r.job.code}): "
+        if r.usd_per_aware is None:
+            return head + (r.error or "no figure")
+        return head + (f"US$ {r.usd_per_aware:,.2f} per aware household, {r.aware.mean:,.0f} aware of "
+                       f"{r.job.households:,} households")
+
+    shapes = [DistrictShape(r.job.code, r.hull, r.usd_per_aware, tip(r)) for r in results if r.hull]
     write_district_map(shapes, "Cost per aware household (US$) by district. " + HULL_NOTE, path)
 
 

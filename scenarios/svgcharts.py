@@ -7,6 +7,7 @@ its numbers also written as labels so a printout needs no tooltip.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 
 #: Series colours (colour-blind safe, Okabe-Ito).
@@ -94,37 +95,59 @@ def band_chart(title: str, labels: Sequence[str], bands: Sequence[tuple[float, f
     return _svg(y + 8, body, title)
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Pixel mapping of a curve chart's plot area."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    def x(self, v: float) -> float:
+        return self.left + (v - self.x0) / ((self.x1 - self.x0) or 1.0) * self.width
+
+    def y(self, v: float) -> float:
+        return self.top + self.height - (v - self.y0) / ((self.y1 - self.y0) or 1.0) * self.height
+
+
+def _axes(f: _Frame, x_label: str, y_label: str) -> list[str]:
+    body = [f'<line x1="{f.left}" y1="{f.top + f.height}" x2="{f.left + f.width}" y2="{f.top + f.height}" '
+            'stroke="#333"/>',
+            f'<line x1="{f.left}" y1="{f.top}" x2="{f.left}" y2="{f.top + f.height}" stroke="#333"/>']
+    for frac in (0.0, 0.5, 1.0):
+        xv, yv = f.x0 + frac * (f.x1 - f.x0), f.y0 + frac * (f.y1 - f.y0)
+        body.append(f'<text x="{f.x(xv):.1f}" y="{f.top + f.height + 16}" text-anchor="middle" {_FONT}>{_fmt(xv)}'
+                    f'</text><text x="{f.left - 4}" y="{f.y(yv) + 4:.1f}" text-anchor="end" {_FONT}>{_fmt(yv)}</text>')
+    body.append(f'<text x="{f.left + f.width / 2}" y="{f.top + f.height + 34}" text-anchor="middle" {_FONT}>'
+                f'{escape(x_label)}</text><text x="{f.left}" y="{f.top - 8}" {_FONT}>{escape(y_label)}</text>')
+    return body
+
+
 def curve_chart(title: str, xs: Sequence[float], bands: Sequence[tuple[float, float, float]], *,
                 x_label: str, y_label: str, knee: float | None = None) -> str:
     """A curve with its 5-95 % band shaded, and the knee marked by a vertical line."""
-    left, top, pw, ph = 70.0, 46.0, _W - 100.0, 240.0
-    x0, x1 = min(xs), max(xs)
     y0, y1 = min(b[1] for b in bands), max(b[2] for b in bands)
     pad = (y1 - y0) * 0.05 or 1.0
-    y0, y1 = y0 - pad, y1 + pad
-    sx = (lambda x: left + (x - x0) / ((x1 - x0) or 1.0) * pw)
-    sy = (lambda y: top + ph - (y - y0) / (y1 - y0) * ph)
-    upper = " ".join(f"{sx(x):.1f},{sy(b[2]):.1f}" for x, b in zip(xs, bands))
-    lower = " ".join(f"{sx(x):.1f},{sy(b[1]):.1f}" for x, b in reversed(list(zip(xs, bands))))
-    line = " ".join(f"{sx(x):.1f},{sy(b[0]):.1f}" for x, b in zip(xs, bands))
+    f = _Frame(70.0, 46.0, _W - 100.0, 240.0, min(xs), max(xs), y0 - pad, y1 + pad)
+    upper = " ".join(f"{f.x(x):.1f},{f.y(b[2]):.1f}" for x, b in zip(xs, bands))
+    lower = " ".join(f"{f.x(x):.1f},{f.y(b[1]):.1f}" for x, b in reversed(list(zip(xs, bands))))
+    line = " ".join(f"{f.x(x):.1f},{f.y(b[0]):.1f}" for x, b in zip(xs, bands))
     body = [f'<polygon points="{upper} {lower}" fill="{PALETTE[0]}" fill-opacity="0.2"/>',
-            f'<polyline points="{line}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>',
-            f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#333"/>',
-            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#333"/>']
-    body += [f'<circle cx="{sx(x):.1f}" cy="{sy(b[0]):.1f}" r="3" fill="{PALETTE[0]}"><title>{_fmt(x)}: '
+            f'<polyline points="{line}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>', *_axes(f, x_label,
+                                                                                                     y_label)]
+    body += [f'<circle cx="{f.x(x):.1f}" cy="{f.y(b[0]):.1f}" r="3" fill="{PALETTE[0]}"><title>{_fmt(x)}: '
              f'{_fmt(b[0])} ({_fmt(b[1])} to {_fmt(b[2])})</title></circle>' for x, b in zip(xs, bands)]
-    for frac in (0.0, 0.5, 1.0):
-        xv, yv = x0 + frac * (x1 - x0), y0 + frac * (y1 - y0)
-        body.append(f'<text x="{sx(xv):.1f}" y="{top + ph + 16}" text-anchor="middle" {_FONT}>{_fmt(xv)}</text>'
-                    f'<text x="{left - 4}" y="{sy(yv) + 4:.1f}" text-anchor="end" {_FONT}>{_fmt(yv)}</text>')
-    body.append(f'<text x="{left + pw / 2}" y="{top + ph + 34}" text-anchor="middle" {_FONT}>{escape(x_label)}</text>'
-                f'<text x="{left}" y="{top - 4}" {_FONT}>{escape(y_label)}</text>')
     if knee is not None:
-        kx = sx(knee)
-        body.append(f'<line class="knee" x1="{kx:.1f}" y1="{top}" x2="{kx:.1f}" y2="{top + ph}" stroke="{PALETTE[5]}" '
-                    f'stroke-width="2" stroke-dasharray="5,3"/><text x="{kx + 4:.1f}" y="{top + 14}" {_FONT} '
-                    f'fill="{PALETTE[5]}">knee: {_fmt(knee)}</text>')
-    return _svg(top + ph + 44, body, title)
+        kx = f.x(knee)
+        body.append(f'<line class="knee" x1="{kx:.1f}" y1="{f.top}" x2="{kx:.1f}" y2="{f.top + f.height}" '
+                    f'stroke="{PALETTE[5]}" stroke-width="2" stroke-dasharray="5,3"/><text x="{kx + 4:.1f}" '
+                    f'y="{f.top + 14}" {_FONT} fill="{PALETTE[5]}">knee: {_fmt(knee)}</text>')
+    return _svg(f.top + f.height + 44, body, title)
 
 
 __all__ = ["PALETTE", "band_chart", "bar_chart", "curve_chart"]

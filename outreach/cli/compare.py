@@ -58,7 +58,7 @@ def compare_command(
 
 
 @guarded
-def sweep_command(
+def sweep_command(  # noqa: PLR0913 - typer makes every command-line option a parameter
     scenario: Annotated[Optional[Path], typer.Argument(help="The scenario.toml to sweep.")] = None,
     budget: Annotated[Optional[str], typer.Option(help="Budget limits START:STOP:STEP in US$, "
                                                        "e.g. 3000:20000:1000.")] = None,
