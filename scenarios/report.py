@@ -22,7 +22,7 @@ table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f0f0f0}
 td:first-child,th:first-child{text-align:left}
 .short{color:#b00;font-weight:bold} .met{color:#070} .note{color:#555;font-size:.9em}
-.charts{display:flex;flex-wrap:wrap;gap:1em}
+.charts{display:flex;flex-wrap:wrap;gap:1em} td.t{text-align:left}
 """
 
 
@@ -47,6 +47,7 @@ def html_table(table: Table, *, classes: Mapping[str, str] | None = None) -> str
         for c in row:
             text = fmt(c)
             k = next((v for key, v in cls.items() if isinstance(c, str) and c.startswith(key)), "")
+            k = k or ("t" if isinstance(c, str) and c and not c[0].isdigit() else "")
             cells.append(f'<td class="{k}">{escape(text)}</td>' if k else f"<td>{escape(text)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     return "".join(out) + "</table>"

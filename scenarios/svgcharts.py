@@ -69,7 +69,7 @@ def bar_chart(title: str, categories: Sequence[str], series: Mapping[str, Sequen
 def band_chart(title: str, labels: Sequence[str], bands: Sequence[tuple[float, float, float]],
                *, zero_line: bool = False) -> str:
     """One row per label: the mean as a dot and its 5-95 % band as a whisker (``bands``: mean, p05, p95)."""
-    plot_w = _W - _LEFT - 110
+    plot_w = _W - _LEFT - 200
     lows = [b[1] for b in bands] + ([0.0] if zero_line else [])
     highs = [b[2] for b in bands] + ([0.0] if zero_line else [])
     lo, hi = min(lows, default=0.0), max(highs, default=1.0)
@@ -90,7 +90,7 @@ def band_chart(title: str, labels: Sequence[str], bands: Sequence[tuple[float, f
                     f'<line x1="{xb:.1f}" y1="{cy - 5:.1f}" x2="{xb:.1f}" y2="{cy + 5:.1f}" stroke="{c}"/>'
                     f'<circle cx="{xm:.1f}" cy="{cy:.1f}" r="4" fill="{c}"><title>{_fmt(m)} ({_fmt(p05)} to '
                     f'{_fmt(p95)})</title></circle>'
-                    f'<text x="{_W - 104}" y="{cy + 4:.0f}" {_FONT}>{_fmt(m)} ({_fmt(p05)}–{_fmt(p95)})</text>')
+                    f'<text x="{_LEFT + plot_w + 12}" y="{cy + 4:.0f}" {_FONT}>{_fmt(m)} ({_fmt(p05)}–{_fmt(p95)})</text>')
         y += 24
     return _svg(y + 8, body, title)
 
