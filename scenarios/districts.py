@@ -131,6 +131,9 @@ def _read_points(path: Path) -> dict[str, list[dict[str, str]]]:
 def _located(row: dict[str, str]) -> bool:
     from outreach import gazetteer
 
+    code = row["village_code"]
+    if not (code.isdigit() and len(code) == 8):
+        return False
     try:
         return (float(row["households"]) > 0 and -90 <= float(row["lat"]) <= 90
                 and gazetteer.village(row["village_code"]) is not None and float(row["lon"]) != 0)

@@ -82,3 +82,14 @@ def test_dask_local_cluster_gives_the_serial_results(tmp_path):
     html = files[0].read_text(encoding="utf-8")
     assert "<svg" in html and "convex hull" in html and not re.search(r"https?://", html)
     assert "Cost per aware household" in (tmp_path / "report" / "map.html").read_text(encoding="utf-8")
+
+
+def test_located_needs_an_official_code_a_position_and_households():
+    from scenarios.districts import _located
+
+    ok = {"village_code": "05020101", "lat": "12.27", "lon": "104.67", "households": "120"}
+    assert _located(ok)
+    assert not _located({**ok, "village_code": "0502010-"})  # as some rows of the national file have
+    assert not _located({**ok, "village_code": "05029999"})  # not in the official lists
+    assert not _located({**ok, "lat": ""})
+    assert not _located({**ok, "households": "0"})
