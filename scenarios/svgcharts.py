@@ -90,7 +90,8 @@ def band_chart(title: str, labels: Sequence[str], bands: Sequence[tuple[float, f
                     f'<line x1="{xb:.1f}" y1="{cy - 5:.1f}" x2="{xb:.1f}" y2="{cy + 5:.1f}" stroke="{c}"/>'
                     f'<circle cx="{xm:.1f}" cy="{cy:.1f}" r="4" fill="{c}"><title>{_fmt(m)} ({_fmt(p05)} to '
                     f'{_fmt(p95)})</title></circle>'
-                    f'<text x="{_LEFT + plot_w + 12}" y="{cy + 4:.0f}" {_FONT}>{_fmt(m)} ({_fmt(p05)}–{_fmt(p95)})</text>')
+                    f'<text x="{_LEFT + plot_w + 12}" y="{cy + 4:.0f}" {_FONT}>{_fmt(m)} '
+                    f'({_fmt(p05)}–{_fmt(p95)})</text>')
         y += 24
     return _svg(y + 8, body, title)
 
