@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import io
+import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Sequence
@@ -67,11 +69,16 @@ def load_rules(path: str | Path | None) -> Rule:
 
 @dataclass(frozen=True)
 class DistrictJob:
-    """One district to plan: its scenario file, written by :func:`select_districts`."""
+    """One district to plan: its scenario and villages as text (a Dask worker on another machine needs no files).
+
+    ``scenario`` is where :func:`select_districts` also wrote them for the user.
+    """
 
     code: str
     name: str
     scenario: str
+    scenario_text: str
+    villages_csv: str
     listed: int
     located: int
     households: int
@@ -198,13 +205,14 @@ def select_districts(villages: str | Path, selector: str, rule: Rule,
         text, vols, budget = _scenario_text(code, name, households, rule)
         folder = Path(out) / "districts" / code
         folder.mkdir(parents=True, exist_ok=True)
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["village_code", "lat", "lon", "households"])
+        w.writerows([[r["village_code"], r["lat"], r["lon"], r["households"]] for r in located])
         (folder / "scenario.toml").write_text(text, encoding="utf-8")
-        with (folder / "villages.csv").open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(["village_code", "lat", "lon", "households"])
-            w.writerows([[r["village_code"], r["lat"], r["lon"], r["households"]] for r in located])
-        jobs.append(DistrictJob(code, name, str((folder / "scenario.toml").resolve()), len(rows), len(located),
-                                households, vols, budget))
+        (folder / "villages.csv").write_text(buf.getvalue(), encoding="utf-8")
+        jobs.append(DistrictJob(code, name, str((folder / "scenario.toml").resolve()), text, buf.getvalue(),
+                                len(rows), len(located), households, vols, budget))
     return jobs, skipped
 
 
@@ -235,10 +243,13 @@ def plan_district(job: DistrictJob, options: PlanOptions) -> DistrictResult:
 
     t0 = time.perf_counter()
     zero = Band(0.0, 0.0, 0.0)
-    try:
-        campaign = load_campaign(job.scenario)
-    except InputError as exc:
-        return DistrictResult(job, 0.0, zero, zero, zero, (), error=str(exc))
+    with tempfile.TemporaryDirectory(prefix=f"district-{job.code}-") as tmp:
+        (Path(tmp) / "scenario.toml").write_text(job.scenario_text, encoding="utf-8")
+        (Path(tmp) / "villages.csv").write_text(job.villages_csv, encoding="utf-8")
+        try:
+            campaign = load_campaign(Path(tmp) / "scenario.toml")
+        except InputError as exc:
+            return DistrictResult(job, 0.0, zero, zero, zero, (), error=str(exc).replace(tmp, job.code))
     plan, sim = plan_and_simulate(campaign, dataclasses.replace(options, workers=1))
     hull = convex_hull([(round(v.lon, 6), round(v.lat, 6)) for v in campaign.geography.villages])
     return DistrictResult(job, plan.allocation.planned_usd, sim.reach.households_reached, sim.reach.households_aware,
@@ -262,7 +273,7 @@ def _on_dask(jobs: Sequence[DistrictJob], options: PlanOptions, workers: int | N
     else:
         import logging
 
-        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None,
+        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
