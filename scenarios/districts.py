@@ -268,7 +268,10 @@ def _on_dask(jobs: Sequence[DistrictJob], options: PlanOptions, workers: int | N
         raise InputError("Dask is not installed: pip install 'dask[distributed]' (or leave out --workers and "
                          "--scheduler to use local processes)") from None
     if scheduler is not None:
-        client = Client(scheduler, timeout="20s")
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc})", field="--scheduler") from None
         cluster = None
     else:
         import logging
