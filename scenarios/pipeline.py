@@ -64,12 +64,17 @@ class PlanOptions:
         Processes for the marginal re-solves and the simulation. Results do
         not depend on it: each re-solve is deterministic, and the simulation
         draws every village's numbers from its own stream.
+    margins : bool
+        Price one more US$ 1,000 and one more volunteer by re-solving (exact
+        strategies). ``compare`` and ``sweep`` turn it off: a sweep's own
+        curve gives the marginal value.
     """
 
     replications: int | None = None
     time_limit_s: float = 10.0
     strategy: Strategy = "scip"
     workers: int = 2
+    margins: bool = True
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,7 @@ def allocate(campaign: Campaign, priorities: Priorities | None,
 def price_margins(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
                   options: PlanOptions) -> dict[str, Any] | None:
     """Stage ``margins``: aware households per extra US$ 100 and per extra volunteer (exact strategies only)."""
-    if routed.base is None:
+    if routed.base is None or not options.margins:
         return None
     from optimizer.allocation import marginal_value
 
@@ -209,7 +214,7 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
     else:
         progress(f"Allocating the budget and routing the tuk-tuks ({options.strategy.upper()} + PyVRP)")
     routed, notes = allocate(campaign, priorities, options)
-    if routed.base is not None:
+    if routed.base is not None and options.margins:
         progress("Pricing one more US$ 1,000 and one more volunteer (re-solves)")
     marginal = price_margins(campaign, priorities, routed, options)
     progress("Rostering the volunteer pairs")

@@ -247,6 +247,7 @@ def simulate(
 
 # Sub-commands that live in their own modules.
 from .calibrate import calibrate_command  # noqa: E402
+from .compare import compare_command, sweep_command  # noqa: E402
 from .replan import replan_command  # noqa: E402
 from .survey import evaluate_command, survey_app  # noqa: E402
 
@@ -254,6 +255,8 @@ app.add_typer(survey_app, name="survey", help="Questionnaire, survey import and 
 app.command(name="evaluate")(evaluate_command)
 app.command(name="replan")(replan_command)
 app.command(name="calibrate")(calibrate_command)
+app.command(name="compare")(compare_command)
+app.command(name="sweep")(sweep_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

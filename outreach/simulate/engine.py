@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,6 +56,10 @@ class SimulationResult:
     usd_per_reached: float | None
     usd_per_aware: float | None
     newly_aware: Band
+    #: Totals of every replication (arrays of length R), for bands of differences between plans simulated on
+    #: common random numbers: households_reached, households_aware, newly_aware, women_reached, men_reached,
+    #: women_met, men_met.
+    per_replication: Mapping[str, NDArray[np.float64]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,9 @@ def simulate_detailed(
         usd_per_reached=usd / reach.households_reached.mean if usd > 0 and reach.households_reached.mean > 0 else None,
         usd_per_aware=usd / newly.mean() if usd > 0 and newly.mean() > 0 else None,
         newly_aware=_band(newly),
+        per_replication={"households_reached": t.sums.reached, "households_aware": t.sums.aware,
+                         "newly_aware": newly, "women_reached": t.sums.women, "men_reached": t.sums.men,
+                         "women_met": t.sums.met_women, "men_met": t.sums.met_men},
     )
 
 

@@ -1,0 +1,83 @@
+"""Benchmark of many districts (``outreach sweep --villages``); prints one JSON document.
+
+Plans every selected district of a village file by the sweep file's rule,
+once per executor asked for, and gives each run's wall time, the median and
+largest per-district time, whether every run gave the same table, and the
+speed-up of the Dask runs over the first Dask run (1 worker, when listed).
+
+Run from the repository root, e.g. the whole country on local processes and
+Dask with 1 and 2 workers::
+
+    .venv/bin/python benchmarks/districts.py --districts all --executors local dask:1 dask:2
+
+A province (``--districts 05``) takes minutes; the country, with 203
+districts to plan, takes an hour or more on 2 cores per executor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scenarios.districts import DistrictResult, load_rules, run_districts, select_districts  # noqa: E402
+from scenarios.pipeline import PlanOptions  # noqa: E402
+
+
+def _figures(results: list[DistrictResult]) -> list[tuple[object, ...]]:
+    return [(r.job.code, r.planned_usd, r.aware, r.newly_aware, r.error) for r in results]
+
+
+def _run(executor: str, jobs: list, options: PlanOptions) -> tuple[float, list[DistrictResult]]:
+    kind, _, n = executor.partition(":")
+    t0 = time.perf_counter()
+    if kind == "dask":
+        results = run_districts(jobs, options, workers=int(n or 2))
+    else:
+        results = run_districts(jobs, dataclasses.replace(options, workers=int(n or 2)))
+    return time.perf_counter() - t0, results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--villages", default=str(ROOT.parent / "shared" / "geodata" / "villages_national.csv"))
+    ap.add_argument("--districts", default="05")
+    ap.add_argument("--rules", default=str(ROOT / "scenarios" / "sweep-rule.toml"))
+    ap.add_argument("--replications", type=int, default=50)
+    ap.add_argument("--executors", nargs="+", default=["local:2", "dask:1", "dask:2"],
+                    help="local:N (forked processes) or dask:N (LocalCluster of N workers)")
+    args = ap.parse_args(argv)
+    options = PlanOptions(replications=args.replications, time_limit_s=5.0, strategy="greedy", workers=1,
+                          margins=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs, skipped = select_districts(args.villages, args.districts, load_rules(args.rules), tmp)
+        runs, tables = {}, []
+        for ex in args.executors:
+            wall, results = _run(ex, jobs, options)
+            per = [r.seconds for r in results if r.error is None]
+            runs[ex] = {"wall_s": round(wall, 1),
+                        "median_district_s": round(statistics.median(per), 2) if per else None,
+                        "max_district_s": round(max(per), 2) if per else None}
+            tables.append(_figures(results))
+    dask1 = runs.get("dask:1", {}).get("wall_s")
+    for ex, r in runs.items():
+        if ex.startswith("dask") and dask1:
+            r["speedup_over_dask_1"] = round(dask1 / r["wall_s"], 2)
+    doc = {"villages": args.villages, "districts": args.districts, "planned": len(jobs), "skipped": len(skipped),
+           "replications": args.replications, "cores": os.cpu_count(), "load_average": os.getloadavg()[0],
+           "runs": runs, "identical_tables": all(t == tables[0] for t in tables)}
+    print(json.dumps(doc, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
