@@ -189,7 +189,8 @@ def simulate_detailed(
         newly_aware=_band(newly),
         per_replication={"households_reached": t.sums.reached, "households_aware": t.sums.aware,
                          "newly_aware": newly, "women_reached": t.sums.women, "men_reached": t.sums.men,
-                         "women_met": t.sums.met_women, "men_met": t.sums.met_men},
+                         # people met in person (door and forum), as summary.json's people_met
+                         "women_met": t.sums.met[0] + t.sums.met[2], "men_met": t.sums.met[1] + t.sums.met[3]},
     )
 
 
