@@ -68,8 +68,19 @@ def nearest(grid: Sequence[FixedPlan], weeks: float) -> FixedPlan:
     return min(grid, key=lambda g: (abs(g.weeks - weeks), g.weeks))
 
 
-def _quantities(fp: FixedPlan, full: Reach, iec_aware: float) -> dict[str, float]:
+def _first_contacts(campaign: Campaign, plan: Plan) -> dict[str, float]:
+    """Households first met at the door by kind of occasion (closed form), as registry quantities."""
+    from outreach.simulate import door_slot_mix
+
+    from .registry import FIRST_CONTACT_KEYS
+
+    mix = door_slot_mix(campaign, plan)
+    return {name: float(mix.get(kind, 0.0)) for kind, name in FIRST_CONTACT_KEYS.items()}
+
+
+def _quantities(fp: FixedPlan, full: Reach, iec_aware: float, first: Mapping[str, float]) -> dict[str, float]:
     return {
+        **first,
         "households": float(fp.campaign.geography.households),
         "forums": float(sum(fp.plan.allocation.forums_by_sangkat.values())),
         "met_at_door": float(full.households_met_at_door.mean) if full.households_met_at_door else 0.0,
@@ -95,7 +106,8 @@ def closed_form(grid: Sequence[FixedPlan], theta: Mapping[str, float]) -> dict[s
     params = point_params(fp, theta)
     full = expected_reach(with_params(fp.campaign, params), fp.plan)
     iec = expected_reach(with_params(fp.campaign, {**params, **_NOT_VOLUNTEERS_IEC}), fp.plan)
-    return _quantities(fp, full, float(iec.households_aware.mean))
+    first = _first_contacts(with_params(fp.campaign, params), fp.plan)
+    return _quantities(fp, full, float(iec.households_aware.mean), first)
 
 
 def monte_carlo(grid: Sequence[FixedPlan], theta: Mapping[str, float], *, replications: int,
@@ -108,7 +120,8 @@ def monte_carlo(grid: Sequence[FixedPlan], theta: Mapping[str, float], *, replic
     full = simulate(with_params(fp.campaign, params), fp.plan, replications=replications, seed=seed)
     iec = simulate(with_params(fp.campaign, {**params, **_NOT_VOLUNTEERS_IEC}), fp.plan,
                    replications=replications, seed=seed)
-    return _quantities(fp, full, float(iec.households_aware.mean))
+    first = _first_contacts(with_params(fp.campaign, params), fp.plan)
+    return _quantities(fp, full, float(iec.households_aware.mean), first)
 
 
 def fp_weeks(grid: Sequence[FixedPlan]) -> float:

@@ -55,22 +55,45 @@ FITTED: tuple[Fitted, ...] = (
     Fitted("calibration.campaign_weeks"),
     Fitted("calibration.survey_lag_weeks", emulated=False),
     Fitted("awareness.baseline", emulated=False),
-    Fitted("door.woman_answers_share", emulated=False),
+    # Who opens the door (outreach.athome): they decide who is met, not how many households, so they enter the
+    # women's share directly; the share of the seed report is then predicted, never an input.
+    Fitted("athome.woman_opens_when_both", emulated=False),
+    Fitted("athome.women_employed", emulated=False),
+    Fitted("athome.men_employed", emulated=False),
     Fitted("forum.women_share", emulated=False),
 )
 
 #: Closed-form quantities of one evaluation (plan fixed, baseline 0, at the campaign end).
 QUANTITIES: tuple[str, ...] = ("households", "forums", "met_at_door", "forum_attendance", "aware_campaign",
-                               "aware_volunteers_iec")
+                               "aware_volunteers_iec", "first_weekday_day", "first_weekday_evening", "first_weekend")
+
+#: The quantities holding the households first met at the door by kind of occasion (outreach.athome.SLOT_KINDS).
+FIRST_CONTACT_KEYS: dict[str, str] = {"weekday_day": "first_weekday_day", "weekday_evening": "first_weekday_evening",
+                                      "weekend": "first_weekend"}
 
 
 def women_share_at_door(params: Values, q: Values) -> Arr:
-    """Women's share of the people met at the door: the one function to point at an at-home-by-sex model.
+    """Women's share of the people met at the door, from the at-home-by-sex model.
 
-    Today the engine takes it as the input ``door.woman_answers_share``; an
-    at-home model that gives it per slot mix replaces this body only.
+    :func:`outreach.athome.expected_women_share_at_door` of each draw's
+    parameters, weighted by the plan's first contacts by kind of occasion
+    (weekday daytime, weekday evening, weekend).
     """
-    return np.broadcast_to(params["door.woman_answers_share"], q["households"].shape).astype(float)
+    from outreach.athome import expected_women_share_at_door
+    from outreach.parameters import DEFAULTS
+
+    n = int(np.size(q["households"]))
+    keys = [k for k in DEFAULTS if k.startswith("athome.")]
+
+    def value(key: str, i: int) -> float:
+        v = params.get(key)
+        return float(np.broadcast_to(v, (n,))[i]) if v is not None else DEFAULTS[key].value
+
+    out = np.empty(n)
+    for i in range(n):
+        mix = {kind: float(np.broadcast_to(q[name], (n,))[i]) for kind, name in FIRST_CONTACT_KEYS.items()}
+        out[i] = expected_women_share_at_door({k: value(k, i) for k in keys}, mix)
+    return out
 
 
 def _decay(params: Values) -> Arr:

@@ -13,9 +13,11 @@ from scenarios.calibration.registry import FIGURES, women_share_at_door
 
 Q = {"households": np.array([10000.0]), "forums": np.array([16.0]), "met_at_door": np.array([7000.0]),
      "forum_attendance": np.array([1440.0]), "aware_campaign": np.array([4000.0]),
-     "aware_volunteers_iec": np.array([3000.0])}
+     "aware_volunteers_iec": np.array([3000.0]), "first_weekday_day": np.array([0.0]),
+     "first_weekday_evening": np.array([700.0]), "first_weekend": np.array([0.0])}
 P = {"awareness.baseline": np.array([0.2]), "calibration.survey_lag_weeks": np.array([4.0]),
-     "awareness.half_life_weeks": np.array([8.0]), "door.woman_answers_share": np.array([0.6]),
+     "awareness.half_life_weeks": np.array([8.0]), "athome.woman_opens_when_both": np.array([0.5]),
+     "athome.women_employed": np.array([0.6]), "athome.men_employed": np.array([0.8]),
      "forum.women_share": np.array([0.35])}
 
 
@@ -28,7 +30,12 @@ def test_figures_by_hand():
     assert FIGURES["forum_participants_per_forum"].compute(P, Q)[0] == pytest.approx(90.0)
     assert FIGURES["door_contacts"].compute(P, Q)[0] == 7000.0
     assert FIGURES["baseline_aware_share"].compute(P, Q)[0] == 0.2
-    assert women_share_at_door(P, Q)[0] == 0.6 and FIGURES["forum_women_share"].compute(P, Q)[0] == 0.35
+    # evenings only: woman home 1 - 0.6 x away, man 1 - 0.8 x away; she opens alone or half the time when both
+    away = parameters.DEFAULTS["athome.away_weekday_evening"].value
+    w, m = 1 - 0.6 * away, 1 - 0.8 * away
+    share = (w * (1 - m) + 0.5 * w * m) / (1 - (1 - w) * (1 - m))
+    assert women_share_at_door(P, Q)[0] == pytest.approx(share)
+    assert FIGURES["forum_women_share"].compute(P, Q)[0] == 0.35
 
 
 def test_emulator_recovers_a_quadratic_and_a_log_linear_quantity():
