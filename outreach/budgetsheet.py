@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from .fonts import khmer_font_face
 from .model import Allocation, BudgetLine, Campaign
+from .xlsxfile import save_workbook
 
 #: Channel headings, English and Khmer.
 CHANNELS: dict[str, tuple[str, str]] = {
@@ -173,7 +174,7 @@ def _write_xlsx(campaign: Campaign, allocation: Allocation, rows: list[dict[str,
         ns = wb.create_sheet("Notes")
         for n in allocation.notes:
             ns.append([n])
-    wb.save(path)
+    save_workbook(wb, path, campaign.calendar.start)  # same bytes on every run
 
 
 def _fund_request_sheet(wb: Any, rows: list[dict[str, Any]], letter: list[tuple[str, str, str]], lang: Lang) -> None:

@@ -7,10 +7,16 @@ script and no remote link, so it opens in a district office without internet.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
+
+from outreach.xlsxfile import save_workbook
+
+#: Report workbooks' created/modified date: fixed, so a report is the same bytes on every run.
+REPORT_DATE = dt.date(2026, 1, 1)
 
 Cell = str | float | int | None
 Table = tuple[Sequence[str], Sequence[Sequence[Cell]]]
@@ -81,7 +87,7 @@ def write_xlsx(path: Path, sheets: Mapping[str, Table]) -> None:
         for r in rows:
             ws.append(list(r))
         ws.freeze_panes = "B2"
-    wb.save(path)
+    save_workbook(wb, path, REPORT_DATE)  # same bytes on every run
 
 
 __all__ = ["Cell", "Table", "csv_text", "fmt", "html_table", "page", "write_xlsx"]

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from ..errors import InputError
 from ..fonts import khmer_font_face
 from ..model import SLOTS, Campaign, Outing, Roster, Volunteer
+from ..xlsxfile import save_workbook
 
 Lang = Literal["km", "en", "both"]
 DAY_KH = ("ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍", "អាទិត្យ")
@@ -419,7 +420,7 @@ def write_xlsx(campaign: Campaign, roster: Roster, path: Path, *, lang: Lang = "
         sh.freeze_panes = "A2"
         for col, width in zip("ABCDEFGHIJKL", (6, 28, 6, 11, 10, 9, 11, 18, 18, 16, 10, 9)):
             sh.column_dimensions[col].width = width
-    wb.save(path)
+    save_workbook(wb, path, campaign.calendar.start)  # same bytes on every run
     return path
 
 

@@ -26,6 +26,7 @@ otherwise they are typed codes checked by a pattern.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,10 @@ from typing import Mapping
 from openpyxl import Workbook
 
 from ..model import Geography
+from ..xlsxfile import save_workbook
+
+#: The form workbook's created/modified date: fixed, so the file is the same bytes on every run.
+FORM_DATE = dt.date(2026, 1, 1)
 
 #: Channel names of the ``heard_from`` question, in report order.
 CHANNELS: tuple[str, ...] = (
@@ -317,7 +322,7 @@ def write_xlsform(path: str | Path, questionnaire: Questionnaire = DEFAULT_QUEST
     wsx.append(["form_title", "form_id", "version", "default_language", "style"])
     wsx.append([questionnaire.title_en, questionnaire.form_id, questionnaire.version, EN, "pages"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path, FORM_DATE)  # same bytes on every run
     return path
 
 
