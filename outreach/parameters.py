@@ -154,6 +154,15 @@ DOCUMENTED: Mapping[str, float] = MappingProxyType({k: p.value for k, p in _TABL
 CALIBRATED_FILE = Path(__file__).with_name("data") / "calibrated.json"
 
 
+def _posterior_draws(table: Mapping[str, Param], path: Path) -> tuple[Mapping[str, float], ...]:
+    """The shipped posterior draws (known keys only, each kept inside its range); none without a posterior."""
+    if not path.is_file():
+        return ()
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(MappingProxyType({k: min(max(float(v), table[k].low), table[k].high)
+                                   for k, v in d.items() if k in table}) for d in doc.get("draws", []))
+
+
 def _calibrated(table: Mapping[str, Param], path: Path) -> tuple[dict[str, Param], dict[str, Any] | None]:
     """The table with the shipped posterior means as values (each kept inside its range), and their provenance."""
     if not path.is_file():
@@ -172,6 +181,9 @@ def _calibrated(table: Mapping[str, Param], path: Path) -> tuple[dict[str, Param
 _ACTIVE, _PROVENANCE = _calibrated(_TABLE, CALIBRATED_FILE)
 
 DEFAULTS: Mapping[str, Param] = MappingProxyType(_ACTIVE)
+
+#: Draws of the shipped posterior: the simulation's bands with parameter uncertainty run the plan under each.
+POSTERIOR_DRAWS: tuple[Mapping[str, float], ...] = _posterior_draws(_TABLE, CALIBRATED_FILE)
 
 #: Where the defaults come from (``summary.json`` ``parameters_provenance``).
 PARAMETERS_PROVENANCE: Mapping[str, Any] = MappingProxyType(

@@ -28,6 +28,7 @@ from outreach.model import Campaign, Plan, Priorities, Reach
 
 if TYPE_CHECKING:
     from optimizer.allocation import RoutedAllocation
+    from outreach.simulate import PosteriorBands
     from outreach.survey import SurveyResult
 
 Strategy = Literal["scip", "cp-sat", "greedy"]
@@ -64,6 +65,9 @@ class PlanOptions:
         Processes for the marginal re-solves and the simulation. Results do
         not depend on it: each re-solve is deterministic, and the simulation
         draws every village's numbers from its own stream.
+    parameter_uncertainty : bool
+        Also simulate the plan under the shipped posterior's draws, for bands that carry what the
+        calibration leaves unknown (the Monte Carlo's own bands are chance alone).
     margins : bool
         Price one more US$ 1,000 and one more volunteer by re-solving (exact
         strategies). ``compare`` and ``sweep`` turn it off: a sweep's own
@@ -75,6 +79,7 @@ class PlanOptions:
     strategy: Strategy = "scip"
     workers: int = 2
     margins: bool = True
+    parameter_uncertainty: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,12 +172,48 @@ def price_margins(campaign: Campaign, priorities: Priorities | None, routed: Rou
     return marginal
 
 
+#: Reach bands of summary.json that carry the posterior's parameter uncertainty (keys of ``per_replication``).
+UNCERTAIN_KEYS = ("households_reached", "households_aware", "women_reached", "men_reached", "households_met_at_door")
+
+#: How to read the two bands (printed in summary.json beside them).
+BANDS_NOTE = ("Each band in 'reach' with a '_fixed_parameters' twin carries two kinds of uncertainty: the band itself "
+              "runs the plan under draws of the shipped posterior (what the calibration leaves unknown) with common "
+              "random numbers; its '_fixed_parameters' twin holds the parameters at the posterior means (chance "
+              "alone). Plan on the wider one.")
+
+
+def with_posterior(campaign: Campaign, plan: Plan, priorities: Priorities | None,
+                   options: PlanOptions) -> PosteriorBands | None:
+    """Stage ``uncertainty``: the plan simulated under the shipped posterior's draws (None without them)."""
+    from outreach.parameters import POSTERIOR_DRAWS
+    from outreach.simulate import posterior_bands
+
+    if not options.parameter_uncertainty:
+        return None
+    total = options.replications or int(campaign.params["simulation.replications"])
+    return posterior_bands(campaign, plan, POSTERIOR_DRAWS, replications=total, priorities=priorities,
+                           workers=options.workers)
+
+
+def _add_posterior(summary: dict[str, Any], posterior: PosteriorBands) -> None:
+    reach = summary["reach"]
+    for key in UNCERTAIN_KEYS:
+        if key in reach and key in posterior.bands:
+            reach[f"{key}_fixed_parameters"] = reach[key]
+            reach[key] = posterior.bands[key].as_dict()
+    reach["parameter_uncertainty"] = {"draws": posterior.draws,
+                                      "replications_per_draw": posterior.replications_per_draw, "reading": BANDS_NOTE}
+
+
 def summarise(campaign: Campaign, plan: Plan, reach: Reach, priorities: Priorities | None,
-              marginal: dict[str, Any] | None, notes: tuple[str, ...]) -> dict[str, Any]:
-    """Stage ``summarise``: the summary document, with the pipeline's own notes and margins."""
+              marginal: dict[str, Any] | None, notes: tuple[str, ...],
+              posterior: PosteriorBands | None = None) -> dict[str, Any]:
+    """Stage ``summarise``: the summary document, with the pipeline's own notes, margins and posterior bands."""
     from outreach.summary import build_summary
 
     summary = build_summary(campaign, plan, reach, priorities=priorities)
+    if posterior is not None:
+        _add_posterior(summary, posterior)
     summary["notes"].extend(notes)
     if marginal is not None:
         summary["notes"].append(MARGINAL_NOTE)
@@ -223,7 +264,10 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
     progress("Simulating household reach")
     reach = simulate(campaign, plan, replications=options.replications, priorities=priorities,
                      workers=options.workers)
-    summary = summarise(campaign, plan, reach, priorities, marginal, notes)
+    if options.parameter_uncertainty:
+        progress("Simulating under the posterior's parameter draws")
+    posterior = with_posterior(campaign, plan, priorities, options)
+    summary = summarise(campaign, plan, reach, priorities, marginal, notes, posterior)
     return PlanResult(campaign, options, plan, reach, survey, marginal, summary)
 
 

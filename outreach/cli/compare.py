@@ -91,7 +91,7 @@ def sweep_command(  # noqa: PLR0913 - typer makes every command-line option a pa
 
     t0 = time.perf_counter()
     options = PlanOptions(replications=replications, time_limit_s=time_limit, strategy=_strategy(strategy),
-                          workers=workers or 2, margins=False)
+                          workers=workers or 2, margins=False, parameter_uncertainty=False)
     if villages is not None or districts is not None:
         _districts(villages, districts, rules, out, options, workers, scheduler)
     else:

@@ -41,9 +41,12 @@ from .exposures import (
     plan_exposures,
     slot_of_time,
 )
+from .posterior import PosteriorBands, posterior_bands
 from .village import VillageDraws, simulate_village
 
 __all__ = [
+    "PosteriorBands",
+    "posterior_bands",
     "DoorVisit",
     "LoudspeakerExposure",
     "PlanExposures",

@@ -188,6 +188,7 @@ def simulate_detailed(
         usd_per_aware=usd / newly.mean() if usd > 0 and newly.mean() > 0 else None,
         newly_aware=_band(newly),
         per_replication={"households_reached": t.sums.reached, "households_aware": t.sums.aware,
+                         "households_met_at_door": t.sums.channel[CHANNELS.index("door")],
                          "newly_aware": newly, "women_reached": t.sums.women, "men_reached": t.sums.men,
                          # people met in person (door and forum), as summary.json's people_met
                          "women_met": t.sums.met[0] + t.sums.met[2], "men_met": t.sums.met[1] + t.sums.met[3]},

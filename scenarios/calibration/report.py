@@ -98,6 +98,19 @@ def _posterior_csv(cal: Calibration) -> str:
     return "\n".join(rows) + "\n"
 
 
+#: Posterior draws shipped with the defaults, for the bands with parameter uncertainty (evenly spaced in the
+#: draw order, which the resampling has already shuffled).
+BAND_DRAWS = 8
+
+
+def _band_draws(cal: Calibration) -> list[dict[str, float]]:
+    """A few posterior draws of the response parameters (not the scenario facts of the calibration campaign)."""
+    keys = [p.key for p in cal.model.priors]
+    n = len(cal.draws)
+    rows = [cal.draws[int(i * n / BAND_DRAWS)] for i in range(min(BAND_DRAWS, n))]
+    return [{k: round(float(v), 6) for k, v in zip(keys, row) if not k.startswith("calibration.")} for row in rows]
+
+
 def _round(obj: Any) -> Any:
     if isinstance(obj, float):
         return round(obj, 6)
@@ -128,6 +141,6 @@ def write_calibration(cal: Calibration, out: str | Path, observed: str | Path, s
     if defaults is not None:
         means = {p["key"]: round(p["mean"], 6) for p in cal.parameters}
         atomic_write_text(defaults, json.dumps({"provenance": {**prov, "posterior": _rel(files["posterior"])},
-                                                "means": means}, indent=2) + "\n")
+                                                "means": means, "draws": _band_draws(cal)}, indent=2) + "\n")
         files["defaults"] = Path(defaults)
     return files
