@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out/demo
 
-.PHONY: demo test check install bench clean posterior
+.PHONY: demo test check install bench mutants clean posterior
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -37,5 +37,20 @@ posterior: install
 	$(VENV)/bin/outreach calibrate scenarios/api-2012/observed.csv --scenario scenarios/api-2012.toml \
 		--out scenarios/api-2012/posterior --defaults outreach/data/calibrated.json
 
+# Mutation testing (issue 19): mutmut on the loaders (outreach/io/) and the acoustics, with the tests listed
+# under [tool.mutmut] in pyproject.toml; one worker (minutes, not hours). Progress goes to benchmarks/out/mutmut.log;
+# the score per module, after the equivalent mutants listed in benchmarks/mutants.py, to benchmarks/out/mutants.json
+# and .md. Rerunning only tests the mutants whose code or tests changed.
+SHARED ?= $(abspath ../shared)
+
+$(VENV)/bin/mutmut: | $(VENV)/.installed
+	$(VENV)/bin/uv pip install -q --python $(PY) 'mutmut==3.8.1'
+
+mutants: install $(VENV)/bin/mutmut
+	@mkdir -p benchmarks/out
+	OUTREACH_SHARED=$(SHARED) $(VENV)/bin/mutmut run --max-children 1 > benchmarks/out/mutmut.log 2>&1 || \
+		{ tail -c 3000 benchmarks/out/mutmut.log; exit 1; }
+	$(PY) benchmarks/mutants.py --mutmut $(VENV)/bin/mutmut --out benchmarks/out
+
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache mutants

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# OUTREACH_SHARED points elsewhere when the tests run from a copy of the project (``make mutants`` runs them
+# from ./mutants, where ../shared is not the shared folder).
+SHARED = Path(os.environ.get("OUTREACH_SHARED") or ROOT.parent / "shared")
 
 
 def shared_path(*parts: str) -> Path:

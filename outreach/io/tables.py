@@ -125,7 +125,3 @@ def parse_number(text: str, *, file: str, row: int, field: str, integer: bool = 
         raise InputError(f"'{text}' is not a whole number", file=file, row=row, field=field)
     return v
 
-
-def is_truthy(text: str) -> bool:
-    return text.strip().lower() in ("1", "true", "yes", "y", "x")
-

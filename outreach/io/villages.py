@@ -119,7 +119,8 @@ def _village_frame(path: Path) -> tuple[pd.DataFrame, int]:
         df = pd.DataFrame(df.drop(columns="geometry"))
         df["lon"] = [g.x if g is not None else "" for g in geom]
         df["lat"] = [g.y if g is not None else "" for g in geom]
-    return df.fillna("").astype(str), 1  # feature 1 is "row 1" of a vector file
+    # object first: pandas will refuse to fill a float column (a numeric attribute with gaps) with ""
+    return df.astype(object).fillna("").astype(str), 1  # feature 1 is "row 1" of a vector file
 
 
 def _official_village(table: _VillageTable, rec: Mapping[str, Any], r: int,
