@@ -12,6 +12,12 @@ import pytest
 from optimizer.allocation import small_campaign, solve_allocation
 from optimizer.allocation.model import Knobs, solve_model
 from outreach.model import Targets
+from tests.conftest import documented
+
+
+@pytest.fixture(scope="module")
+def demo_documented(demo_campaign):
+    return documented(demo_campaign)
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +31,16 @@ def demo_priorities(demo_campaign):
 
 
 @pytest.fixture(scope="module")
-def survey_solved(demo_campaign, demo_priorities):
+def survey_solved(demo_documented, demo_priorities):
     """The demo with the survey's sangkat targets, which the budget and volunteers cannot all meet."""
-    return solve_allocation(demo_campaign, demo_priorities, time_limit_s=10.0)
+    return solve_allocation(demo_documented, demo_priorities, time_limit_s=10.0)
 
 
-def test_survey_targets_proven_and_within_budget(demo_campaign, survey_solved):
+def test_survey_targets_proven_and_within_budget(demo_documented, survey_solved):
     a = survey_solved.allocation
     assert a.status in ("OPTIMAL", "FEASIBLE") and a.gap is not None and a.gap <= 0.005
     assert survey_solved.bound >= survey_solved.objective - 1e-9
-    assert a.planned_usd <= demo_campaign.budget_usd
+    assert a.planned_usd <= demo_documented.budget_usd
     assert a.notes[0].startswith("not every target can be met")
 
 
@@ -42,7 +48,7 @@ _NEED = re.compile(r"\((\d+)\) needs US\$ ([\d,]+)(?: more)?(?: and (\d+) more v
                    r"(\d+)% awareness")
 
 
-def test_every_short_sangkat_is_explained_and_the_price_is_right(demo_campaign, survey_solved):
+def test_every_short_sangkat_is_explained_and_the_price_is_right(demo_documented, survey_solved):
     """Each unmet sangkat gets a note, and giving it the money and outings the note asks for meets its target."""
     inst, sol = survey_solved.instance, survey_solved.solution
     text = "\n".join(survey_solved.allocation.notes)
@@ -58,7 +64,7 @@ def test_every_short_sangkat_is_explained_and_the_price_is_right(demo_campaign, 
         outings = int(m.group(3) or 0)
         d = int(inst.district_of_sangkat[s])
         keep = (sol.slack_aware, sol.slack_pass, sol.slack_women)
-        base = Knobs(budget_cents=int(demo_campaign.budget_usd * 100), backend="cp-sat", relative_gap=0.0,
+        base = Knobs(budget_cents=int(demo_documented.budget_usd * 100), backend="cp-sat", relative_gap=0.0,
                      time_limit_s=5.0, hard_sangkat=s, freeze=sol, slack_keep=keep)
         # US$ figures are rounded to the dollar: one more dollar covers the rounding
         enough = solve_model(inst, replace(base, budget_cents=base.budget_cents + 100 * (usd + 1),
@@ -70,8 +76,8 @@ def test_every_short_sangkat_is_explained_and_the_price_is_right(demo_campaign, 
             assert short_money is None
 
 
-def test_low_budget_explains_unmet_target(demo_campaign):
-    c = small_campaign(demo_campaign, 7, n_villages=6, budget=2000)
+def test_low_budget_explains_unmet_target(demo_documented):
+    c = small_campaign(demo_documented, 7, n_villages=6, budget=2000)
     code = c.geography.sangkats[0].code
     c = dataclasses.replace(c, targets=Targets(loudspeaker_passes_per_sangkat=0, forums_per_sangkat=1,
                                                min_awareness_by_sangkat={code: 0.5}))
@@ -86,9 +92,9 @@ def test_low_budget_explains_unmet_target(demo_campaign):
     assert re.search(r"needs US\$ [\d,]+ more", text), text
 
 
-def test_lowering_the_demo_budget_until_targets_fail(demo_campaign):
+def test_lowering_the_demo_budget_until_targets_fail(demo_documented):
     """At the demo budget a 42 % awareness target is met; at a third of it, the plan says why not and stays within."""
-    c = dataclasses.replace(demo_campaign, targets=dataclasses.replace(demo_campaign.targets, min_awareness=0.42))
+    c = dataclasses.replace(demo_documented, targets=dataclasses.replace(demo_documented.targets, min_awareness=0.42))
     met = solve_allocation(c, None, time_limit_s=5.0)
     assert not any(n.startswith("not every target") for n in met.allocation.notes)
     low = dataclasses.replace(c, budget_usd=c.budget_usd / 3)

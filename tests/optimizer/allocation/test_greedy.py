@@ -6,20 +6,23 @@ import dataclasses
 import math
 
 from optimizer.allocation import greedy_allocation, pair_outings_available, trim_to_budget, with_routed_loudspeaker
+from tests.conftest import documented
 
 
 def test_greedy_within_budget_and_outings(demo_campaign):
-    c = demo_campaign
+    c = documented(demo_campaign)  # at-home share 0.3: leaflets well under one per door scheduled
     a = greedy_allocation(c, None)
     assert a.strategy == "greedy" and a.planned_usd <= c.budget_usd
     team = c.params["canvass.team_size"]
     assert sum(b.quantity for b in a.budget_lines if b.key == "volunteer_outing") / team <= pair_outings_available(c)
-    # one round (the demo's door_rounds): a leaflet to each household met, mu = 30 % of them, 10 % spare;
-    # and one per forum participant
-    assert c.door_rounds == 1 and c.params["canvass.p_answer_first_visit"] == 0.3
-    door = sum(math.ceil(round(v.households * 0.3 * 1.1, 6)) for v in c.geography.villages
+    # one round (the demo's door_rounds): a leaflet to each household met (mu = the share at home on a first
+    # visit), with the spare share; and one per forum participant
+    mu, spare = c.params["canvass.p_answer_first_visit"], 1 + c.params["leaflet.spare_share"]
+    assert c.door_rounds == 1
+    door = sum(math.ceil(round(v.households * mu * spare, 6)) for v in c.geography.villages
                if a.door_rounds_by_village[v.code])
-    assert a.leaflets == door + sum(a.forums_by_sangkat.values()) * math.ceil(round(90 * 1.1, 6))
+    forum = math.ceil(round(c.params["forum.participants"] * spare, 6))
+    assert a.leaflets == door + sum(a.forums_by_sangkat.values()) * forum
     assert a.leaflets < 0.5 * sum(a.door_rounds_by_village[v.code] * v.households for v in c.geography.villages)
 
 
