@@ -92,6 +92,9 @@ def _summary_table(summary: dict[str, Any]) -> Table:
 
 def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: Lang, pdf: bool,
          strategy: Strategy, workers: int) -> None:
+    from ..scenariofile import read_scenario
+
+    read_scenario(scenario)  # a slip in scenario.toml is reported before the planners are even imported
     from scenarios import PlanOptions, output_files, plan_campaign, write_outputs
 
     from ..scenario import load_campaign
