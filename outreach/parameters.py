@@ -107,6 +107,31 @@ _TABLE: dict[str, Param] = {
                                  "brochures for 'most households', a count without a hand-over rule"),
     "banner.passes_per_week": Param(1, 0, 14, "passes", "[A] distinct noticing occasions of the village road banner"),
     "banner.per_village": Param(1, 0, 4, "banners", f"{_SEED}: 132 banners, one per village road [S]"),
+    # --- District-wide channels: social media, radio, partner NGOs -------------
+    # One user, listener or member per household is assumed (conservative: a household with several users is
+    # exposed once); audience membership is fixed for the campaign, so repeated weeks saturate at the audience.
+    "social_media.user_share": Param(0.72, 0.40, 0.85, "share", "DataReportal via Khmer Times (2024): social "
+                                     "media users 72.4 % of Cambodia's population; NapoleonCat Dec 2021: Facebook "
+                                     "12.8 M users, 74.6 % of the population, 55.3 % men [W]"),
+    "social_media.weekly_reach": Param(0.30, 0.05, 0.80, "share", "[A] share of the district's users a boosted "
+                                       "week's posts appear to (EU DAR toolkit, seeds/000: 'raise awareness "
+                                       "through social media (Facebook for example)')"),
+    "awareness.p_social_media": Param(0.05, 0.01, 0.30, "prob", "[A] effective memory per boosted post seen; "
+                                      f"between banner recall and a loudspeaker message ({_SIM} C, UNCALIBRATED)"),
+    "radio.listener_share": Param(0.34, 0.15, 0.70, "share", "CMRD 2015 media consumption survey (via mom-kh.com): "
+                                  "34 % of people 15+ get information from radio; Indochina Research 2009: 46 % "
+                                  "listen every day [W]"),
+    "radio.weekly_hear": Param(0.50, 0.10, 0.90, "share", "[A] share of listener households that hear the OWSO "
+                               "spots or programme in a programme week (seeds/001: 'radio programmes')"),
+    "awareness.p_radio": Param(0.10, 0.02, 0.40, "prob", "[A] effective memory per programme week heard; "
+                               f"below a loudspeaker message heard at home ({_SIM} C, UNCALIBRATED)"),
+    "ngo.households_per_meeting": Param(300, 50, 2000, "households", "[A] households a local development NGO "
+                                        "tells after one briefing meeting (its savings groups and members; seeds/000: "
+                                        "'so that those NGOs could spread the information further')"),
+    "awareness.p_ngo": Param(0.5, 0.2, 0.9, "prob", "[A] effective memory when NGO staff explain the OWSO in "
+                             "person; below a forum's in-depth explanation (awareness.p_forum)"),
+    "ngo.partners": Param(5, 0, 30, "NGOs", "[A] local development NGOs a district can brief, one meeting each: "
+                          "the default cap of partner NGO meetings"),
     # --- D. Travel ------------------------------------------------------------
     "travel.moto_paved_kmh": Param(40, 30, 50, "km/h", f"{_SIM} D [S]"),
     "travel.moto_laterite_kmh": Param(25, 15, 30, "km/h", f"{_SIM} D [S]"),
@@ -203,6 +228,12 @@ _COSTS: dict[str, UnitCost] = {
     "leaflet": UnitCost("Brochure / leaflet", "leaflet", 0.08, "print", "[A] seed report: 88,120 brochures"),
     "booklet": UnitCost("OWSO information booklet", "booklet", 0.5, "print", "[A] seed report: 12,850 booklets"),
     "social_media_week": UnitCost("Social media boost", "week", 10.0, "social_media", "[A] boosted Facebook post"),
+    "radio_week": UnitCost("Radio spots or programme on a provincial FM station", "week", 50.0, "radio",
+                           "[A] a week of daily spots; seeds/001: clients heard through 'radio and television "
+                           "broadcasts'"),
+    "ngo_meeting": UnitCost("Briefing meeting with a partner NGO", "meeting", 20.0, "partner_ngo",
+                            "[A] refreshments, transport and 50 booklets; seeds/000: 'set up meetings with local "
+                            "development NGOs'"),
 }
 
 COSTS: Mapping[str, UnitCost] = MappingProxyType(_COSTS)

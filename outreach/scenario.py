@@ -107,6 +107,14 @@ class TargetsSection(_Strict):
     forums_per_sangkat: int = Field(default=1, ge=0, le=5)
 
 
+class ChannelsSection(_Strict):
+    """Caps on the district-wide channels (0 switches one off); absent: the campaign's weeks, ``ngo.partners``."""
+
+    social_media_weeks: int | None = Field(default=None, ge=0, le=52)
+    radio_weeks: int | None = Field(default=None, ge=0, le=52)
+    ngo_meetings: int | None = Field(default=None, ge=0, le=100)
+
+
 class PlanSection(_Strict):
     door_rounds: int = Field(default=1, ge=0, le=6)
 
@@ -127,6 +135,7 @@ class ScenarioFile(_Strict):
     budget: BudgetSection
     targets: TargetsSection = TargetsSection()
     plan: PlanSection = PlanSection()
+    channels: ChannelsSection = ChannelsSection()
     survey: SurveySection = SurveySection()
     parameters: dict[str, float] = Field(default_factory=dict)
 
@@ -392,7 +401,19 @@ def load_campaign(path: str | Path) -> Campaign:
         notes=tuple(notes),
         survey=_survey_settings(sf, base),
         season=sf.calendar.season,
+        channels=_channel_caps(sf, file),
     )
+
+
+def _channel_caps(sf: ScenarioFile, file: str) -> dict[str, int]:
+    """``[channels]`` caps by channel name (:data:`outreach.media.MEDIA`); weeks no more than the campaign's."""
+    c = sf.channels
+    for name, n in (("social_media_weeks", c.social_media_weeks), ("radio_weeks", c.radio_weeks)):
+        if n is not None and n > sf.calendar.weeks:
+            raise ScenarioError(f"{n} weeks is more than the campaign's {sf.calendar.weeks}", file=file,
+                                field=f"channels.{name}")
+    given = {"social_media": c.social_media_weeks, "radio": c.radio_weeks, "partner_ngo": c.ngo_meetings}
+    return {k: int(v) for k, v in given.items() if v is not None}
 
 
 def _pass_target(sf: ScenarioFile, params: Mapping[str, float], file: str) -> int:

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..households import Households
+from ..media import MEDIA, with_media
 from ..model import Band, Campaign, Plan, Priorities, Reach
 from ..response import (
     CHANNELS,
@@ -35,7 +36,7 @@ class _Expected:
     by_channel: Mapping[str, float]
 
 
-_NONE = _Expected(0.0, 0.0, 0.0, 0.0, MappingProxyType(dict.fromkeys(CHANNELS + ("word_of_mouth",), 0.0)))
+_NONE = _Expected(0.0, 0.0, 0.0, 0.0, MappingProxyType(dict.fromkeys(CHANNELS + MEDIA + ("word_of_mouth",), 0.0)))
 
 
 def _callback_share(door: list[DoorEvent], d: DoorVisit, h: int, a: float, b: float, k: int) -> float:
@@ -92,11 +93,14 @@ def _expected_village(ex: PlanExposures, v: int, k: int, r_mid: float) -> _Expec
     eng = (1 - b0) * float(dr.aware_engaged.sum())
     inf = (1 - b0) * float(dr.aware.sum()) - eng
     pw = float(word_of_mouth(h, eng, inf, params))
-    aware = final_awareness(b0, dr.aware, pw)
+    # the district-wide channels, independent of the village's: aware b + (1 - b)(R + (1 - R) Q), reach likewise
+    aware = with_media(1.0, final_awareness(b0, dr.aware, pw), ex.media.aware_any)
+    reached = with_media(1.0, dr.reached, ex.media.reach)
     by_channel = {c: float(dr.by_channel[c].sum()) for c in CHANNELS}
+    by_channel |= {c: h * ex.media.exposed[c] for c in MEDIA}
     by_channel["word_of_mouth"] = float(((1 - b0) * (1 - dr.aware) * pw).sum())
-    return _Expected(float(dr.reached.sum()), float(aware.sum()), float(dr.reached @ hh.women[sl]),
-                     float(dr.reached @ hh.men[sl]), by_channel)
+    return _Expected(float(reached.sum()), float(aware.sum()), float(reached @ hh.women[sl]),
+                     float(reached @ hh.men[sl]), by_channel)
 
 
 def expected_reach(

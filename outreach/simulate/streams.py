@@ -41,6 +41,9 @@ TAG_BANNER_TIME = 30
 #: Whether a loudspeaker pass heard leaves a memory (keyed further by date and slot): apart from the
 #: occasion's at-home draw, which a door visit in the same slot also reads for its own memory.
 TAG_LOUDSPEAKER_MEMORY = 31
+#: Exposure and memory of a district-wide channel (keyed further by its place in ``outreach.media.MEDIA``);
+#: 40 leaves room for other tags added alongside.
+TAG_MEDIA = 40
 
 #: Equiprobable quantile atoms of the at-home Beta law (the top 12 bits of the propensity draw).
 N_ATOMS = 4096

@@ -1,0 +1,114 @@
+"""The district-wide channels in the allocation: a menu of media plans and their terms in the model.
+
+A media plan is a level of each channel of :data:`outreach.media.MEDIA`
+(social media boosted weeks, radio programme weeks, partner NGO meetings),
+with its cost and the share ``R`` of households it makes aware
+(:func:`outreach.media.media_response`). Since the value of a whole plan is
+``(1 - R) V(x) + R C`` (``V`` the village options' value, ``C = sum_v w_v (1 -
+b_v) h_v`` every household not yet aware) and ``V`` never gains from less
+money, only media plans on the cost–``R`` frontier can be optimal: the menu
+holds those (each cheaper one makes fewer households aware).
+
+In the model one media plan is chosen (one-hot ``y``); its money joins the
+budget. The product ``(1 - R_m) V`` is linearised exactly by disaggregating
+the village value over the media plans: ``V = sum_m V_m`` with ``0 <= V_m <=
+V_max y_m`` (``V_max``: every village at its best option), so the objective
+``sum_m (1 - R_m) V_m + sum_m R_m C y_m`` is the plan's exact value. The
+shares are fixed-point: ``R_m`` is rounded to ``1 / MEDIA_QUANT`` and the
+objective counted in ``1 / MEDIA_QUANT`` value units (integers, as the
+solvers need), the same arithmetic as :meth:`MediaMenu.value_q` and the
+brute-force reference. Awareness and women-reached targets count the
+village channels only (a plan meets them without the media; conservative).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from outreach.media import MEDIA, MEDIA_COST, media_caps, media_response
+from outreach.model import Campaign
+
+from .budget import cents
+
+#: Fixed-point unit of the media shares ``R``: objective terms are integers in ``1 / MEDIA_QUANT`` value units.
+MEDIA_QUANT = 10_000
+
+
+@dataclass(frozen=True)
+class MediaMenu:
+    """Media plans on the cost–awareness frontier, cheapest first (option 0 buys nothing).
+
+    ``full_value``: ``C`` in the instance's value unit (weighted centi-households not yet aware).
+    """
+
+    levels: tuple[Mapping[str, int], ...]
+    cents: np.ndarray  # (nm,) int
+    aware: np.ndarray  # (nm,) R
+    reach: np.ndarray  # (nm,) E
+    full_value: int
+
+    def gain_q(self, m: int) -> int:
+        """``R_m`` in ``1 / MEDIA_QUANT``."""
+        return int(round(MEDIA_QUANT * float(self.aware[m])))
+
+    def value_q(self, m: int, village_value: int) -> int:
+        """Exact value of a plan with media plan ``m`` and village options worth ``V``, in ``1 / MEDIA_QUANT``
+        units: ``(Q - R_m Q) V + R_m Q C``."""
+        g = self.gain_q(m)
+        return (MEDIA_QUANT - g) * int(village_value) + g * self.full_value
+
+
+#: The menu without district-wide channels: buying nothing.
+NO_MEDIA_MENU = MediaMenu(({},), np.zeros(1, np.int64), np.zeros(1), np.zeros(1), 0)
+
+
+def media_menu(campaign: Campaign, households: float, full_value: int) -> MediaMenu:
+    """Every media plan within the caps (:func:`outreach.media.media_caps`), reduced to the frontier."""
+    p, weeks = campaign.params, campaign.calendar.weeks
+    caps = media_caps(campaign.channels, weeks, p)
+    unit = {c: cents(campaign.cost(MEDIA_COST[c])) for c in MEDIA}
+    rows = []
+    for lv in itertools.product(*(range(caps[c] + 1) for c in MEDIA)):
+        levels = dict(zip(MEDIA, lv))
+        r = media_response(levels, weeks, households, p)
+        rows.append((sum(unit[c] * n for c, n in levels.items()), -r.aware_any, lv, r.reach))
+    rows.sort()
+    keep, best = [], -1.0
+    for cost, neg_r, lv, reach in rows:
+        if -neg_r > best + 1e-12:
+            keep.append((cost, -neg_r, lv, reach))
+            best = -neg_r
+    return MediaMenu(levels=tuple(dict(zip(MEDIA, k[2])) for k in keep),
+                     cents=np.array([k[0] for k in keep], np.int64), aware=np.array([k[1] for k in keep]),
+                     reach=np.array([k[3] for k in keep]), full_value=int(full_value))
+
+
+def add_media(m: cp_model.CpModel, menu: MediaMenu, only: int | None) -> list[cp_model.IntVar]:
+    """One media plan, ``y[m]``; ``only`` fixes it (re-solves keep the first solve's media plan)."""
+    y = [m.new_bool_var(f"media{i}") for i in range(len(menu.levels))]
+    m.add_exactly_one(y)
+    if only is not None:
+        m.add(y[only] == 1)
+    return y
+
+
+def media_objective(m: cp_model.CpModel, menu: MediaMenu, y: list[cp_model.IntVar],
+                    village_value: cp_model.LinearExpr | int, v_max: int) -> cp_model.LinearExpr | int:
+    """The plan's exact value in ``1 / MEDIA_QUANT`` units: ``sum_m (Q - g_m) V_m + g_m C y_m``, ``V = sum_m V_m``,
+    ``V_m <= V_max y_m``."""
+    parts = [m.new_int_var(0, max(v_max, 0), f"vm{i}") for i in range(len(y))]
+    for part, yi in zip(parts, y):
+        m.add(part <= max(v_max, 0) * yi)
+    m.add(sum(parts) == village_value)
+    return sum((MEDIA_QUANT - menu.gain_q(i)) * part + menu.gain_q(i) * menu.full_value * yi
+               for i, (part, yi) in enumerate(zip(parts, y)))
+
+
+def media_levels(menu: MediaMenu, m: int) -> dict[str, int]:
+    """The levels of media plan ``m``, channels bought only."""
+    return {c: int(n) for c, n in menu.levels[m].items() if n}

@@ -1,0 +1,58 @@
+"""District-wide channels in the allocation: bought when they pay, not when they make nobody aware."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from optimizer.allocation import build_instance, evaluate_allocation, greedy_allocation, small_campaign, solve_allocation
+from optimizer.allocation.media import media_menu
+
+
+def _social_only(demo_campaign, budget, **params):
+    c = small_campaign(demo_campaign, 1, n_villages=4, budget=budget)
+    return dataclasses.replace(c, channels={"radio": 0, "partner_ngo": 0}, params={**c.params, **params})
+
+
+def _solve(c):
+    inst = build_instance(c, None, max_rounds=1, max_passes=1)
+    return solve_allocation(c, None, instance=inst, relative_gap=0.0, time_limit_s=10.0, explain=False)
+
+
+def test_buys_every_week_when_the_village_channels_are_exhausted(demo_campaign):
+    c = _social_only(demo_campaign, 20_000)  # more than every village option costs
+    res = _solve(c)
+    weeks = c.calendar.weeks
+    assert res.allocation.media == {"social_media": weeks}
+    line = next(b for b in res.allocation.budget_lines if b.key == "social_media_week")
+    assert line.quantity == weeks and line.channel == "social_media"
+    # the model's awareness is the shared response model's (evaluate_allocation adds the media the same way)
+    assert res.aware == pytest.approx(evaluate_allocation(c, res.allocation, None,
+                                                          callbacks_by_village=res.callbacks_by_village).aware,
+                                      rel=1e-6)
+    assert greedy_allocation(c).media == {"social_media": weeks}
+
+
+def test_buys_nothing_that_makes_nobody_aware(demo_campaign):
+    c = _social_only(demo_campaign, 20_000, **{"awareness.p_social_media": 0.0})
+    assert len(media_menu(c, 1000.0, 0).levels) == 1
+    res = _solve(c)
+    assert res.allocation.media == {}
+    assert not any(b.key == "social_media_week" for b in res.allocation.budget_lines)
+    assert greedy_allocation(c).media == {}
+
+
+def test_switched_off_channels_are_never_bought(demo_campaign):
+    c = dataclasses.replace(_social_only(demo_campaign, 20_000), channels={"social_media": 0, "radio": 0,
+                                                                            "partner_ngo": 0})
+    assert _solve(c).allocation.media == {}
+
+
+def test_media_plans_on_the_frontier_only(demo_campaign):
+    """Every plan of the menu makes more households aware than every cheaper one."""
+    c = small_campaign(demo_campaign, 2, n_villages=4)
+    menu = media_menu(c, 2000.0, 0)
+    assert menu.cents[0] == 0 and menu.aware[0] == 0.0
+    assert all(menu.cents[i] < menu.cents[i + 1] and menu.aware[i] < menu.aware[i + 1]
+               for i in range(len(menu.levels) - 1))
