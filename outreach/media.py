@@ -16,6 +16,15 @@ channels of :mod:`outreach.response` and of each other.
   ``s = min(1, ngo.households_per_meeting / H)`` of the campaign's ``H``
   households at mid-campaign: ``exposed = 1 - (1 - s)^n``, ``aware = 1 - (1 -
   s p_ngo r_mid)^n``.
+* *Village chiefs.* A briefing of a sangkat's village chiefs lets each chief
+  tell the households at a village meeting held at mid-campaign: a household
+  attends with ``chief.meeting_attendance`` (meetings are held when people
+  are free, so attendance is taken independent of the daytime at-home law)
+  and remembers with ``awareness.p_chief r_mid``. The plan briefs every
+  sangkat's chiefs or none (level: the sangkats briefed), so that, like the
+  channels above, it acts on every household alike and the plan's value
+  keeps the exact form below (a per-sangkat choice would double the
+  allocation's menu).
 * *With the village channels.* A household made aware by any of them
   (``R = 1 - prod_c (1 - aware_c)``) is aware whatever the village channels
   did; it does not feed the village's word of mouth (its neighbours are in
@@ -35,11 +44,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from .response import mid_campaign_retention, retention
 
-#: District-wide channels; a plan's level of each: boosted weeks, programme weeks, briefing meetings.
-MEDIA: tuple[str, ...] = ("social_media", "radio", "partner_ngo")
+#: Channels acting independently of the village channels; a plan's level of each: boosted weeks, programme
+#: weeks, NGO briefing meetings, sangkats whose village chiefs are briefed (all the campaign's or none).
+MEDIA: tuple[str, ...] = ("social_media", "radio", "partner_ngo", "village_chief")
 #: The unit cost (``COSTS`` key) of one level of each channel.
 MEDIA_COST: Mapping[str, str] = {"social_media": "social_media_week", "radio": "radio_week",
-                                 "partner_ngo": "ngo_meeting"}
+                                 "partner_ngo": "ngo_meeting", "village_chief": "chief_briefing"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,8 @@ def media_response(levels: Mapping[str, int], weeks: int, households: float,
     Parameters
     ----------
     levels : mapping
-        ``social_media`` boosted weeks, ``radio`` programme weeks, ``partner_ngo`` briefing meetings (0 if absent).
+        ``social_media`` boosted weeks, ``radio`` programme weeks, ``partner_ngo`` briefing meetings,
+        ``village_chief`` sangkats briefed (any: every household's village chief) (0 if absent).
     weeks : int
         Campaign length (weeks beyond it are not bought).
     households : float
@@ -98,8 +109,17 @@ def media_response(levels: Mapping[str, int], weeks: int, households: float,
     s = min(1.0, params["ngo.households_per_meeting"] / max(float(households), 1.0))
     p = params["awareness.p_ngo"] * mid_campaign_retention(weeks, params)
     ngo = (1.0 - (1.0 - s) ** n, 1.0 - (1.0 - s * p) ** n)
-    return MediaResponse(exposed={"social_media": sm[0], "radio": ra[0], "partner_ngo": ngo[0]},
-                         aware={"social_media": sm[1], "radio": ra[1], "partner_ngo": ngo[1]})
+    chief = chief_response(weeks, params) if levels.get("village_chief", 0) > 0 else (0.0, 0.0)
+    return MediaResponse(
+        exposed={"social_media": sm[0], "radio": ra[0], "partner_ngo": ngo[0], "village_chief": chief[0]},
+        aware={"social_media": sm[1], "radio": ra[1], "partner_ngo": ngo[1], "village_chief": chief[1]})
+
+
+def chief_response(weeks: int, params: Mapping[str, float]) -> tuple[float, float]:
+    """``(exposed, aware)`` per household of a village whose sangkat's chiefs were briefed:
+    ``(chief.meeting_attendance, chief.meeting_attendance awareness.p_chief r_mid)``."""
+    att = params["chief.meeting_attendance"]
+    return att, att * params["awareness.p_chief"] * mid_campaign_retention(weeks, params)
 
 
 def with_media(households: ArrayLike, value: ArrayLike, share: float) -> NDArray[np.float64]:
@@ -112,11 +132,15 @@ def with_media(households: ArrayLike, value: ArrayLike, share: float) -> NDArray
     return v + share * (h - v)
 
 
-def media_caps(levels_cap: Mapping[str, int], weeks: int, params: Mapping[str, float]) -> dict[str, int]:
+def media_caps(levels_cap: Mapping[str, int], weeks: int, params: Mapping[str, float],
+               sangkats: int = 0) -> dict[str, int]:
     """The most of each channel a plan may buy: the scenario's ``[channels]`` caps, else the campaign's weeks
-    (social media, radio) and ``ngo.partners`` meetings; weeks never beyond the campaign."""
-    default = {"social_media": weeks, "radio": weeks, "partner_ngo": int(params["ngo.partners"])}
+    (social media, radio), ``ngo.partners`` meetings and its ``sangkats`` (village chiefs: all or none);
+    weeks never beyond the campaign."""
+    default = {"social_media": weeks, "radio": weeks, "partner_ngo": int(params["ngo.partners"]),
+               "village_chief": sangkats}
     out = {c: int(levels_cap.get(c, default[c])) for c in MEDIA}
     out["social_media"] = min(out["social_media"], weeks)
     out["radio"] = min(out["radio"], weeks)
+    out["village_chief"] = sangkats if out["village_chief"] > 0 else 0
     return out

@@ -130,6 +130,11 @@ _TABLE: dict[str, Param] = {
                                         "'so that those NGOs could spread the information further')"),
     "awareness.p_ngo": Param(0.5, 0.2, 0.9, "prob", "[A] effective memory when NGO staff explain the OWSO in "
                              "person; below a forum's in-depth explanation (awareness.p_forum)"),
+    "chief.meeting_attendance": Param(0.4, 0.1, 0.8, "share", "[A] households at the village meeting where a "
+                                      "briefed village chief tells about the OWSO (seeds/001: dissemination "
+                                      "through 'local authorities')"),
+    "awareness.p_chief": Param(0.6, 0.3, 0.9, "prob", "[A] effective memory when the village chief explains the OWSO "
+                               "at a meeting; between NGO staff (awareness.p_ngo) and a forum (awareness.p_forum)"),
     "ngo.partners": Param(5, 0, 30, "NGOs", "[A] local development NGOs a district can brief, one meeting each: "
                           "the default cap of partner NGO meetings"),
     # --- D. Travel ------------------------------------------------------------
@@ -231,6 +236,9 @@ _COSTS: dict[str, UnitCost] = {
     "radio_week": UnitCost("Radio spots or programme on a provincial FM station", "week", 50.0, "radio",
                            "[A] a week of daily spots; seeds/001: clients heard through 'radio and television "
                            "broadcasts'"),
+    "chief_briefing": UnitCost("Briefing of a sangkat's village chiefs", "sangkat", 40.0, "village_chief",
+                               "[A] half-day at the sangkat office: refreshments, transport allowances, booklets; "
+                               "seeds/001: 'local authorities'"),
     "ngo_meeting": UnitCost("Briefing meeting with a partner NGO", "meeting", 20.0, "partner_ngo",
                             "[A] refreshments, transport and 50 booklets; seeds/000: 'set up meetings with local "
                             "development NGOs'"),

@@ -113,6 +113,7 @@ class ChannelsSection(_Strict):
     social_media_weeks: int | None = Field(default=None, ge=0, le=52)
     radio_weeks: int | None = Field(default=None, ge=0, le=52)
     ngo_meetings: int | None = Field(default=None, ge=0, le=100)
+    village_chiefs: bool = True  # False: no sangkat briefings of village chiefs
 
 
 class PlanSection(_Strict):
@@ -412,7 +413,8 @@ def _channel_caps(sf: ScenarioFile, file: str) -> dict[str, int]:
         if n is not None and n > sf.calendar.weeks:
             raise ScenarioError(f"{n} weeks is more than the campaign's {sf.calendar.weeks}", file=file,
                                 field=f"channels.{name}")
-    given = {"social_media": c.social_media_weeks, "radio": c.radio_weeks, "partner_ngo": c.ngo_meetings}
+    given = {"social_media": c.social_media_weeks, "radio": c.radio_weeks, "partner_ngo": c.ngo_meetings,
+             "village_chief": None if c.village_chiefs else 0}
     return {k: int(v) for k, v in given.items() if v is not None}
 
 

@@ -84,6 +84,7 @@ SURVEY_CHANNEL: dict[str, str] = {
     "social_media": "social_media",
     "radio": "radio_tv",
     "partner_ngo": "other",
+    "village_chief": "other",
     "word_of_mouth": "friends",
     "baseline": "before_campaign",
 }

@@ -1,7 +1,8 @@
 """The district-wide channels in the allocation: a menu of media plans and their terms in the model.
 
 A media plan is a level of each channel of :data:`outreach.media.MEDIA`
-(social media boosted weeks, radio programme weeks, partner NGO meetings),
+(social media boosted weeks, radio programme weeks, partner NGO meetings,
+sangkats whose village chiefs are briefed: all or none),
 with its cost and the share ``R`` of households it makes aware
 (:func:`outreach.media.media_response`). Since the value of a whole plan is
 ``(1 - R) V(x) + R C`` (``V`` the village options' value, ``C = sum_v w_v (1 -
@@ -70,10 +71,12 @@ NO_MEDIA_MENU = MediaMenu(({},), np.zeros(1, np.int64), np.zeros(1), np.zeros(1)
 def media_menu(campaign: Campaign, households: float, full_value: int) -> MediaMenu:
     """Every media plan within the caps (:func:`outreach.media.media_caps`), reduced to the frontier."""
     p, weeks = campaign.params, campaign.calendar.weeks
-    caps = media_caps(campaign.channels, weeks, p)
+    caps = media_caps(campaign.channels, weeks, p, len(campaign.geography.sangkats))
     unit = {c: cents(campaign.cost(MEDIA_COST[c])) for c in MEDIA}
     rows = []
-    for lv in itertools.product(*(range(caps[c] + 1) for c in MEDIA)):
+    # village chiefs: every sangkat's or none
+    for lv in itertools.product(*(range(caps[c] + 1) if c != "village_chief" else sorted({0, caps[c]})
+                                  for c in MEDIA)):
         levels = dict(zip(MEDIA, lv))
         r = media_response(levels, weeks, households, p)
         rows.append((sum(unit[c] * n for c, n in levels.items()), -r.aware_any, lv, r.reach))

@@ -60,7 +60,16 @@ def test_channels_combine_independently():
     assert float(with_media(100.0, 40.0, got.aware_any)) == pytest.approx(40 + got.aware_any * 60, rel=1e-12)
 
 
-def test_caps_default_to_the_weeks_and_partners():
+def test_village_chiefs_by_hand():
+    p = resolve({"chief.meeting_attendance": 0.5, "awareness.p_chief": 0.8})
+    got = media_response({"village_chief": 3}, 8, 1000, p)
+    assert got.exposed["village_chief"] == 0.5
+    assert got.aware["village_chief"] == pytest.approx(0.5 * 0.8 * r_week(28, 4.0), rel=1e-12)
+    assert media_response({}, 8, 1000, p).aware["village_chief"] == 0.0
+
+
+def test_caps_default_to_the_weeks_partners_and_sangkats():
     p = resolve({"ngo.partners": 7})
-    assert media_caps({}, 10, p) == {"social_media": 10, "radio": 10, "partner_ngo": 7}
-    assert media_caps({"radio": 0, "social_media": 30}, 10, p) == {"social_media": 10, "radio": 0, "partner_ngo": 7}
+    assert media_caps({}, 10, p, 4) == {"social_media": 10, "radio": 10, "partner_ngo": 7, "village_chief": 4}
+    assert media_caps({"radio": 0, "social_media": 30, "village_chief": 0}, 10, p, 4) == {
+        "social_media": 10, "radio": 0, "partner_ngo": 7, "village_chief": 0}

@@ -13,6 +13,8 @@ def test_caps_are_read(tmp_path, pursat_real_scenario):
     text = pursat_real_scenario.read_text() + "\n[channels]\nsocial_media_weeks = 2\nradio_weeks = 0\n"
     c = load_campaign(write_scenario(tmp_path / "ok", text))
     assert c.channels == {"social_media": 2, "radio": 0}
+    c = load_campaign(write_scenario(tmp_path / "off", text + "village_chiefs = false\n"))
+    assert c.channels == {"social_media": 2, "radio": 0, "village_chief": 0}
 
 
 @pytest.mark.parametrize("entry, field, words", [

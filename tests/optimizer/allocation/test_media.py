@@ -6,13 +6,20 @@ import dataclasses
 
 import pytest
 
-from optimizer.allocation import build_instance, evaluate_allocation, greedy_allocation, small_campaign, solve_allocation
+from optimizer.allocation import (
+    build_instance,
+    evaluate_allocation,
+    greedy_allocation,
+    small_campaign,
+    solve_allocation,
+)
 from optimizer.allocation.media import media_menu
 
 
 def _social_only(demo_campaign, budget, **params):
     c = small_campaign(demo_campaign, 1, n_villages=4, budget=budget)
-    return dataclasses.replace(c, channels={"radio": 0, "partner_ngo": 0}, params={**c.params, **params})
+    return dataclasses.replace(c, channels={"radio": 0, "partner_ngo": 0, "village_chief": 0},
+                               params={**c.params, **params})
 
 
 def _solve(c):
@@ -45,8 +52,20 @@ def test_buys_nothing_that_makes_nobody_aware(demo_campaign):
 
 def test_switched_off_channels_are_never_bought(demo_campaign):
     c = dataclasses.replace(_social_only(demo_campaign, 20_000), channels={"social_media": 0, "radio": 0,
-                                                                            "partner_ngo": 0})
+                                                                            "partner_ngo": 0, "village_chief": 0})
     assert _solve(c).allocation.media == {}
+
+
+def test_briefs_every_sangkats_chiefs_or_none(demo_campaign):
+    c = small_campaign(demo_campaign, 1, n_villages=4, budget=20_000)
+    c = dataclasses.replace(c, channels={"social_media": 0, "radio": 0, "partner_ngo": 0})
+    res = _solve(c)
+    n = len(c.geography.sangkats)
+    assert res.allocation.media == {"village_chief": n}
+    line = next(b for b in res.allocation.budget_lines if b.key == "chief_briefing")
+    assert line.quantity == n and line.channel == "village_chief"
+    off = dataclasses.replace(c, params={**c.params, "awareness.p_chief": 0.0})
+    assert _solve(off).allocation.media == {}
 
 
 def test_media_plans_on_the_frontier_only(demo_campaign):

@@ -55,7 +55,9 @@ The model, as documented:
   ``social_media.weekly_reach`` (``radio.weekly_hear``), remembered with
   ``p_c`` times the retention of that week's middle; each partner NGO meeting
   tells a household with ``min(1, ngo.households_per_meeting / H)`` (``H`` all
-  the households simulated), remembered with ``p_ngo`` at mid-campaign. One
+  the households simulated), remembered with ``p_ngo`` at mid-campaign; when
+  the village chiefs are briefed, a household attends its village meeting with
+  ``chief.meeting_attendance``, remembered with ``p_chief`` at mid-campaign. One
   memory of them makes the household aware; they add to nobody's word of mouth.
 """
 
@@ -72,7 +74,7 @@ from outreach.geo import to_utm
 from outreach.model import Campaign, Plan, VehicleDay, Village
 
 CHANNELS = ("door", "loudspeaker", "forum", "banner", "leaflet")
-MEDIA = ("social_media", "radio", "partner_ngo")
+MEDIA = ("social_media", "radio", "partner_ngo", "village_chief")
 Point = tuple[float, float]
 
 
@@ -396,6 +398,9 @@ def _media(rng: random.Random, m: Model, vp: VillagePlan, hh: Household) -> bool
         if rng.random() < share:
             seen.add("partner_ngo")
             aware = rng.random() < p["awareness.p_ngo"] * m.mid_keep or aware
+    if vp.media.get("village_chief", 0) > 0 and rng.random() < p["chief.meeting_attendance"]:
+        seen.add("village_chief")
+        aware = rng.random() < p["awareness.p_chief"] * m.mid_keep or aware
     if seen:
         hh.exposures += 1
         hh.channels |= seen

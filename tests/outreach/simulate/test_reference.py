@@ -35,9 +35,9 @@ import pytest
 from outreach import acoustics
 from outreach.geo import to_wgs84
 from outreach.households import Households
+from outreach.media import MEDIA
 from outreach.model import Calendar, Campaign, Outing, Plan, Stop, VehicleDay, Village
 from outreach.parameters import resolve
-from outreach.media import MEDIA
 from outreach.response import CHANNELS
 from outreach.simulate import (
     bare_campaign,
@@ -265,15 +265,15 @@ def test_leaflets_without_a_contact_reach_nobody() -> None:
 
 
 def test_district_wide_channels_match_reference() -> None:
-    """Social media, radio and partner NGOs over two villages, beside a door round: exposures and awareness."""
+    """Social media, radio, partner NGOs and village chiefs over two villages, beside a door round."""
     a, b = village(0, 40), village(1, 30, dx_m=3000.0)
     camp = campaign([a, b], {**ISOLATE, "social_media.weekly_reach": 0.5, "awareness.p_social_media": 0.3,
                              "awareness.p_radio": 0.4, "ngo.households_per_meeting": 20, "awareness.p_ngo": 0.6})
     plan = bare_plan("ref", outings=[outing(1, "morning", [(a, 40)])])
     plan = dataclasses.replace(plan, allocation=dataclasses.replace(
-        plan.allocation, media={"social_media": 3, "radio": 2, "partner_ngo": 2}))
+        plan.allocation, media={"social_media": 3, "radio": 2, "partner_ngo": 2, "village_chief": 1}))
     ref = check(camp, plan, {a.code: layout(a), b.code: layout(b)},
-                ("reached", "aware", "door", "social_media", "radio", "partner_ngo"))
+                ("reached", "aware", "door", "social_media", "radio", "partner_ngo", "village_chief"))
     assert 10 < mean(ref["partner_ngo"]) < 40 and 20 < mean(ref["social_media"]) < 60
 
 
