@@ -25,6 +25,7 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "radio": ("Radio", "វិទ្យុ"),
     "partner_ngo": ("Partner NGOs", "អង្គការដៃគូ"),
     "village_chief": ("Village chiefs", "មេភូមិ"),
+    "group_event": ("Group events", "ព្រឹត្តិការណ៍ក្រុម"),
     "management": ("Management", "ការគ្រប់គ្រង"),
 }
 _ORDER = list(CHANNELS)

@@ -25,6 +25,12 @@ channels of :mod:`outreach.response` and of each other.
   channels above, it acts on every household alike and the plan's value
   keeps the exact form below (a per-sangkat choice would double the
   allocation's menu).
+* *Group events.* The youth volunteers' events for specific groups
+  (motor-taxi drivers, students, sellers) each meet ``event.people_met``
+  people, one per household, drawn from the whole campaign (people travel
+  to markets, schools and taxi stands): like an NGO meeting, ``exposed = 1 -
+  (1 - s)^n``, ``aware = 1 - (1 - s p_event r_mid)^n``, ``s = min(1,
+  event.people_met / H)``. At most one event per sangkat by default.
 * *With the village channels.* A household made aware by any of them
   (``R = 1 - prod_c (1 - aware_c)``) is aware whatever the village channels
   did; it does not feed the village's word of mouth (its neighbours are in
@@ -46,10 +52,11 @@ from .response import mid_campaign_retention, retention
 
 #: Channels acting independently of the village channels; a plan's level of each: boosted weeks, programme
 #: weeks, NGO briefing meetings, sangkats whose village chiefs are briefed (all the campaign's or none).
-MEDIA: tuple[str, ...] = ("social_media", "radio", "partner_ngo", "village_chief")
+MEDIA: tuple[str, ...] = ("social_media", "radio", "partner_ngo", "village_chief", "group_event")
 #: The unit cost (``COSTS`` key) of one level of each channel.
 MEDIA_COST: Mapping[str, str] = {"social_media": "social_media_week", "radio": "radio_week",
-                                 "partner_ngo": "ngo_meeting", "village_chief": "chief_briefing"}
+                                 "partner_ngo": "ngo_meeting", "village_chief": "chief_briefing",
+                                 "group_event": "group_event"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,8 @@ def media_response(levels: Mapping[str, int], weeks: int, households: float,
     ----------
     levels : mapping
         ``social_media`` boosted weeks, ``radio`` programme weeks, ``partner_ngo`` briefing meetings,
-        ``village_chief`` sangkats briefed (any: every household's village chief) (0 if absent).
+        ``village_chief`` sangkats briefed (any: every household's village chief), ``group_event`` events
+        (0 if absent).
     weeks : int
         Campaign length (weeks beyond it are not bought).
     households : float
@@ -105,14 +113,22 @@ def media_response(levels: Mapping[str, int], weeks: int, households: float,
                          params["awareness.p_social_media"], levels.get("social_media", 0), weeks, params)
     ra = _weekly_channel(params["radio.listener_share"], params["radio.weekly_hear"], params["awareness.p_radio"],
                          levels.get("radio", 0), weeks, params)
-    n = max(0, int(levels.get("partner_ngo", 0)))
-    s = min(1.0, params["ngo.households_per_meeting"] / max(float(households), 1.0))
-    p = params["awareness.p_ngo"] * mid_campaign_retention(weeks, params)
-    ngo = (1.0 - (1.0 - s) ** n, 1.0 - (1.0 - s * p) ** n)
+    r_mid = mid_campaign_retention(weeks, params)
+    ngo = _told(levels.get("partner_ngo", 0), params["ngo.households_per_meeting"], params["awareness.p_ngo"] * r_mid,
+                households)
+    event = _told(levels.get("group_event", 0), params["event.people_met"], params["awareness.p_event"] * r_mid,
+                  households)
     chief = chief_response(weeks, params) if levels.get("village_chief", 0) > 0 else (0.0, 0.0)
-    return MediaResponse(
-        exposed={"social_media": sm[0], "radio": ra[0], "partner_ngo": ngo[0], "village_chief": chief[0]},
-        aware={"social_media": sm[1], "radio": ra[1], "partner_ngo": ngo[1], "village_chief": chief[1]})
+    both = {"social_media": sm, "radio": ra, "partner_ngo": ngo, "village_chief": chief, "group_event": event}
+    return MediaResponse(exposed={c: v[0] for c, v in both.items()}, aware={c: v[1] for c, v in both.items()})
+
+
+def _told(n: int, told: float, p: float, households: float) -> tuple[float, float]:
+    """``n`` occasions each telling ``told`` random households of ``households``: ``(1 - (1 - s)^n, 1 - (1 - s
+    p)^n)``, ``s = min(1, told / households)``."""
+    n = max(0, int(n))
+    s = min(1.0, told / max(float(households), 1.0))
+    return 1.0 - (1.0 - s) ** n, 1.0 - (1.0 - s * p) ** n
 
 
 def chief_response(weeks: int, params: Mapping[str, float]) -> tuple[float, float]:
@@ -135,10 +151,11 @@ def with_media(households: ArrayLike, value: ArrayLike, share: float) -> NDArray
 def media_caps(levels_cap: Mapping[str, int], weeks: int, params: Mapping[str, float],
                sangkats: int = 0) -> dict[str, int]:
     """The most of each channel a plan may buy: the scenario's ``[channels]`` caps, else the campaign's weeks
-    (social media, radio), ``ngo.partners`` meetings and its ``sangkats`` (village chiefs: all or none);
+    (social media, radio), ``ngo.partners`` meetings and its ``sangkats`` (village chiefs: all or none; group
+    events: one per sangkat);
     weeks never beyond the campaign."""
     default = {"social_media": weeks, "radio": weeks, "partner_ngo": int(params["ngo.partners"]),
-               "village_chief": sangkats}
+               "village_chief": sangkats, "group_event": sangkats}
     out = {c: int(levels_cap.get(c, default[c])) for c in MEDIA}
     out["social_media"] = min(out["social_media"], weeks)
     out["radio"] = min(out["radio"], weeks)

@@ -135,6 +135,11 @@ _TABLE: dict[str, Param] = {
                                       "through 'local authorities')"),
     "awareness.p_chief": Param(0.6, 0.3, 0.9, "prob", "[A] effective memory when the village chief explains the OWSO "
                                "at a meeting; between NGO staff (awareness.p_ngo) and a forum (awareness.p_forum)"),
+    "event.people_met": Param(60, 20, 300, "persons", "[A] people the youth volunteers meet at one event for a "
+                              "specific group (motor-taxi drivers, students, sellers; seeds/001: loudspeaker events "
+                              "among the '34 outreach activities'), one per household"),
+    "awareness.p_event": Param(0.5, 0.2, 0.9, "prob", "[A] effective memory of a volunteer's explanation at a group "
+                               "event; as a partner NGO's (awareness.p_ngo)"),
     "ngo.partners": Param(5, 0, 30, "NGOs", "[A] local development NGOs a district can brief, one meeting each: "
                           "the default cap of partner NGO meetings"),
     # --- D. Travel ------------------------------------------------------------
@@ -239,6 +244,9 @@ _COSTS: dict[str, UnitCost] = {
     "chief_briefing": UnitCost("Briefing of a sangkat's village chiefs", "sangkat", 40.0, "village_chief",
                                "[A] half-day at the sangkat office: refreshments, transport allowances, booklets; "
                                "seeds/001: 'local authorities'"),
+    "group_event": UnitCost("Outreach event for a group (motor-taxi drivers, students, sellers)", "event", 25.0,
+                            "group_event", "[A] loudspeaker and chairs at a market, school or taxi stand, water, "
+                            "leaflets; seeds/001: events for 'motor taxi drivers, students, sellers'"),
     "ngo_meeting": UnitCost("Briefing meeting with a partner NGO", "meeting", 20.0, "partner_ngo",
                             "[A] refreshments, transport and 50 booklets; seeds/000: 'set up meetings with local "
                             "development NGOs'"),

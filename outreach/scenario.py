@@ -114,6 +114,7 @@ class ChannelsSection(_Strict):
     radio_weeks: int | None = Field(default=None, ge=0, le=52)
     ngo_meetings: int | None = Field(default=None, ge=0, le=100)
     village_chiefs: bool = True  # False: no sangkat briefings of village chiefs
+    group_events: int | None = Field(default=None, ge=0, le=500)
 
 
 class PlanSection(_Strict):
@@ -414,7 +415,7 @@ def _channel_caps(sf: ScenarioFile, file: str) -> dict[str, int]:
             raise ScenarioError(f"{n} weeks is more than the campaign's {sf.calendar.weeks}", file=file,
                                 field=f"channels.{name}")
     given = {"social_media": c.social_media_weeks, "radio": c.radio_weeks, "partner_ngo": c.ngo_meetings,
-             "village_chief": None if c.village_chiefs else 0}
+             "village_chief": None if c.village_chiefs else 0, "group_event": c.group_events}
     return {k: int(v) for k, v in given.items() if v is not None}
 
 

@@ -85,6 +85,7 @@ SURVEY_CHANNEL: dict[str, str] = {
     "radio": "radio_tv",
     "partner_ngo": "other",
     "village_chief": "other",
+    "group_event": "youth_volunteer",
     "word_of_mouth": "friends",
     "baseline": "before_campaign",
 }

@@ -24,7 +24,6 @@ village channels only (a plan meets them without the media; conservative).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -69,26 +68,36 @@ NO_MEDIA_MENU = MediaMenu(({},), np.zeros(1, np.int64), np.zeros(1), np.zeros(1)
 
 
 def media_menu(campaign: Campaign, households: float, full_value: int) -> MediaMenu:
-    """Every media plan within the caps (:func:`outreach.media.media_caps`), reduced to the frontier."""
+    """Every media plan within the caps (:func:`outreach.media.media_caps`), reduced to the frontier.
+
+    The channels are independent, so a plan's shares follow from each channel's alone
+    (``R = 1 - prod_c (1 - aware_c)``), over the whole grid of levels at once.
+    """
     p, weeks = campaign.params, campaign.calendar.weeks
     caps = media_caps(campaign.channels, weeks, p, len(campaign.geography.sangkats))
-    unit = {c: cents(campaign.cost(MEDIA_COST[c])) for c in MEDIA}
-    rows = []
     # village chiefs: every sangkat's or none
-    for lv in itertools.product(*(range(caps[c] + 1) if c != "village_chief" else sorted({0, caps[c]})
-                                  for c in MEDIA)):
-        levels = dict(zip(MEDIA, lv))
-        r = media_response(levels, weeks, households, p)
-        rows.append((sum(unit[c] * n for c, n in levels.items()), -r.aware_any, lv, r.reach))
-    rows.sort()
+    levels = [np.arange(caps[c] + 1) if c != "village_chief" else np.array(sorted({0, caps[c]})) for c in MEDIA]
+    grids = np.meshgrid(*levels, indexing="ij")
+    miss_aware = np.ones(grids[0].shape)
+    miss_seen = np.ones(grids[0].shape)
+    cost = np.zeros(grids[0].shape, np.int64)
+    for c, lv, g in zip(MEDIA, levels, grids):
+        alone = [media_response({c: int(n)}, weeks, households, p) for n in lv]
+        idx = np.searchsorted(lv, g)
+        miss_aware = miss_aware * (1.0 - np.array([r.aware[c] for r in alone]))[idx]
+        miss_seen = miss_seen * (1.0 - np.array([r.exposed[c] for r in alone]))[idx]
+        cost = cost + cents(campaign.cost(MEDIA_COST[c])) * g
+    flat = [g.ravel() for g in grids]
+    aware, reach, cost = 1.0 - miss_aware.ravel(), 1.0 - miss_seen.ravel(), cost.ravel()
+    order = np.lexsort(tuple(reversed(flat)) + (-aware, cost))  # cost, then more aware, then fewer levels
     keep, best = [], -1.0
-    for cost, neg_r, lv, reach in rows:
-        if -neg_r > best + 1e-12:
-            keep.append((cost, -neg_r, lv, reach))
-            best = -neg_r
-    return MediaMenu(levels=tuple(dict(zip(MEDIA, k[2])) for k in keep),
-                     cents=np.array([k[0] for k in keep], np.int64), aware=np.array([k[1] for k in keep]),
-                     reach=np.array([k[3] for k in keep]), full_value=int(full_value))
+    for i in order:
+        if aware[i] > best + 1e-12:
+            keep.append(int(i))
+            best = float(aware[i])
+    return MediaMenu(levels=tuple({c: int(f[i]) for c, f in zip(MEDIA, flat)} for i in keep),
+                     cents=cost[keep].astype(np.int64), aware=aware[keep], reach=reach[keep],
+                     full_value=int(full_value))
 
 
 def add_media(m: cp_model.CpModel, menu: MediaMenu, only: int | None) -> list[cp_model.IntVar]:

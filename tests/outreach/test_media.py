@@ -70,6 +70,15 @@ def test_village_chiefs_by_hand():
 
 def test_caps_default_to_the_weeks_partners_and_sangkats():
     p = resolve({"ngo.partners": 7})
-    assert media_caps({}, 10, p, 4) == {"social_media": 10, "radio": 10, "partner_ngo": 7, "village_chief": 4}
-    assert media_caps({"radio": 0, "social_media": 30, "village_chief": 0}, 10, p, 4) == {
-        "social_media": 10, "radio": 0, "partner_ngo": 7, "village_chief": 0}
+    assert media_caps({}, 10, p, 4) == {"social_media": 10, "radio": 10, "partner_ngo": 7, "village_chief": 4,
+                                        "group_event": 4}
+    assert media_caps({"radio": 0, "social_media": 30, "village_chief": 0, "group_event": 9}, 10, p, 4) == {
+        "social_media": 10, "radio": 0, "partner_ngo": 7, "village_chief": 0, "group_event": 9}
+
+
+def test_group_events_by_hand():
+    p = resolve({"event.people_met": 50, "awareness.p_event": 0.5})
+    got = media_response({"group_event": 4}, 10, 2000, p)
+    s, r_mid = 50 / 2000, r_week(35, 4.0)
+    assert got.exposed["group_event"] == pytest.approx(1 - (1 - s) ** 4, rel=1e-12)
+    assert got.aware["group_event"] == pytest.approx(1 - (1 - s * 0.5 * r_mid) ** 4, rel=1e-12)

@@ -18,7 +18,7 @@ from optimizer.allocation.media import media_menu
 
 def _social_only(demo_campaign, budget, **params):
     c = small_campaign(demo_campaign, 1, n_villages=4, budget=budget)
-    return dataclasses.replace(c, channels={"radio": 0, "partner_ngo": 0, "village_chief": 0},
+    return dataclasses.replace(c, channels={"radio": 0, "partner_ngo": 0, "village_chief": 0, "group_event": 0},
                                params={**c.params, **params})
 
 
@@ -52,13 +52,14 @@ def test_buys_nothing_that_makes_nobody_aware(demo_campaign):
 
 def test_switched_off_channels_are_never_bought(demo_campaign):
     c = dataclasses.replace(_social_only(demo_campaign, 20_000), channels={"social_media": 0, "radio": 0,
-                                                                            "partner_ngo": 0, "village_chief": 0})
+                                                                            "partner_ngo": 0, "village_chief": 0,
+                                                                            "group_event": 0})
     assert _solve(c).allocation.media == {}
 
 
 def test_briefs_every_sangkats_chiefs_or_none(demo_campaign):
     c = small_campaign(demo_campaign, 1, n_villages=4, budget=20_000)
-    c = dataclasses.replace(c, channels={"social_media": 0, "radio": 0, "partner_ngo": 0})
+    c = dataclasses.replace(c, channels={"social_media": 0, "radio": 0, "partner_ngo": 0, "group_event": 0})
     res = _solve(c)
     n = len(c.geography.sangkats)
     assert res.allocation.media == {"village_chief": n}

@@ -57,7 +57,9 @@ The model, as documented:
   tells a household with ``min(1, ngo.households_per_meeting / H)`` (``H`` all
   the households simulated), remembered with ``p_ngo`` at mid-campaign; when
   the village chiefs are briefed, a household attends its village meeting with
-  ``chief.meeting_attendance``, remembered with ``p_chief`` at mid-campaign. One
+  ``chief.meeting_attendance``, remembered with ``p_chief`` at mid-campaign;
+  each group event meets a household with ``min(1, event.people_met / H)``,
+  remembered with ``p_event`` at mid-campaign. One
   memory of them makes the household aware; they add to nobody's word of mouth.
 """
 
@@ -74,7 +76,7 @@ from outreach.geo import to_utm
 from outreach.model import Campaign, Plan, VehicleDay, Village
 
 CHANNELS = ("door", "loudspeaker", "forum", "banner", "leaflet")
-MEDIA = ("social_media", "radio", "partner_ngo", "village_chief")
+MEDIA = ("social_media", "radio", "partner_ngo", "village_chief", "group_event")
 Point = tuple[float, float]
 
 
@@ -393,11 +395,13 @@ def _media(rng: random.Random, m: Model, vp: VillagePlan, hh: Household) -> bool
             if member and rng.random() < p[weekly]:
                 seen.add(c)
                 aware = rng.random() < p[memory] * keep(7.0 * j + 3.5, p) or aware
-    share = min(1.0, p["ngo.households_per_meeting"] / vp.all_households)
-    for _ in range(int(vp.media.get("partner_ngo", 0))):
-        if rng.random() < share:
-            seen.add("partner_ngo")
-            aware = rng.random() < p["awareness.p_ngo"] * m.mid_keep or aware
+    for c, told, memory in (("partner_ngo", "ngo.households_per_meeting", "awareness.p_ngo"),
+                            ("group_event", "event.people_met", "awareness.p_event")):
+        share = min(1.0, p[told] / vp.all_households)
+        for _ in range(int(vp.media.get(c, 0))):
+            if rng.random() < share:
+                seen.add(c)
+                aware = rng.random() < p[memory] * m.mid_keep or aware
     if vp.media.get("village_chief", 0) > 0 and rng.random() < p["chief.meeting_attendance"]:
         seen.add("village_chief")
         aware = rng.random() < p["awareness.p_chief"] * m.mid_keep or aware

@@ -17,7 +17,7 @@ from tests.outreach.simulate.builders import START, make_campaign, make_plan, ro
 STRONG = {"social_media.weekly_reach": 0.6, "awareness.p_social_media": 0.3, "awareness.p_radio": 0.4,
           "radio.weekly_hear": 0.7, "ngo.households_per_meeting": 400, "awareness.p_ngo": 0.8,
           "awareness.baseline": 0.2}
-LEVELS = {"social_media": 3, "radio": 2, "partner_ngo": 2, "village_chief": 1}
+LEVELS = {"social_media": 3, "radio": 2, "partner_ngo": 2, "village_chief": 1, "group_event": 2}
 
 
 def with_levels(plan, levels):
@@ -45,17 +45,21 @@ def test_media_alone_by_hand():
     s = 400 / 800
     a_n = 1 - (1 - s * 0.8 * 0.5 ** (21 / 28)) ** 2
     a_c = 0.4 * 0.6 * 0.5 ** (21 / 28)  # village chiefs: attendance x memory at mid-campaign
+    e = 60 / 800  # group events: event.people_met of the 800 households
+    a_e = 1 - (1 - e * 0.5 * 0.5 ** (21 / 28)) ** 2
     want = {"social_media": H * (1 - b) * a_s, "radio": H * (1 - b) * (1 - a_s) * a_r,
             "partner_ngo": H * (1 - b) * (1 - a_s) * (1 - a_r) * a_n,
-            "village_chief": H * (1 - b) * (1 - a_s) * (1 - a_r) * (1 - a_n) * a_c}
+            "village_chief": H * (1 - b) * (1 - a_s) * (1 - a_r) * (1 - a_n) * a_c,
+            "group_event": H * (1 - b) * (1 - a_s) * (1 - a_r) * (1 - a_n) * (1 - a_c) * a_e}
     for c, w in want.items():
         band = mc.aware_by_first_channel[c]
         assert abs(band.mean - w) < 4 * _se(band, R), (c, band, w)
     exposed = {"social_media": H * u_s * (1 - 0.4 ** 3), "radio": H * 0.34 * (1 - 0.3 ** 2),
-               "partner_ngo": H * (1 - (1 - s) ** 2), "village_chief": H * 0.4}
+               "partner_ngo": H * (1 - (1 - s) ** 2), "village_chief": H * 0.4,
+               "group_event": H * (1 - (1 - e) ** 2)}
     for c, w in exposed.items():
         assert mc.exposure_by_channel[c] == pytest.approx(w, rel=0.02), c
-    aware = H * (b + (1 - b) * (1 - (1 - a_s) * (1 - a_r) * (1 - a_n) * (1 - a_c)))
+    aware = H * (b + (1 - b) * (1 - (1 - a_s) * (1 - a_r) * (1 - a_n) * (1 - a_c) * (1 - a_e)))
     assert abs(mc.households_aware.mean - aware) < 4 * _se(mc.households_aware, R)
     assert mc.aware_by_first_channel["word_of_mouth"].mean == 0.0
 
@@ -76,7 +80,7 @@ def test_media_with_village_channels_matches_closed_form(k):
     for name in ("households_reached", "households_aware", "women_reached", "men_reached"):
         band = getattr(mc, name)
         assert abs(band.mean - getattr(cf, name).mean) < 4 * _se(band, R), (name, band, getattr(cf, name).mean)
-    for c in ("social_media", "radio", "partner_ngo", "village_chief"):
+    for c in ("social_media", "radio", "partner_ngo", "village_chief", "group_event"):
         assert mc.exposure_by_channel[c] == pytest.approx(cf.exposure_by_channel[c], rel=0.03), c
     # every aware household has exactly one way it became aware
     total = sum(b.mean for b in mc.aware_by_first_channel.values())

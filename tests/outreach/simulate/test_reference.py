@@ -265,15 +265,17 @@ def test_leaflets_without_a_contact_reach_nobody() -> None:
 
 
 def test_district_wide_channels_match_reference() -> None:
-    """Social media, radio, partner NGOs and village chiefs over two villages, beside a door round."""
+    """Social media, radio, partner NGOs, village chiefs and group events over two villages, beside a door round."""
     a, b = village(0, 40), village(1, 30, dx_m=3000.0)
     camp = campaign([a, b], {**ISOLATE, "social_media.weekly_reach": 0.5, "awareness.p_social_media": 0.3,
-                             "awareness.p_radio": 0.4, "ngo.households_per_meeting": 20, "awareness.p_ngo": 0.6})
+                             "awareness.p_radio": 0.4, "ngo.households_per_meeting": 20, "awareness.p_ngo": 0.6,
+                             "event.people_met": 20, "awareness.p_event": 0.7})
     plan = bare_plan("ref", outings=[outing(1, "morning", [(a, 40)])])
     plan = dataclasses.replace(plan, allocation=dataclasses.replace(
-        plan.allocation, media={"social_media": 3, "radio": 2, "partner_ngo": 2, "village_chief": 1}))
+        plan.allocation, media={"social_media": 3, "radio": 2, "partner_ngo": 2, "village_chief": 1,
+                                "group_event": 3}))
     ref = check(camp, plan, {a.code: layout(a), b.code: layout(b)},
-                ("reached", "aware", "door", "social_media", "radio", "partner_ngo", "village_chief"))
+                ("reached", "aware", "door", "social_media", "radio", "partner_ngo", "village_chief", "group_event"))
     assert 10 < mean(ref["partner_ngo"]) < 40 and 20 < mean(ref["social_media"]) < 60
 
 
