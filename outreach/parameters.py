@@ -140,6 +140,16 @@ _TABLE: dict[str, Param] = {
                               "among the '34 outreach activities'), one per household"),
     "awareness.p_event": Param(0.5, 0.2, 0.9, "prob", "[A] effective memory of a volunteer's explanation at a group "
                                "event; as a partner NGO's (awareness.p_ngo)"),
+    # Booklets and posters reach people only through a channel; their print runs follow from it (no response of
+    # their own: a booklet goes with the explanation at a forum or event, a poster hangs where people come).
+    "booklet.per_attendee": Param(1, 0, 3, "booklets", "[A] booklets handed over per household attending a forum or "
+                                  "met at a group event; the seed report printed 12,850 booklets, a count without "
+                                  "a hand-over rule"),
+    "poster.per_event": Param(2, 0, 10, "posters", "[A] posters put up at a group event's venue"),
+    "poster.per_sangkat_office": Param(4, 0, 20, "posters", "[A] posters the briefed chiefs put up at the sangkat "
+                                       "office and village notice boards; seed report: 9,600 posters (no rule)"),
+    "poster.per_owso": Param(10, 0, 50, "posters", "[A] posters (official OWSO fees) at each district's OWSO "
+                             "counter, every plan"),
     "ngo.partners": Param(5, 0, 30, "NGOs", "[A] local development NGOs a district can brief, one meeting each: "
                           "the default cap of partner NGO meetings"),
     # --- D. Travel ------------------------------------------------------------

@@ -18,7 +18,15 @@ from outreach.model import Allocation, BudgetLine, Campaign, Priorities
 from outreach.roads import public_roads
 from outreach.rules import outing_capacity
 
-from .budget import fixed_lines, forum_leaflets, leaflets_to_print, line, loudspeaker_days_estimate
+from .budget import (
+    fixed_lines,
+    forum_booklets,
+    forum_leaflets,
+    leaflets_to_print,
+    line,
+    loudspeaker_days_estimate,
+    print_lines,
+)
 from .capacity import pair_outings_available
 from .media import media_levels, media_menu
 
@@ -70,7 +78,8 @@ def _buy_forums(campaign: Campaign, priorities: Priorities | None, spent: float)
     forums = {s.code: 0 for s in geo.sangkats}
     participants = campaign.params["forum.participants"]
     forum_cost = (campaign.cost("forum_venue") + participants * campaign.cost("forum_participant")
-                  + forum_leaflets(campaign.params) * campaign.cost("leaflet"))
+                  + forum_leaflets(campaign.params) * campaign.cost("leaflet")
+                  + forum_booklets(campaign.params) * campaign.cost("booklet"))
     for s in sorted(geo.sangkats, key=lambda s: -sum(_priority(campaign, priorities, v.code)
                                                      for v in geo.villages_in(s.code))):
         for _ in range(campaign.targets.forums_per_sangkat):
@@ -140,6 +149,12 @@ def _buy_media(campaign: Campaign, spent: float) -> _Bought:
                    tuple(line(campaign, MEDIA_COST[c], n) for c, n in levels.items()))
 
 
+def _print_runs(campaign: Campaign, forums: _Bought, media: _Bought) -> tuple[BudgetLine, ...]:
+    """Booklets at the forums and with the independent channels, posters with them."""
+    return tuple(print_lines(campaign, sum(forums.quantities.values()) * forum_booklets(campaign.params),
+                             media.quantities))
+
+
 def greedy_allocation(campaign: Campaign, priorities: Priorities | None = None) -> Allocation:
     """Baseline allocation: required items first, then door rounds by priority.
 
@@ -171,7 +186,7 @@ def greedy_allocation(campaign: Campaign, priorities: Priorities | None = None) 
         banners_by_village=banners.quantities,
         leaflets=leaflets,
         budget_lines=tuple(fixed) + tuple(b for step in steps for b in step.lines)
-        + ((line(campaign, "leaflet", leaflets),) if leaflets else ()),
+        + ((line(campaign, "leaflet", leaflets),) if leaflets else ()) + _print_runs(campaign, forums, media),
         strategy="greedy",
         status="FEASIBLE",
         gap=None,

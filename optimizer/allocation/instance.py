@@ -37,7 +37,16 @@ from outreach.response import VillageInputs, VillageResponse, village_response_a
 from outreach.roads import public_roads
 from outreach.rules import LOUDSPEAKER_WEEKDAYS, outing_capacity
 
-from .budget import cents, fixed_lines, forum_leaflets, leaflets_to_print, pass_hours, pass_km, sangkat_road_m
+from .budget import (
+    cents,
+    fixed_lines,
+    forum_booklets,
+    forum_leaflets,
+    leaflets_to_print,
+    pass_hours,
+    pass_km,
+    sangkat_road_m,
+)
 from .capacity import outing_capacity_by_district, pair_outings_available
 from .media import NO_MEDIA_MENU, MediaMenu, media_menu
 
@@ -395,7 +404,7 @@ def build_instance(
         vehicle_days=np.array([veh_d[d] * work_days for d in districts]), work_days=work_days,
         outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=pair_outings_available(campaign),
         forum_cents=cents(campaign.cost("forum_venue") + p["forum.participants"] * campaign.cost("forum_participant"))
-        + forum_leaflets(p) * cents(campaign.cost("leaflet")),
+        + forum_leaflets(p) * cents(campaign.cost("leaflet")) + forum_booklets(p) * cents(campaign.cost("booklet")),
         fixed_cents=int(round(fixed * 100)), awareness_target=awareness_targets(campaign, priorities),
         pass_target=int(campaign.targets.loudspeaker_passes_per_sangkat),
         women_target=float(campaign.targets.min_women_reached_share),

@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 from outreach.media import MEDIA, MEDIA_COST, media_caps, media_response
 from outreach.model import Campaign
 
-from .budget import cents
+from .budget import level_cents
 
 #: Fixed-point unit of the media shares ``R``: objective terms are integers in ``1 / MEDIA_QUANT`` value units.
 MEDIA_QUANT = 10_000
@@ -86,7 +86,7 @@ def media_menu(campaign: Campaign, households: float, full_value: int) -> MediaM
         idx = np.searchsorted(lv, g)
         miss_aware = miss_aware * (1.0 - np.array([r.aware[c] for r in alone]))[idx]
         miss_seen = miss_seen * (1.0 - np.array([r.exposed[c] for r in alone]))[idx]
-        cost = cost + cents(campaign.cost(MEDIA_COST[c])) * g
+        cost = cost + level_cents(campaign, c, MEDIA_COST[c]) * g
     flat = [g.ravel() for g in grids]
     aware, reach, cost = 1.0 - miss_aware.ravel(), 1.0 - miss_seen.ravel(), cost.ravel()
     order = np.lexsort(tuple(reversed(flat)) + (-aware, cost))  # cost, then more aware, then fewer levels

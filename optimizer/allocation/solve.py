@@ -12,7 +12,7 @@ from outreach.media import MEDIA_COST, with_media
 from outreach.model import Allocation, BudgetLine, Campaign, Priorities
 
 from .backends import BACKENDS, DEFAULT_BACKEND
-from .budget import fixed_lines, fmt_usd, forum_leaflets, line, loudspeaker_days_estimate
+from .budget import fixed_lines, fmt_usd, forum_booklets, forum_leaflets, line, loudspeaker_days_estimate, print_lines
 from .explain import explain_unmet_targets
 from .greedy import trim_to_budget
 from .instance import SCALE, AllocationInstance, build_instance
@@ -117,6 +117,7 @@ def _to_allocation(inst: AllocationInstance, sol: Solution, *, strategy: str, no
         lines.append(line(c, "volunteer_outing", sol.outings * team))
     if leaflets:
         lines.append(line(c, "leaflet", leaflets))
+    lines += print_lines(c, n_forums * forum_booklets(c.params), media)
     return Allocation(
         door_rounds_by_village=rounds, loudspeaker_passes_by_sangkat=passes, forums_by_sangkat=forums,
         banners_by_village=banners, leaflets=leaflets, budget_lines=tuple(lines), strategy=strategy,

@@ -76,3 +76,22 @@ def test_media_plans_on_the_frontier_only(demo_campaign):
     assert menu.cents[0] == 0 and menu.aware[0] == 0.0
     assert all(menu.cents[i] < menu.cents[i + 1] and menu.aware[i] < menu.aware[i + 1]
                for i in range(len(menu.levels) - 1))
+
+
+def _qty(alloc, key):
+    return sum(b.quantity for b in alloc.budget_lines if b.key == key)
+
+
+@pytest.mark.parametrize("strategy", ["exact", "greedy"])
+def test_booklets_and_posters_follow_their_channels(demo_campaign, strategy):
+    """Booklets: one per forum participant and per person met at an event; posters: the OWSO counter's, each
+    event's and each briefed sangkat office's (defaults 1, 10, 2 and 4, written out)."""
+    c = small_campaign(demo_campaign, 3, n_villages=4, budget=20_000)
+    c = dataclasses.replace(c, channels={"social_media": 0, "radio": 0, "partner_ngo": 0})
+    a = _solve(c).allocation if strategy == "exact" else greedy_allocation(c)
+    forums, events = sum(a.forums_by_sangkat.values()), a.media.get("group_event", 0)
+    chiefs = a.media.get("village_chief", 0)
+    assert events and chiefs  # money enough: both are bought
+    assert _qty(a, "booklet") == forums * 90 + events * 60
+    assert _qty(a, "poster") == 10 * len(c.geography.districts) + 2 * events + 4 * chiefs
+    assert a.planned_usd <= c.budget_usd
