@@ -37,7 +37,7 @@ from ortools.sat.python import cp_model
 from .backends import DEFAULT_BACKEND, MIP_BACKENDS, RunResult, run_model
 from .budget import cents
 from .instance import SCALE, AllocationInstance
-from .media import MEDIA_QUANT, add_media, media_objective
+from .media import MEDIA_QUANT, add_media, media_objective, village_value_bounds
 
 SHIFT_SCALE = 1000  # hours are compared in thousandths
 PENALTY = 10  # target shortfall weight relative to the most valuable household
@@ -373,7 +373,10 @@ def set_objective(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: 
         # goal programming: a centi-household short of a target costs PENALTY x the best weight
         pen = int(math.ceil(PENALTY * float(inst.weight.max(initial=1.0))))
         if len(media) > 1:  # the exact value with the media plan, in 1 / MEDIA_QUANT units
-            m.maximize(media_objective(m, inst.media, media, value, value_scale(inst, ch))
+            # the money each media plan leaves the village options (forums and loudspeaker only take more)
+            left = kn.budget_cents - inst.fixed_cents - inst.media.cents
+            bounds = village_value_bounds(inst.value, inst.money, inst.keep, left)
+            m.maximize(media_objective(m, inst.media, media, value, np.minimum(bounds, value_scale(inst, ch)))
                        - MEDIA_QUANT * pen * total_slack)
         else:
             m.maximize(value - pen * total_slack)
