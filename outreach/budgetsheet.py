@@ -24,6 +24,10 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "forum": ("Public forums", "វេទិកាសាធារណៈ"),
     "print": ("Print: banners and leaflets", "ឯកសារបោះពុម្ព"),
     "social_media": ("Social media", "បណ្តាញសង្គម"),
+    "radio": ("Radio", "វិទ្យុ"),
+    "partner_ngo": ("Partner NGOs", "អង្គការដៃគូ"),
+    "village_chief": ("Village chiefs", "មេភូមិ"),
+    "group_event": ("Group events", "ព្រឹត្តិការណ៍ក្រុម"),
     "management": ("Management", "ការគ្រប់គ្រង"),
 }
 _ORDER = list(CHANNELS)

@@ -83,6 +83,12 @@ min_awareness = 0.0                # e.g. 0.6 to require 60 % awareness in every
 [plan]
 door_rounds = 1                    # door-to-door rounds per village
 
+[channels]
+# The plan buys social media weeks, radio weeks and partner NGO meetings when they pay; cap or switch off:
+# social_media_weeks = 4           # 0 = none
+# radio_weeks = 0
+# ngo_meetings = 3
+
 [survey]
 # file = "survey.xlsx"             # a Kobo/ODK export or the paper form typed into Excel
 

@@ -255,6 +255,9 @@ class Campaign:
     notes: tuple[str, ...] = ()
     survey: SurveySettings = SurveySettings()
     season: Literal["dry", "wet"] = "dry"
+    #: caps on the district-wide channels by channel (``[channels]``: social media and radio weeks, NGO
+    #: meetings; 0 switches one off); absent: :func:`outreach.media.media_caps` defaults
+    channels: Mapping[str, int] = field(default_factory=dict)
 
     def param(self, key: str) -> float:
         return self.params[key]
@@ -292,6 +295,9 @@ class Allocation:
     status: str = "FEASIBLE"
     gap: float | None = None
     notes: tuple[str, ...] = ()
+    #: district-wide channels bought (:data:`outreach.media.MEDIA`): social media boosted weeks, radio
+    #: programme weeks, partner NGO briefing meetings
+    media: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def planned_usd(self) -> float:

@@ -126,6 +126,51 @@ _TABLE: dict[str, Param] = {
                                  "brochures for 'most households', a count without a hand-over rule"),
     "banner.passes_per_week": Param(1, 0, 14, "passes", "[A] distinct noticing occasions of the village road banner"),
     "banner.per_village": Param(1, 0, 4, "banners", f"{_SEED}: 132 banners, one per village road [S]"),
+    # --- District-wide channels: social media, radio, partner NGOs -------------
+    # One user, listener or member per household is assumed (conservative: a household with several users is
+    # exposed once); audience membership is fixed for the campaign, so repeated weeks saturate at the audience.
+    "social_media.user_share": Param(0.72, 0.40, 0.85, "share", "DataReportal via Khmer Times (2024): social "
+                                     "media users 72.4 % of Cambodia's population; NapoleonCat Dec 2021: Facebook "
+                                     "12.8 M users, 74.6 % of the population, 55.3 % men [W]"),
+    "social_media.weekly_reach": Param(0.30, 0.05, 0.80, "share", "[A] share of the district's users a boosted "
+                                       "week's posts appear to (EU DAR toolkit, seeds/000: 'raise awareness "
+                                       "through social media (Facebook for example)')"),
+    "awareness.p_social_media": Param(0.05, 0.01, 0.30, "prob", "[A] effective memory per boosted post seen; "
+                                      f"between banner recall and a loudspeaker message ({_SIM} C, UNCALIBRATED)"),
+    "radio.listener_share": Param(0.34, 0.15, 0.70, "share", "CMRD 2015 media consumption survey (via mom-kh.com): "
+                                  "34 % of people 15+ get information from radio; Indochina Research 2009: 46 % "
+                                  "listen every day [W]"),
+    "radio.weekly_hear": Param(0.50, 0.10, 0.90, "share", "[A] share of listener households that hear the OWSO "
+                               "spots or programme in a programme week (seeds/001: 'radio programmes')"),
+    "awareness.p_radio": Param(0.10, 0.02, 0.40, "prob", "[A] effective memory per programme week heard; "
+                               f"below a loudspeaker message heard at home ({_SIM} C, UNCALIBRATED)"),
+    "ngo.households_per_meeting": Param(300, 50, 2000, "households", "[A] households a local development NGO "
+                                        "tells after one briefing meeting (its savings groups and members; seeds/000: "
+                                        "'so that those NGOs could spread the information further')"),
+    "awareness.p_ngo": Param(0.5, 0.2, 0.9, "prob", "[A] effective memory when NGO staff explain the OWSO in "
+                             "person; below a forum's in-depth explanation (awareness.p_forum)"),
+    "chief.meeting_attendance": Param(0.4, 0.1, 0.8, "share", "[A] households at the village meeting where a "
+                                      "briefed village chief tells about the OWSO (seeds/001: dissemination "
+                                      "through 'local authorities')"),
+    "awareness.p_chief": Param(0.6, 0.3, 0.9, "prob", "[A] effective memory when the village chief explains the OWSO "
+                               "at a meeting; between NGO staff (awareness.p_ngo) and a forum (awareness.p_forum)"),
+    "event.people_met": Param(60, 20, 300, "persons", "[A] people the youth volunteers meet at one event for a "
+                              "specific group (motor-taxi drivers, students, sellers; seeds/001: loudspeaker events "
+                              "among the '34 outreach activities'), one per household"),
+    "awareness.p_event": Param(0.5, 0.2, 0.9, "prob", "[A] effective memory of a volunteer's explanation at a group "
+                               "event; as a partner NGO's (awareness.p_ngo)"),
+    # Booklets and posters reach people only through a channel; their print runs follow from it (no response of
+    # their own: a booklet goes with the explanation at a forum or event, a poster hangs where people come).
+    "booklet.per_attendee": Param(1, 0, 3, "booklets", "[A] booklets handed over per household attending a forum or "
+                                  "met at a group event; the seed report printed 12,850 booklets, a count without "
+                                  "a hand-over rule"),
+    "poster.per_event": Param(2, 0, 10, "posters", "[A] posters put up at a group event's venue"),
+    "poster.per_sangkat_office": Param(4, 0, 20, "posters", "[A] posters the briefed chiefs put up at the sangkat "
+                                       "office and village notice boards; seed report: 9,600 posters (no rule)"),
+    "poster.per_owso": Param(10, 0, 50, "posters", "[A] posters (official OWSO fees) at each district's OWSO "
+                             "counter, every plan"),
+    "ngo.partners": Param(5, 0, 30, "NGOs", "[A] local development NGOs a district can brief, one meeting each: "
+                          "the default cap of partner NGO meetings"),
     # --- D. Travel ------------------------------------------------------------
     "travel.moto_paved_kmh": Param(40, 30, 50, "km/h", f"{_SIM} D [S]"),
     "travel.moto_laterite_kmh": Param(25, 15, 30, "km/h", f"{_SIM} D [S]"),
@@ -270,6 +315,18 @@ _COSTS: dict[str, UnitCost] = {
     "leaflet": UnitCost("Brochure / leaflet", "leaflet", 0.08, "print", "[A] seed report: 88,120 brochures"),
     "booklet": UnitCost("OWSO information booklet", "booklet", 0.5, "print", "[A] seed report: 12,850 booklets"),
     "social_media_week": UnitCost("Social media boost", "week", 10.0, "social_media", "[A] boosted Facebook post"),
+    "radio_week": UnitCost("Radio spots or programme on a provincial FM station", "week", 50.0, "radio",
+                           "[A] a week of daily spots; seeds/001: clients heard through 'radio and television "
+                           "broadcasts'"),
+    "chief_briefing": UnitCost("Briefing of a sangkat's village chiefs", "sangkat", 40.0, "village_chief",
+                               "[A] half-day at the sangkat office: refreshments, transport allowances, booklets; "
+                               "seeds/001: 'local authorities'"),
+    "group_event": UnitCost("Outreach event for a group (motor-taxi drivers, students, sellers)", "event", 25.0,
+                            "group_event", "[A] loudspeaker and chairs at a market, school or taxi stand, water, "
+                            "leaflets; seeds/001: events for 'motor taxi drivers, students, sellers'"),
+    "ngo_meeting": UnitCost("Briefing meeting with a partner NGO", "meeting", 20.0, "partner_ngo",
+                            "[A] refreshments, transport and 50 booklets; seeds/000: 'set up meetings with local "
+                            "development NGOs'"),
 }
 
 COSTS: Mapping[str, UnitCost] = MappingProxyType(_COSTS)

@@ -50,6 +50,7 @@ def plan_to_dict(plan: Plan, *, scenario_file: str, seed: int) -> dict[str, Any]
             "forums_by_sangkat": dict(a.forums_by_sangkat),
             "banners_by_village": dict(a.banners_by_village),
             "leaflets": a.leaflets,
+            "media": dict(a.media),
             "budget_lines": [
                 {"key": b.key, "label": b.label, "unit": b.unit, "quantity": b.quantity, "unit_usd": b.unit_usd,
                  "channel": b.channel, "total_usd": b.total_usd}
@@ -125,6 +126,7 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
         status=a["status"],
         gap=a["gap"],
         notes=tuple(a["notes"]),
+        media={k: int(n) for k, n in a.get("media", {}).items()},
     )
     t = data["tours"]
     tours = Tours(

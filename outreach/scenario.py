@@ -314,7 +314,20 @@ def load_campaign(path: str | Path) -> Campaign:
         notes=tuple(notes),
         survey=_survey_settings(sf, base),
         season=sf.calendar.season,
+        channels=_channel_caps(sf, file),
     )
+
+
+def _channel_caps(sf: ScenarioFile, file: str) -> dict[str, int]:
+    """``[channels]`` caps by channel name (:data:`outreach.media.MEDIA`); weeks no more than the campaign's."""
+    c = sf.channels
+    for name, n in (("social_media_weeks", c.social_media_weeks), ("radio_weeks", c.radio_weeks)):
+        if n is not None and n > sf.calendar.weeks:
+            raise ScenarioError(f"{n} weeks is more than the campaign's {sf.calendar.weeks}", file=file,
+                                field=f"channels.{name}")
+    given = {"social_media": c.social_media_weeks, "radio": c.radio_weeks, "partner_ngo": c.ngo_meetings,
+             "village_chief": None if c.village_chiefs else 0, "group_event": c.group_events}
+    return {k: int(v) for k, v in given.items() if v is not None}
 
 
 def _pass_target(sf: ScenarioFile, params: Mapping[str, float], file: str) -> int:

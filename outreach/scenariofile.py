@@ -124,6 +124,16 @@ class TargetsSection(_Strict):
     forums_per_sangkat: int = Field(default=1, ge=0, le=5)
 
 
+class ChannelsSection(_Strict):
+    """Caps on the district-wide channels (0 switches one off); absent: the campaign's weeks, ``ngo.partners``."""
+
+    social_media_weeks: int | None = Field(default=None, ge=0, le=52)
+    radio_weeks: int | None = Field(default=None, ge=0, le=52)
+    ngo_meetings: int | None = Field(default=None, ge=0, le=100)
+    village_chiefs: bool = True  # False: no sangkat briefings of village chiefs
+    group_events: int | None = Field(default=None, ge=0, le=500)
+
+
 class PlanSection(_Strict):
     door_rounds: int = Field(default=1, ge=0, le=6)
 
@@ -144,6 +154,7 @@ class ScenarioFile(_Strict):
     budget: BudgetSection
     targets: TargetsSection = TargetsSection()
     plan: PlanSection = PlanSection()
+    channels: ChannelsSection = ChannelsSection()
     survey: SurveySection = SurveySection()
     parameters: dict[str, float] = Field(default_factory=dict)
 

@@ -70,17 +70,23 @@ def _plan(campaign: Campaign, plan: Plan) -> dict[str, Any]:
         "forums": sum(a.forums_by_sangkat.values()),
         "banners": sum(a.banners_by_village.values()),
         "leaflets": a.leaflets,
+        "media": dict(a.media),
     }
 
 
 #: The survey's "where did you hear" answer (``survey.channel_shares``) for each way of becoming aware;
-#: ``before_campaign`` has no survey answer (the survey's radio, TV, social media and other, among others).
+#: ``before_campaign`` has no survey answer; a partner NGO's telling is the survey's ``other``.
 SURVEY_CHANNEL: dict[str, str] = {
     "door": "youth_volunteer",
     "loudspeaker": "loudspeaker",
     "forum": "public_forum",
     "banner": "print",
     "leaflet": "print",
+    "social_media": "social_media",
+    "radio": "radio_tv",
+    "partner_ngo": "other",
+    "village_chief": "other",
+    "group_event": "youth_volunteer",
     "word_of_mouth": "friends",
     "baseline": "before_campaign",
 }

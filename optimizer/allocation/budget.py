@@ -37,6 +37,45 @@ def leaflets_to_print(handovers: float | np.ndarray, params: Mapping[str, float]
     return np.ceil(np.round(need, 6)).astype(np.int64)
 
 
+def forum_booklets(params: Mapping[str, float]) -> int:
+    """Booklets for one forum: ``booklet.per_attendee`` per participating household, rounded up."""
+    return int(math.ceil(round(params["forum.participants"] * params["booklet.per_attendee"], 6)))
+
+
+#: Materials one level of an independent channel takes along, per unit of the level: (cost key, parameter key).
+#: A group event hands a booklet to everyone met and puts up posters; a sangkat whose chiefs are briefed gets
+#: posters for its office and notice boards.
+LEVEL_MATERIALS: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "group_event": (("booklet", "event.people_met"), ("poster", "poster.per_event")),
+    "village_chief": (("poster", "poster.per_sangkat_office"),),
+}
+
+
+def level_materials(params: Mapping[str, float], channel: str, level: int) -> dict[str, int]:
+    """Booklets and posters that ``level`` units of an independent channel need (rounded up)."""
+    out: dict[str, int] = {}
+    for key, per in LEVEL_MATERIALS.get(channel, ()):
+        n = params[per] * (params["booklet.per_attendee"] if key == "booklet" else 1.0) * level
+        out[key] = out.get(key, 0) + int(math.ceil(round(n, 6)))
+    return out
+
+
+def level_cents(campaign: Campaign, channel: str, unit_key: str) -> int:
+    """Cents of one unit of an independent channel: its own cost and the materials it takes along."""
+    return cents(campaign.cost(unit_key)) + sum(n * cents(campaign.cost(k)) for k, n in
+                                                level_materials(campaign.params, channel, 1).items())
+
+
+def print_lines(campaign: Campaign, forum_booklets: int, media: Mapping[str, int]) -> list[BudgetLine]:
+    """Booklets (``forum_booklets`` at the forums, and those of the independent channels' levels) and posters
+    of the channels' levels, as budget lines (the OWSO counters' posters are a fixed line)."""
+    qty = {"booklet": forum_booklets, "poster": 0}
+    for c, n in media.items():
+        for key, k in level_materials(campaign.params, c, n).items():
+            qty[key] += k
+    return [line(campaign, key, n) for key, n in qty.items() if n]
+
+
 def forum_leaflets(params: Mapping[str, float]) -> int:
     """Leaflets to print for one forum: one per participating household (``forum.participants``), plus spares."""
     return int(leaflets_to_print(params["forum.participants"], params))
@@ -54,10 +93,12 @@ def line(campaign: Campaign, key: str, quantity: float) -> BudgetLine:
 
 
 def fixed_lines(campaign: Campaign, *, loudspeaker: bool) -> list[BudgetLine]:
-    """Lines every plan pays: training and kit for each volunteer, the coordinator, the recording."""
+    """Lines every plan pays: training and kit for each volunteer, the coordinator, the OWSO counters' posters,
+    the recording."""
     n = len(campaign.volunteers)
     lines = [line(campaign, "volunteer_training", n), line(campaign, "volunteer_kit", n),
-             line(campaign, "coordinator_week", campaign.calendar.weeks)]
+             line(campaign, "coordinator_week", campaign.calendar.weeks),
+             line(campaign, "poster", int(campaign.params["poster.per_owso"]) * len(campaign.geography.districts))]
     if loudspeaker:
         lines.append(line(campaign, "recording", 1))
     return [b for b in lines if b.quantity > 0]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from outreach.media import media_response, with_media
 from outreach.model import Allocation, Campaign, Priorities
 from outreach.response import VillageInputs, village_response_array
 
@@ -47,9 +48,9 @@ def evaluate_allocation(
     """Expected reach and awareness of an allocation with :func:`outreach.response.village_response_array`.
 
     Same inputs as the optimiser's menu (loudspeaker share, forum attendance,
-    baseline, leaflets handed over at contacts when the plan prints any), so allocations of any
-    strategy compare on equal terms. Callbacks default to the largest uniform
-    number the paid outings cover (:func:`infer_callbacks`).
+    baseline, leaflets handed over at contacts when the plan prints any; the district-wide
+    channels as :mod:`outreach.media`), so allocations of any strategy compare on equal terms.
+    Callbacks default to the largest uniform number the paid outings cover (:func:`infer_callbacks`).
     """
     geo = campaign.geography
     codes = [v.code for v in geo.villages]
@@ -71,6 +72,8 @@ def evaluate_allocation(
         weeks=campaign.calendar.weeks,
         max_rounds=max(1, int(rounds.max(initial=0))), max_passes=max(1, int(passes.max(initial=0))),
     )
-    aware = np.asarray(r.aware, float)
+    media = media_response(allocation.media, campaign.calendar.weeks, float(hh.sum()), campaign.params)
+    aware = with_media(hh, np.asarray(r.aware, float), media.aware_any)
+    reached = with_media(hh, np.asarray(r.reached, float), media.reach)
     new = aware - base * hh
-    return AllocationValue(float(np.sum(r.reached)), float(aware.sum()), float(new.sum()), float((weight * new).sum()))
+    return AllocationValue(float(np.sum(reached)), float(aware.sum()), float(new.sum()), float((weight * new).sum()))

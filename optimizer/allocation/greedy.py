@@ -3,7 +3,8 @@
 ``greedy_allocation`` buys fixed costs first, then the required loudspeaker
 passes, one forum per sangkat, a banner per village, and finally door-to-door
 rounds village by village in priority order while money and volunteer
-outings last. It is kept as the comparator for the exact allocation.
+outings last, and with what is left the district-wide channels (the media
+plan making the most households aware that the money left buys). It is kept as the comparator for the exact allocation.
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ import math
 from dataclasses import dataclass, replace
 
 from outreach.athome import beta_shapes, mean_at_home
+from outreach.media import MEDIA_COST
 from outreach.model import Allocation, BudgetLine, Campaign, Priorities
 from outreach.roads import public_roads
 from outreach.rules import outing_capacity
 
-from .budget import fixed_lines, forum_leaflets, leaflets_to_print, line, loudspeaker_days_estimate
+from .budget import (
+    fixed_lines,
+    forum_booklets,
+    forum_leaflets,
+    leaflets_to_print,
+    line,
+    loudspeaker_days_estimate,
+    print_lines,
+)
 from .capacity import pair_outings_available
+from .media import media_levels, media_menu
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,8 @@ def _buy_forums(campaign: Campaign, priorities: Priorities | None, spent: float)
     forums = {s.code: 0 for s in geo.sangkats}
     participants = campaign.params["forum.participants"]
     forum_cost = (campaign.cost("forum_venue") + participants * campaign.cost("forum_participant")
-                  + forum_leaflets(campaign.params) * campaign.cost("leaflet"))
+                  + forum_leaflets(campaign.params) * campaign.cost("leaflet")
+                  + forum_booklets(campaign.params) * campaign.cost("booklet"))
     for s in sorted(geo.sangkats, key=lambda s: -sum(_priority(campaign, priorities, v.code)
                                                      for v in geo.villages_in(s.code))):
         for _ in range(campaign.targets.forums_per_sangkat):
@@ -127,6 +139,22 @@ def _buy_door_rounds(campaign: Campaign, priorities: Priorities | None, spent: f
     return _Bought(rounds, spent, lines, notes, leaflets)
 
 
+def _buy_media(campaign: Campaign, spent: float) -> _Bought:
+    """The media plan on the cost-awareness frontier making the most households aware within the money left."""
+    menu = media_menu(campaign, sum(v.households for v in campaign.geography.villages), 0)
+    left = int(math.floor(round((campaign.budget_usd - spent) * 100, 6)))
+    best = max(i for i in range(len(menu.levels)) if menu.cents[i] <= max(left, 0))
+    levels = media_levels(menu, best)
+    return _Bought(levels, spent + int(menu.cents[best]) / 100,
+                   tuple(line(campaign, MEDIA_COST[c], n) for c, n in levels.items()))
+
+
+def _print_runs(campaign: Campaign, forums: _Bought, media: _Bought) -> tuple[BudgetLine, ...]:
+    """Booklets at the forums and with the independent channels, posters with them."""
+    return tuple(print_lines(campaign, sum(forums.quantities.values()) * forum_booklets(campaign.params),
+                             media.quantities))
+
+
 def greedy_allocation(campaign: Campaign, priorities: Priorities | None = None) -> Allocation:
     """Baseline allocation: required items first, then door rounds by priority.
 
@@ -148,7 +176,8 @@ def greedy_allocation(campaign: Campaign, priorities: Priorities | None = None) 
     forums = _buy_forums(campaign, priorities, loudspeaker.spent)
     banners = _buy_banners(campaign, priorities, forums.spent)
     doors = _buy_door_rounds(campaign, priorities, banners.spent)
-    steps = (loudspeaker, forums, banners, doors)
+    media = _buy_media(campaign, doors.spent)
+    steps = (loudspeaker, forums, banners, doors, media)
     leaflets = forums.leaflets + doors.leaflets  # handed over at the forums and at first door contacts
     return Allocation(
         door_rounds_by_village=doors.quantities,
@@ -157,11 +186,12 @@ def greedy_allocation(campaign: Campaign, priorities: Priorities | None = None) 
         banners_by_village=banners.quantities,
         leaflets=leaflets,
         budget_lines=tuple(fixed) + tuple(b for step in steps for b in step.lines)
-        + ((line(campaign, "leaflet", leaflets),) if leaflets else ()),
+        + ((line(campaign, "leaflet", leaflets),) if leaflets else ()) + _print_runs(campaign, forums, media),
         strategy="greedy",
         status="FEASIBLE",
         gap=None,
         notes=tuple(n for step in steps for n in step.notes),
+        media=media.quantities,
     )
 
 

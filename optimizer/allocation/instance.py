@@ -37,8 +37,18 @@ from outreach.response import VillageInputs, VillageResponse, village_response_a
 from outreach.roads import public_roads
 from outreach.rules import LOUDSPEAKER_WEEKDAYS, outing_capacity
 
-from .budget import cents, fixed_lines, forum_leaflets, leaflets_to_print, pass_hours, pass_km, sangkat_road_m
+from .budget import (
+    cents,
+    fixed_lines,
+    forum_booklets,
+    forum_leaflets,
+    leaflets_to_print,
+    pass_hours,
+    pass_km,
+    sangkat_road_m,
+)
 from .capacity import outing_capacity_by_district, pair_outings_available
+from .media import NO_MEDIA_MENU, MediaMenu, media_menu
 
 SCALE = 100  # value and awareness unit: centi-households
 MAX_BANNERS = 2  # banners per village in the menu, at most (and at most one per public road)
@@ -133,6 +143,7 @@ class AllocationInstance:
     awareness_target: np.ndarray  # (ns,) share, 0 = none
     pass_target: int
     women_target: float
+    media: MediaMenu = NO_MEDIA_MENU  # district-wide channel plans on the cost-awareness frontier
 
 
 # --------------------------------------------------------------------------- channel inputs
@@ -393,8 +404,10 @@ def build_instance(
         vehicle_days=np.array([veh_d[d] * work_days for d in districts]), work_days=work_days,
         outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=pair_outings_available(campaign),
         forum_cents=cents(campaign.cost("forum_venue") + p["forum.participants"] * campaign.cost("forum_participant"))
-        + forum_leaflets(p) * cents(campaign.cost("leaflet")),
+        + forum_leaflets(p) * cents(campaign.cost("leaflet")) + forum_booklets(p) * cents(campaign.cost("booklet")),
         fixed_cents=int(round(fixed * 100)), awareness_target=awareness_targets(campaign, priorities),
         pass_target=int(campaign.targets.loudspeaker_passes_per_sangkat),
         women_target=float(campaign.targets.min_women_reached_share),
+        media=media_menu(campaign, float(opts.households.sum()), int(round(
+            (SCALE * opts.weight * (1.0 - opts.baseline) * opts.households).sum()))),
     )

@@ -37,6 +37,7 @@ from ortools.sat.python import cp_model
 from .backends import DEFAULT_BACKEND, MIP_BACKENDS, RunResult, run_model
 from .budget import cents
 from .instance import SCALE, AllocationInstance
+from .media import MEDIA_QUANT, add_media, media_objective, village_value_bounds
 
 SHIFT_SCALE = 1000  # hours are compared in thousandths
 PENALTY = 10  # target shortfall weight relative to the most valuable household
@@ -67,7 +68,8 @@ class Solution:
     extra_cents: int = 0
     extra_outings: int = 0
     backend: str = "cp-sat"
-    value: int = 0  # the objective's value term: weighted centi-households the plan makes aware
+    value: int = 0  # the objective's value term: weighted centi-households the village options make aware
+    media: int = 0  # the media plan chosen (index into the instance's media menu)
 
     @property
     def gap(self) -> float:
@@ -108,6 +110,7 @@ class Knobs:
     hint: Solution | None = None
     backend: str = DEFAULT_BACKEND
     freeze: Solution | None = None  # explanation: every sangkat but hard_sangkat keeps this solution's choice
+    fixed_media: int | None = None  # the media plan every re-solve keeps
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class BuiltModel:
     extra_cents: Var
     extra_outings: Var
     money: Var
+    media: list[Var]
 
 
 # --------------------------------------------------------------------------- choices
@@ -254,14 +258,17 @@ def add_pass_limits(m: cp_model.CpModel, inst: AllocationInstance, ch: Choices) 
 
 # --------------------------------------------------------------------------- budget and outings
 def add_budget(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: Choices,
-               loudspeaker: list[Expr]) -> tuple[Expr, Var]:
+               loudspeaker: list[Expr], media: list[Var]) -> tuple[Expr, Var]:
     """Money within the budget left after the fixed costs (plus extra money when an explanation asks).
+
+    ``media``: the one-hot media plan choice, its cost from the instance's media menu.
 
     Returns the money expression and the extra-money variable.
     """
     money_terms: list[Expr] = [int(inst.money[v, o]) * var for (v, o), var in ch.x.items()]
     money_terms += [inst.forum_cents * ch.forums[s] for s in range(len(inst.sangkats))]
     money_terms += loudspeaker
+    money_terms += [int(inst.media.cents[i]) * y for i, y in enumerate(media) if inst.media.cents[i]]
     money = sum(money_terms)
     budget = kn.budget_cents - inst.fixed_cents
     extra_c = m.new_int_var(0, MAX_EXTRA_CENTS if kn.mode in ("extra_money", "extra_both") else 0, "extra_cents")
@@ -356,8 +363,8 @@ def add_slack_limits(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, s
 
 
 def set_objective(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: Choices, total_slack: Expr,
-                  extra: tuple[Var, Var]) -> None:
-    """The mode's objective; ``extra`` are the extra-money and extra-outings variables."""
+                  extra: tuple[Var, Var], media: list[Var]) -> None:
+    """The mode's objective; ``extra`` are the extra-money and extra-outings variables, ``media`` the media plan."""
     extra_c, extra_o = extra
     if kn.mode == "slack":
         m.minimize(total_slack)
@@ -365,7 +372,14 @@ def set_objective(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: 
         value = sum(int(inst.value[v, o]) * var for (v, o), var in ch.x.items())
         # goal programming: a centi-household short of a target costs PENALTY x the best weight
         pen = int(math.ceil(PENALTY * float(inst.weight.max(initial=1.0))))
-        m.maximize(value - pen * total_slack)
+        if len(media) > 1:  # the exact value with the media plan, in 1 / MEDIA_QUANT units
+            # the money each media plan leaves the village options (forums and loudspeaker only take more)
+            left = kn.budget_cents - inst.fixed_cents - inst.media.cents
+            bounds = village_value_bounds(inst.value, inst.money, inst.keep, left)
+            m.maximize(media_objective(m, inst.media, media, value, np.minimum(bounds, value_scale(inst, ch)))
+                       - MEDIA_QUANT * pen * total_slack)
+        else:
+            m.maximize(value - pen * total_slack)
     elif kn.mode == "extra_money":
         m.minimize(extra_c)
     elif kn.mode == "extra_outings":
@@ -382,15 +396,16 @@ def build_model(inst: AllocationInstance, kn: Knobs) -> BuiltModel:
     ch = add_choices(m, inst, kn)
     loudspeaker = add_loudspeaker(m, inst, kn, ch)
     add_pass_limits(m, inst, ch)
-    money, extra_c = add_budget(m, inst, kn, ch, loudspeaker)
+    media = add_media(m, inst.media, kn.freeze.media if kn.freeze is not None else kn.fixed_media)
+    money, extra_c = add_budget(m, inst, kn, ch, loudspeaker, media)
     extra_o = add_outings(m, inst, kn, ch)
     slacks = add_goals(m, inst, kn, ch)
     total_slack = weighted_slack(inst, slacks)
     add_slack_limits(m, inst, kn, slacks, total_slack)
-    set_objective(m, inst, kn, ch, total_slack, (extra_c, extra_o))
+    set_objective(m, inst, kn, ch, total_slack, (extra_c, extra_o), media)
     money_v = m.new_int_var(-10**13, 10**13, "money")
     m.add(money_v == money)
-    return BuiltModel(m, ch, slacks, extra_c, extra_o, money_v)
+    return BuiltModel(m, ch, slacks, extra_c, extra_o, money_v, media)
 
 
 def _hint(kn: Knobs, ch: Choices) -> list[tuple[Var, int]]:
@@ -413,9 +428,13 @@ def _read_solution(inst: AllocationInstance, kn: Knobs, built: BuiltModel, got: 
     combo_s = np.array([next(k for k in range(len(inst.combos)) if (s, k) in ch.z and val(ch.z[s, k]))
                         for s in range(ns)])
     obj, bound = int(round(got.objective)), got.bound
+    if kn.mode == "value" and len(built.media) > 1:  # counted in 1 / MEDIA_QUANT value units
+        obj, bound = int(round(got.objective / MEDIA_QUANT)), got.bound / MEDIA_QUANT
     if kn.mode != "value":  # minimisation: report gap on the same footing
         obj, bound = -obj, -bound
     sl = built.slacks
+    media = next(i for i, y in enumerate(built.media) if val(y))
+    value = int(sum(int(inst.value[v, o]) for (v, o), var in ch.x.items() if val(var)))
     return Solution(
         status=got.status, option=option, combo_of_sangkat=combo_s, objective=obj, bound=bound,
         wall_s=got.wall_s, money_cents=int(val(built.money)),
@@ -423,7 +442,7 @@ def _read_solution(inst: AllocationInstance, kn: Knobs, built: BuiltModel, got: 
         slack_aware=np.array([val(s_) for s_ in sl.aware]), slack_pass=np.array([val(s_) for s_ in sl.passes]),
         slack_women=int(val(sl.women)), extra_cents=int(val(built.extra_cents)),
         extra_outings=int(val(built.extra_outings)), backend=got.backend,
-        value=int(sum(int(inst.value[v, o]) for (v, o), var in ch.x.items() if val(var))),
+        value=value, media=media,
     )
 
 
@@ -441,6 +460,8 @@ def solve_model(inst: AllocationInstance, kn: Knobs) -> Solution | None:
     """
     built = build_model(inst, kn)
     absolute = kn.relative_gap * value_scale(inst, built.choices) if kn.mode == "value" else 0.0
+    if kn.mode == "value" and len(built.media) > 1:
+        absolute *= MEDIA_QUANT
     got = run_model(built.model, backend=kn.backend, effort_s=kn.time_limit_s, relative_gap=kn.relative_gap,
                     hint=_hint(kn, built.choices), absolute_gap=absolute)
     return None if got is None else _read_solution(inst, kn, built, got)

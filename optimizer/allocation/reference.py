@@ -12,6 +12,7 @@ from outreach.model import Campaign, Geography, Targets
 
 from .budget import cents
 from .instance import AllocationInstance
+from .media import MEDIA_QUANT
 from .model import SHIFT_SCALE
 
 
@@ -75,8 +76,9 @@ def _sangkat_cents(inst: AllocationInstance, choice: tuple[int, ...]) -> int | N
     return money
 
 
-def _best_villages(inst: AllocationInstance, choice: tuple[int, ...], money: int, budget: int) -> int:
-    """Best value over every product of the villages' options under ``choice``; -1 when none fits."""
+def _village_plans(inst: AllocationInstance, choice: tuple[int, ...], money: int,
+                   budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """Value and money of every product of the villages' options under ``choice`` that fits."""
     nd = len(inst.districts)
     # outer sums over villages: value, money, outings per district and in total
     val = np.zeros(1, np.int64)
@@ -94,7 +96,7 @@ def _best_villages(inst: AllocationInstance, choice: tuple[int, ...], money: int
         feas = (mon <= budget) & (outs <= inst.outing_cap[None, :]).all(axis=1) \
             & (outs.sum(axis=1) <= inst.outing_cap_total)
         val, mon, outs = val[feas], mon[feas], outs[feas]
-    return int(val.max()) if val.size else -1
+    return val, mon
 
 
 def brute_force_optimum(inst: AllocationInstance, budget_usd: float | None = None) -> int:
@@ -103,7 +105,8 @@ def brute_force_optimum(inst: AllocationInstance, budget_usd: float | None = Non
     Enumerates every sangkat combination and every product of village
     options (dominated ones included; banners only up to the village's public
     roads, a limit of the world), charging money and outings exactly as
-    the allocation model does. Only for a handful of villages.
+    the allocation model does, and every media plan of the instance's menu
+    (valued exactly, ``(1 - R) V + R C``). Only for a handful of villages.
 
     Returns
     -------
@@ -112,12 +115,24 @@ def brute_force_optimum(inst: AllocationInstance, budget_usd: float | None = Non
     """
     c = inst.campaign
     budget = int(math.floor(round((c.budget_usd if budget_usd is None else budget_usd) * 100, 6))) - inst.fixed_cents
-    best = -1
     ranges = [[k for k, (pp, _f) in enumerate(inst.combos) if pp == 0 or inst.has_vehicle[s]]
               for s in range(len(inst.sangkats))]
+    vals, mons = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for choice in itertools.product(*ranges):
         money = _sangkat_cents(inst, choice)
         if money is None or money > budget:
             continue
-        best = max(best, _best_villages(inst, choice, money, budget))
-    return best
+        val, mon = _village_plans(inst, choice, money, budget)
+        vals.append(val)
+        mons.append(mon)
+    val, mon = np.concatenate(vals), np.concatenate(mons)
+    # every media plan of the menu (cheapest first, option 0 none) with the money it leaves:
+    # value (1 - R) V + R C of the best village plan within that money (fixed-point as the model)
+    if len(inst.media.levels) == 1:
+        return int(val.max()) if val.size else -1
+    best = -1
+    for m, media_cents in enumerate(inst.media.cents):
+        fits = mon <= budget - int(media_cents)
+        if fits.any():
+            best = max(best, inst.media.value_q(m, int(val[fits].max())))
+    return int(round(best / MEDIA_QUANT)) if best >= 0 else -1

@@ -8,13 +8,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from outreach.media import MEDIA_COST, with_media
 from outreach.model import Allocation, BudgetLine, Campaign, Priorities
 
 from .backends import BACKENDS, DEFAULT_BACKEND
-from .budget import fixed_lines, fmt_usd, forum_leaflets, line, loudspeaker_days_estimate
+from .budget import fixed_lines, fmt_usd, forum_booklets, forum_leaflets, line, loudspeaker_days_estimate, print_lines
 from .explain import explain_unmet_targets
 from .greedy import trim_to_budget
 from .instance import SCALE, AllocationInstance, build_instance
+from .media import media_levels
 from .model import Knobs, Solution, solve_model
 
 
@@ -100,6 +102,8 @@ def _to_allocation(inst: AllocationInstance, sol: Solution, *, strategy: str, no
     lines = fixed_lines(c, loudspeaker=sum(passes.values()) > 0)
     lines += _loudspeaker_lines(c, passes, pass_cost, routed)
     n_forums = sum(forums.values())
+    media = media_levels(inst.media, sol.media)
+    lines += [line(c, MEDIA_COST[ch], n) for ch, n in media.items()]
     if n_forums:
         lines += [line(c, "forum_venue", n_forums),
                   line(c, "forum_participant", n_forums * c.params["forum.participants"])]
@@ -113,10 +117,11 @@ def _to_allocation(inst: AllocationInstance, sol: Solution, *, strategy: str, no
         lines.append(line(c, "volunteer_outing", sol.outings * team))
     if leaflets:
         lines.append(line(c, "leaflet", leaflets))
+    lines += print_lines(c, n_forums * forum_booklets(c.params), media)
     return Allocation(
         door_rounds_by_village=rounds, loudspeaker_passes_by_sangkat=passes, forums_by_sangkat=forums,
         banners_by_village=banners, leaflets=leaflets, budget_lines=tuple(lines), strategy=strategy,
-        status=sol.status, gap=round(sol.gap, 6), notes=tuple(notes),
+        status=sol.status, gap=round(sol.gap, 6), notes=tuple(notes), media=media,
     )
 
 
@@ -129,6 +134,8 @@ def _knobs(campaign: Campaign, inst: AllocationInstance, resolve: Resolve, *, ti
                   extra_outings={d_idx[d]: n for d, n in (resolve.extra_outings or {}).items() if d in d_idx},
                   pass_cost=resolve.pass_days_km, time_limit_s=time_limit_s, relative_gap=relative_gap,
                   backend=backend, hint=resolve.hint.solution if resolve.hint is not None else None)
+    if resolve.hint is not None and resolve.hint.solution is not None:  # re-solves keep the media plan
+        knobs = replace(knobs, fixed_media=resolve.hint.solution.media)
     fx = resolve.fixed
     if fx is None:
         return knobs
@@ -232,10 +239,11 @@ def solve_allocation(
         alloc = trim_to_budget(campaign, alloc, priorities)
     opt = sol.option
     cb = {code: int(inst.callbacks[opt[v]]) for v, code in enumerate(inst.villages)}
+    rows = np.arange(len(opt))
     return AllocationResult(
         allocation=alloc, callbacks_by_village=cb,
         objective=sol.objective / SCALE, bound=sol.bound / SCALE,
-        aware=float(sum(inst.aware[v, opt[v]] for v in range(len(opt)))),
-        reached=float(sum(inst.reached[v, opt[v]] for v in range(len(opt)))),
+        aware=float(with_media(inst.households, inst.aware[rows, opt], inst.media.aware[sol.media]).sum()),
+        reached=float(with_media(inst.households, inst.reached[rows, opt], inst.media.reach[sol.media]).sum()),
         wall_s=sol.wall_s, instance=inst, solution=sol,
     )

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..households import Households
+from ..media import MEDIA
 from ..model import Band, Campaign, Plan, Priorities, Reach
 from ..parallel import fork_map
 from ..response import CHANNELS
@@ -142,7 +143,8 @@ def _reach(ex: PlanExposures, totals: _Totals, replications: int, seed: int) -> 
         reached_by_sangkat=ex.by_sangkat(by_village[0]),
         reached_by_village=dict(zip(codes, by_village[0].tolist())),
         aware_by_village=dict(zip(codes, by_village[1].tolist())),
-        exposure_by_channel={c: float(t.channel[i].mean()) for i, c in enumerate(CHANNELS + ("word_of_mouth",))},
+        exposure_by_channel={c: float(t.channel[i].mean()) for i, c in enumerate(CHANNELS)}
+        | {c: float(t.media[i].mean()) for i, c in enumerate(MEDIA)} | {"word_of_mouth": float(t.channel[-1].mean())},
         replications=replications,
         seed=seed,
         method="monte-carlo",

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from ..athome import SLOT_KINDS, beta_nodes, home_by_sex, listeners_by_sex, mean_at_home, slot_kind, woman_answers_share
 from ..households import Households
+from ..media import MEDIA, with_media
 from ..model import Band, Campaign, Plan, Priorities, Reach
 from ..response import (
     CHANNELS,
@@ -38,7 +39,7 @@ class _Expected:
     met: tuple[float, ...]  # persons met, MET_KEYS order
 
 
-_NONE = _Expected(0.0, 0.0, 0.0, 0.0, MappingProxyType(dict.fromkeys(CHANNELS + ("word_of_mouth",), 0.0)),
+_NONE = _Expected(0.0, 0.0, 0.0, 0.0, MappingProxyType(dict.fromkeys(CHANNELS + MEDIA + ("word_of_mouth",), 0.0)),
                   (0.0,) * len(MET_KEYS))
 
 
@@ -191,11 +192,14 @@ def _expected_village(ex: PlanExposures, v: int, k: int, r_mid: float) -> _Expec
     eng = (1 - b0) * float(dr.aware_engaged.sum())
     inf = (1 - b0) * float(dr.aware.sum()) - eng
     pw = float(word_of_mouth(h, eng, inf, params))
-    aware = final_awareness(b0, dr.aware, pw)
+    # the district-wide channels, independent of the village's: aware b + (1 - b)(R + (1 - R) Q), reach likewise
+    aware = with_media(1.0, final_awareness(b0, dr.aware, pw), ex.media.aware_any)
+    reached = with_media(1.0, dr.reached, ex.media.reach)
     by_channel = {c: float(dr.by_channel[c].sum()) for c in CHANNELS}
+    by_channel |= {c: h * ex.media.exposed[c] for c in MEDIA}
     by_channel["word_of_mouth"] = float(((1 - b0) * (1 - dr.aware) * pw).sum())
-    return _Expected(float(dr.reached.sum()), float(aware.sum()), float(dr.reached @ hh.women[sl]),
-                     float(dr.reached @ hh.men[sl]), by_channel, met)
+    return _Expected(float(reached.sum()), float(aware.sum()), float(reached @ hh.women[sl]),
+                     float(reached @ hh.men[sl]), by_channel, met)
 
 
 def expected_reach(

@@ -25,6 +25,10 @@ Shared by the Monte Carlo (:mod:`.engine`) and the closed form (:mod:`.expectati
 * Leaflets: handed over at contacts only, one at a household's first door
   contact and one per forum attended, when the plan prints any
   (``allocation.leaflets > 0``; its quantity follows from those contacts).
+* District-wide channels (social media, radio, partner NGOs): the plan's
+  levels (``allocation.media``) give every household of the campaign the
+  same probabilities of exposure and of awareness per channel
+  (:func:`outreach.media.media_response`, over all the campaign's households).
 * Retention is counted to the evaluation date, the campaign end
   (``campaign.calendar.end``).
 """
@@ -42,6 +46,7 @@ from .. import acoustics
 from ..athome import attendance_exponent, beta_shapes, evening_weekend_exponent
 from ..geo import to_utm
 from ..households import Households, synthesize_households
+from ..media import NO_MEDIA, MediaResponse, media_response
 from ..model import Campaign, Plan, Priorities, VehicleDay
 from ..parallel import fork_map
 from ..response import banner_rates, retention
@@ -123,6 +128,7 @@ class PlanExposures:
     weeks: int
     sangkat_of_village: tuple[str, ...]
     counts: Mapping[str, NDArray[np.float64]]
+    media: MediaResponse = NO_MEDIA  # the district-wide channels, the same for every household
 
     def by_sangkat(self, values: Iterable[float]) -> dict[str, float]:
         """Per-village values (in village order) summed by sangkat."""
@@ -392,4 +398,5 @@ def plan_exposures(
     )
     sangkat_of = tuple(campaign.geography.village_by_code[c].sangkat_code for c in codes)
     counts = _counts(villages, households, plan)
-    return PlanExposures(households, villages, params, campaign.calendar.end, weeks, sangkat_of, counts)
+    media = media_response(plan.allocation.media, weeks, float(households.count_by_village().sum()), params)
+    return PlanExposures(households, villages, params, campaign.calendar.end, weeks, sangkat_of, counts, media)

@@ -47,6 +47,9 @@ TAG_DOOR_SEX = 32
 TAG_LOUDSPEAKER_SEX = 33
 #: The sex of the person informed in a household made aware by a banner or by word of mouth.
 TAG_INFORMED_SEX = 34
+#: Exposure and memory of a district-wide channel (keyed further by its place in ``outreach.media.MEDIA``);
+#: 40 leaves room for other tags added alongside.
+TAG_MEDIA = 40
 
 #: Equiprobable quantile atoms of the at-home Beta law (the top 12 bits of the propensity draw).
 N_ATOMS = 4096

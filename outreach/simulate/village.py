@@ -28,6 +28,13 @@ so memory stays bounded whatever the village.
   home hearing a loudspeaker pass, one person per forum attendance with
   ``forum.women_share``); the channel of the exposure that made a household
   aware (its ``k``-th effective exposure in time, see :class:`_Firsts`).
+* District-wide channels (social media, radio, partner NGOs): one uniform per
+  household and channel, its own stream; exposed below the channel's
+  exposure probability, made aware below its (smaller) awareness
+  probability. Their awareness does not feed word of mouth. A household they
+  made aware is credited to the first of them (``MEDIA`` order) unless a
+  village channel's exposure made it aware (their exposures are not dated
+  to a slot), and word of mouth only where none of them did.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from numpy.typing import NDArray
 
 from ..athome import slot_kind
 from ..households import code_key
+from ..media import MEDIA, MediaResponse
 from ..response import CHANNELS, mid_campaign_retention, retention, word_of_mouth
 from .exposures import PlanExposures, VillageExposure
 from .people import MET_KEYS, People, SexModel, member_thresholds
@@ -53,6 +61,7 @@ from .streams import (
     TAG_LEAFLET,
     TAG_LOUDSPEAKER_MEMORY,
     TAG_LOUDSPEAKER_SEX,
+    TAG_MEDIA,
     TAG_OCCASION,
     TAG_PROPENSITY,
     TAG_WOM,
@@ -63,7 +72,7 @@ from .streams import (
 FREQ_BINS = 11  # exposure frequency 0..9 and ">= 10"
 #: How a household became aware, rows of ``VillageDraws.first``: the channel of the exposure that made it
 #: aware (``CHANNELS`` order, also the tie order within one slot), word of mouth, aware before the campaign.
-FIRST_KEYS: tuple[str, ...] = CHANNELS + ("word_of_mouth", "baseline")
+FIRST_KEYS: tuple[str, ...] = CHANNELS + MEDIA + ("word_of_mouth", "baseline")
 _Plane = NDArray[np.bool_]
 _NEVER = np.iinfo(np.int32).max  # time key of an effective exposure that did not happen
 _MAX_PASSES = 1000  # a bound on the loop only: the Poisson tail falls below 2^-24 long before
@@ -82,13 +91,14 @@ class VillageDraws:
     met: NDArray[np.float64]  # (len(MET_KEYS), R): persons met by channel and sex (see .people)
     informed: NDArray[np.float64]  # (2, R): women, men informed (one per household made aware by the campaign)
     first: NDArray[np.float64]  # (len(FIRST_KEYS), R): aware households by how they became aware
+    media: NDArray[np.float64]  # (len(MEDIA), R): households exposed to each district-wide channel
 
     @classmethod
     def zeros(cls, replications: int) -> VillageDraws:
         r = replications
         return cls(np.zeros(r), np.zeros(r), np.zeros(r), np.zeros(r), np.zeros((len(CHANNELS) + 1, r)),
                    np.zeros((r, FREQ_BINS)), np.zeros((len(MET_KEYS), r)), np.zeros((2, r)),
-                   np.zeros((len(FIRST_KEYS), r)))
+                   np.zeros((len(FIRST_KEYS), r)), np.zeros((len(MEDIA), r)))
 
     def __add__(self, other: VillageDraws) -> VillageDraws:
         return VillageDraws(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -162,6 +172,7 @@ class _Village:
     banner_keys: NDArray[np.int32]  # time key of a banner pass in each week (its middle)
     sex: SexModel
     member_thr: NDArray[np.uint32]  # per household: a member drawn at random is a woman below this
+    media: MediaResponse  # district-wide channels' probabilities per household
 
 
 def _village(ex: PlanExposures, v: int, seed: int) -> _Village | None:
@@ -197,6 +208,7 @@ def _village(ex: PlanExposures, v: int, seed: int) -> _Village | None:
         round_sel=tuple(round_sel), mid=_moment(end, 3.5 * ex.weeks), banner_cdf=cdf,
         banner_keys=np.array([time_key(*_moment(end, d), "banner") for d in days], np.int32),
         sex=SexModel.of(ex.params), member_thr=member_thresholds(hh.women[sl], hh.men[sl]),
+        media=ex.media,
     )
 
 
@@ -398,6 +410,23 @@ def _word_of_mouth(vil: _Village, rb: int, tally: _Tally, base: _Plane) -> tuple
     return base | direct | wom, wom
 
 
+def _media(vil: _Village, rb: int, tally: _Tally) -> tuple[tuple[_Plane | None, ...], NDArray[np.int8]]:
+    """District-wide channels: exposed households per channel (None when not bought), and the first channel
+    (``MEDIA`` index) that made each household aware (-1: none)."""
+    first = np.full(tally.eng.shape, -1, np.int8)
+    planes: list[_Plane | None] = []
+    for i, c in enumerate(MEDIA):
+        if not vil.media.exposed[c] > 0:
+            planes.append(None)
+            continue
+        u = vil.streams.uniform(rb, TAG_MEDIA, i)
+        hit = u < np.float32(vil.media.exposed[c])
+        tally.n_exp += hit
+        first[(first < 0) & (u < np.float32(vil.media.aware[c]))] = i
+        planes.append(hit)
+    return tuple(planes), first
+
+
 @dataclass(frozen=True)
 class _Block:
     """One block of replications of one village, drawn."""
@@ -410,6 +439,8 @@ class _Block:
     made_aware_by: NDArray[np.int32]  # CHANNELS index of the exposure that made the household aware (-1: none)
     met: NDArray[np.int64]  # (len(MET_KEYS), rb)
     informed: NDArray[np.int64]  # (2, rb)
+    media: tuple[_Plane | None, ...] = ()  # exposed to each district-wide channel (None: not bought)
+    media_first: NDArray[np.int8] | None = None  # MEDIA index of the first that made the household aware, -1
 
 
 def _draw_block(vil: _Village, rb: int) -> _Block:
@@ -433,12 +464,15 @@ def _draw_block(vil: _Village, rb: int) -> _Block:
     }
     by_channel["leaflet"] = _leaflet(vil, door, by_channel["forum"])
     aware, wom = _word_of_mouth(vil, rb, tally, base)
+    media, media_first = _media(vil, rb, tally)
+    aware |= media_first >= 0
     last = tally.first.keys[-1]
     made_by = np.where(last == _NEVER, np.int32(-1), last & np.int32(7))
-    newly = aware & ~base  # made aware by the campaign: directly or by word of mouth
+    newly = aware & ~base  # made aware by the campaign: directly, by word of mouth or a district-wide channel
     member_woman = vil.streams.raw(rb, TAG_INFORMED_SEX) < vil.member_thr
     informed = tally.people.informed(np.where(wom, np.int32(-1), made_by), newly, door, member_woman)
-    return _Block(tally.n_exp, aware, wom, by_channel, base, made_by, tally.people.met, informed)
+    return _Block(tally.n_exp, aware, wom, by_channel, base, made_by, tally.people.met, informed, media,
+                  media_first)
 
 
 def _blocks(vil: _Village, replications: int, chunk: int) -> Iterator[tuple[slice, _Block]]:
@@ -471,6 +505,20 @@ def _record(out: VillageDraws, rs: slice, block: _Block, vil: _Village) -> None:
     for i, (ci, _) in enumerate(present, start=3):
         out.channel[ci, rs] = M[i]
     out.freq[rs, : top + 1] = M[3 + len(present): -nf].T
+    if any(p is not None for p in block.media) and block.media_first is not None:
+        _record_media(out, rs, block)
+
+
+def _record_media(out: VillageDraws, rs: slice, block: _Block) -> None:
+    """Exposures to the district-wide channels, the households they made aware (not made aware by a village
+    channel's exposure), and word of mouth credited only where none of them did."""
+    assert block.media_first is not None
+    by_media = block.aware & ~block.base & (block.made_aware_by < 0)
+    for i, plane in enumerate(block.media):
+        if plane is not None:
+            out.media[i, rs] = np.count_nonzero(plane, axis=1)
+            out.first[len(CHANNELS) + i, rs] = np.count_nonzero(by_media & (block.media_first == i), axis=1)
+    out.first[-2, rs] = np.count_nonzero(block.wom & (block.media_first < 0), axis=1)
 
 
 def simulate_village(

@@ -56,6 +56,19 @@ The model, as documented:
   household's first contact, is the one at home, the woman with
   ``athome.woman_opens_when_both`` when both are; every adult at home hears
   a loudspeaker pass the household hears (listeners: distinct adults).
+* district-wide channels (``plan.allocation.media``): a household is a social
+  media user (radio listener) for the whole campaign with probability
+  ``social_media.user_share`` (``radio.listener_share``); in each of the last
+  ``n`` campaign weeks a user sees the boosted post (hears the programme) with
+  ``social_media.weekly_reach`` (``radio.weekly_hear``), remembered with
+  ``p_c`` times the retention of that week's middle; each partner NGO meeting
+  tells a household with ``min(1, ngo.households_per_meeting / H)`` (``H`` all
+  the households simulated), remembered with ``p_ngo`` at mid-campaign; when
+  the village chiefs are briefed, a household attends its village meeting with
+  ``chief.meeting_attendance``, remembered with ``p_chief`` at mid-campaign;
+  each group event meets a household with ``min(1, event.people_met / H)``,
+  remembered with ``p_event`` at mid-campaign. One
+  memory of them makes the household aware; they add to nobody's word of mouth.
 """
 
 from __future__ import annotations
@@ -72,6 +85,7 @@ from outreach.model import Campaign, Plan, VehicleDay, Village
 
 CHANNELS = ("door", "loudspeaker", "forum", "banner", "leaflet")
 PEOPLE = ("door_women", "door_men", "loudspeaker_women", "loudspeaker_men")  # persons met, by sex
+MEDIA = ("social_media", "radio", "partner_ngo", "village_chief", "group_event")
 Point = tuple[float, float]
 
 
@@ -194,6 +208,8 @@ class VillagePlan:
     forum_target: tuple[float, ...] = ()  # wanted mean attendance per household
     banners: int = 0
     leaflet: bool = False  # contacts hand over leaflets
+    media: Mapping[str, int] = field(default_factory=dict)  # district-wide channels' levels
+    all_households: int = 1  # households of every village simulated (an NGO's telling spreads over them)
 
 
 SLOTS = {"morning": 0, "afternoon": 1, "evening": 2}
@@ -267,6 +283,9 @@ def village_plans(campaign: Campaign, plan: Plan, points: Mapping[str, Sequence[
         vp.leaflet = plan.allocation.leaflets > 0
         vp.occasions.sort(key=lambda o: (o.date, o.slot, o.channel != "door", o.callback > 0))
     _forum_targets(campaign, plan, vps)
+    for vp in vps:
+        vp.media = dict(plan.allocation.media)
+        vp.all_households = max(sum(len(w.points) for w in vps), 1)
     return vps
 
 
@@ -391,6 +410,39 @@ def _undated(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]
             hh.effective += remembered
 
 
+#: Weekly channels: (audience share, weekly chance, memory) parameter keys.
+_WEEKLY = {"social_media": ("social_media.user_share", "social_media.weekly_reach", "awareness.p_social_media"),
+           "radio": ("radio.listener_share", "radio.weekly_hear", "awareness.p_radio")}
+
+
+def _media(rng: random.Random, m: Model, vp: VillagePlan, hh: Household) -> bool:
+    """The district-wide channels for one household: exposures noted; True when one leaves a memory."""
+    p = m.params
+    aware = False
+    seen: set[str] = set()
+    for c, (audience, weekly, memory) in _WEEKLY.items():
+        n = min(int(vp.media.get(c, 0)), m.weeks)
+        member = n > 0 and rng.random() < p[audience]
+        for j in range(n):  # week j counted back from the last: its middle is 7 j + 3.5 days before the end
+            if member and rng.random() < p[weekly]:
+                seen.add(c)
+                aware = rng.random() < p[memory] * keep(7.0 * j + 3.5, p) or aware
+    for c, told, memory in (("partner_ngo", "ngo.households_per_meeting", "awareness.p_ngo"),
+                            ("group_event", "event.people_met", "awareness.p_event")):
+        share = min(1.0, p[told] / vp.all_households)
+        for _ in range(int(vp.media.get(c, 0))):
+            if rng.random() < share:
+                seen.add(c)
+                aware = rng.random() < p[memory] * m.mid_keep or aware
+    if vp.media.get("village_chief", 0) > 0 and rng.random() < p["chief.meeting_attendance"]:
+        seen.add("village_chief")
+        aware = rng.random() < p["awareness.p_chief"] * m.mid_keep or aware
+    if seen:
+        hh.exposures += 1
+        hh.channels |= seen
+    return aware
+
+
 def replicate_village(rng: random.Random, m: Model, vp: VillagePlan) -> dict[str, int]:
     """One replication of one village: households reached, aware, by word of mouth only, per channel."""
     p = m.params
@@ -403,12 +455,13 @@ def replicate_village(rng: random.Random, m: Model, vp: VillagePlan) -> dict[str
     new_inf = sum(d and not hh.base and not hh.engaged for d, hh in zip(direct, hhs))
     lam = p["awareness.wom_rate"] * (new_eng + new_inf / p["awareness.wom_engaged_vs_informed"]) / max(len(hhs), 1)
     wom = [not hh.base and not d and rng.random() < 1.0 - math.exp(-lam) for d, hh in zip(direct, hhs)]
+    media = [_media(rng, m, vp, hh) for hh in hhs]
     out = {
         "reached": sum(hh.exposures > 0 for hh in hhs),
-        "aware": sum(hh.base or d or w for hh, d, w in zip(hhs, direct, wom)),
+        "aware": sum(hh.base or d or w or md for hh, d, w, md in zip(hhs, direct, wom, media)),
         "word_of_mouth": sum(wom),
     }
-    for c in CHANNELS:
+    for c in CHANNELS + MEDIA:
         out[c] = sum(c in hh.channels for hh in hhs)
     out["door_women"] = sum(hh.contacted and hh.met_woman for hh in hhs)
     out["door_men"] = sum(hh.contacted and not hh.met_woman for hh in hhs)
@@ -432,7 +485,7 @@ def simulate_reference(
     rng = random.Random(seed)
     m = model_of(campaign)
     vps = village_plans(campaign, plan, points)
-    keys = ("reached", "aware", "word_of_mouth") + CHANNELS + PEOPLE
+    keys = ("reached", "aware", "word_of_mouth") + CHANNELS + MEDIA + PEOPLE
     out: dict[str, list[int]] = {key: [] for key in keys}
     out.update({f"{key}@{vp.village.code}": [] for key in keys for vp in vps})
     for _ in range(replications):

@@ -24,6 +24,7 @@ leaflet at a forum (Monte Carlo), leaflet reach ignoring forums (closed form).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
@@ -34,6 +35,7 @@ import pytest
 from outreach import acoustics
 from outreach.geo import to_wgs84
 from outreach.households import Households
+from outreach.media import MEDIA
 from outreach.model import Calendar, Campaign, Outing, Plan, Stop, VehicleDay, Village
 from outreach.parameters import resolve
 from outreach.response import CHANNELS
@@ -135,7 +137,9 @@ def product_draws(camp: Campaign, plan: Plan, hh: Households) -> dict[str, np.nd
             out[f"{c}@{code}"] = d.channel[i]
         for i, (c, sex) in enumerate(MET_KEYS):
             out[f"{c}_{sex}@{code}"] = d.met[i]
-    for key in ("reached", "aware") + CHANNELS + ("word_of_mouth",) + PEOPLE:
+        for i, c in enumerate(MEDIA):
+            out[f"{c}@{code}"] = d.media[i]
+    for key in ("reached", "aware") + CHANNELS + MEDIA + ("word_of_mouth",) + PEOPLE:
         out[key] = np.sum([out[f"{key}@{code}"] for code in hh.village_codes], axis=0)
     reach = simulate(camp, plan, replications=R_PRODUCT, seed=SEED, households=hh)
     assert reach.households_reached.mean == pytest.approx(out["reached"].mean(), rel=1e-12)
@@ -173,7 +177,7 @@ def check(camp: Campaign, plan: Plan, points: Mapping[str, Sequence[Point]], key
         cf = expected_reach(camp, plan, households=hh)
         agree_closed_form(cf.households_reached.mean, ref["reached"], "reached")
         agree_closed_form(cf.households_aware.mean, ref["aware"], "aware")
-        for key in set(keys) & set(CHANNELS):
+        for key in set(keys) & set(CHANNELS + MEDIA):
             agree_closed_form(cf.exposure_by_channel[key], ref[key], key)
     return ref
 
@@ -261,6 +265,21 @@ def test_leaflets_without_a_contact_reach_nobody() -> None:
     plan = bare_plan("ref", leaflets=40)
     ref = check(camp, plan, {v.code: layout(v)}, ("reached", "aware", "leaflet"))
     assert mean(ref["reached"]) == 0 and mean(ref["leaflet"]) == 0
+
+
+def test_district_wide_channels_match_reference() -> None:
+    """Social media, radio, partner NGOs, village chiefs and group events over two villages, beside a door round."""
+    a, b = village(0, 40), village(1, 30, dx_m=3000.0)
+    camp = campaign([a, b], {**ISOLATE, "social_media.weekly_reach": 0.5, "awareness.p_social_media": 0.3,
+                             "awareness.p_radio": 0.4, "ngo.households_per_meeting": 20, "awareness.p_ngo": 0.6,
+                             "event.people_met": 20, "awareness.p_event": 0.7})
+    plan = bare_plan("ref", outings=[outing(1, "morning", [(a, 40)])])
+    plan = dataclasses.replace(plan, allocation=dataclasses.replace(
+        plan.allocation, media={"social_media": 3, "radio": 2, "partner_ngo": 2, "village_chief": 1,
+                                "group_event": 3}))
+    ref = check(camp, plan, {a.code: layout(a), b.code: layout(b)},
+                ("reached", "aware", "door", "social_media", "radio", "partner_ngo", "village_chief", "group_event"))
+    assert 10 < mean(ref["partner_ngo"]) < 40 and 20 < mean(ref["social_media"]) < 60
 
 
 @pytest.mark.parametrize("channel", ["engaged", "informed"])
