@@ -7,7 +7,13 @@ import math
 import pytest
 
 from outreach.media import MEDIA, media_caps, media_response, with_media
-from outreach.parameters import resolve
+from outreach.parameters import DOCUMENTED
+from outreach.parameters import resolve as _resolve
+
+
+def resolve(overrides=None):
+    """The parameters at their documented values (the hand calculations below write them out), with overrides."""
+    return {**_resolve(), **DOCUMENTED, **(overrides or {})}
 
 
 def r_week(days: float, half_life_weeks: float) -> float:
