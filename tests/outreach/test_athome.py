@@ -59,8 +59,10 @@ def test_home_by_sex_is_one_minus_employed_times_away() -> None:
 
 
 def test_default_shares_by_hand() -> None:
-    """The defaults: w = 1 - 0.618 x away, m = 1 - 0.763 x away, o = 0.5."""
-    p = resolve()
+    """The documented defaults: w = 1 - 0.618 x away, m = 1 - 0.763 x away, o = 0.5 (before any posterior)."""
+    from outreach.parameters import DOCUMENTED
+
+    p = {**resolve(), **DOCUMENTED}
     # weekday day, away 0.8: w = 0.5056, m = 0.3896; alone 0.5056 x 0.6104 = 0.30862; both 0.19698;
     # someone 1 - 0.4944 x 0.6104 = 0.69822: (0.30862 + 0.09849) / 0.69822 = 0.58307
     assert woman_answers_share(p, 0) == pytest.approx(0.58307, abs=2e-5)

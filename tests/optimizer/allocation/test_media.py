@@ -86,7 +86,9 @@ def _qty(alloc, key):
 def test_booklets_and_posters_follow_their_channels(demo_campaign, strategy):
     """Booklets: one per forum participant and per person met at an event; posters: the OWSO counter's, each
     event's and each briefed sangkat office's (defaults 1, 10, 2 and 4, written out)."""
-    c = small_campaign(demo_campaign, 3, n_villages=4, budget=20_000)
+    from tests.conftest import documented
+
+    c = small_campaign(documented(demo_campaign), 3, n_villages=4, budget=20_000)
     c = dataclasses.replace(c, channels={"social_media": 0, "radio": 0, "partner_ngo": 0})
     a = _solve(c).allocation if strategy == "exact" else greedy_allocation(c)
     forums, events = sum(a.forums_by_sangkat.values()), a.media.get("group_event", 0)
