@@ -125,15 +125,35 @@ def allocate_and_route(
     return RoutedAllocation(replace(fixed, notes=fixed.notes + (note,)), tours, base, pass_days_km)
 
 
+#: Times the greedy baseline is planned again within a lowered budget when its routed days overrun.
+GREEDY_BUDGET_ROUNDS = 4
+
+
 def greedy_and_route(campaign: Campaign, priorities: Priorities | None, *, route_fn: RouteFn) -> RoutedAllocation:
     """The greedy baseline, routed: allocate, route the passes it bought, trim to what the routes cost.
 
     The twin of :func:`allocate_and_route` for the greedy strategy; it has no
     solve to price margins from, so ``base`` is None.
     """
-    allocation = greedy_allocation(campaign, priorities)
     prizes = {v.code: (priorities.score(v.code) if priorities else float(v.households))
               for v in campaign.geography.villages}
-    tours = route_fn(campaign, passes_by_sangkat=allocation.loudspeaker_passes_by_sangkat, prizes=prizes)
-    routed = with_routed_loudspeaker(campaign, allocation, len(tours.days), tours.km)
-    return RoutedAllocation(trim_to_budget(campaign, routed, priorities), tours, None, None)
+    budget = campaign.budget_usd
+    for _ in range(GREEDY_BUDGET_ROUNDS):
+        allocation = greedy_allocation(replace(campaign, budget_usd=budget), priorities)
+        tours = route_fn(campaign, passes_by_sangkat=allocation.loudspeaker_passes_by_sangkat, prizes=prizes)
+        routed = with_routed_loudspeaker(campaign, allocation, len(tours.days), tours.km)
+        trimmed = trim_to_budget(campaign, routed, priorities)
+        over = trimmed.planned_usd - campaign.budget_usd
+        if over <= 0:
+            break
+        # The routed days cost more than the greedy's estimate and no door round is left to trim (forums and
+        # passes are what the money went to): plan again within a budget lowered by the overrun.
+        budget -= over + 1.0
+    if over > 0:
+        trimmed = replace(trimmed, notes=trimmed.notes + (
+            f"the greedy plan stays US$ {over:,.0f} over the budget after {GREEDY_BUDGET_ROUNDS} tries: its fixed "
+            "costs (volunteers' kit and training, management) and the passes' routed days do not fit",))
+    elif budget < campaign.budget_usd:
+        trimmed = replace(trimmed, notes=trimmed.notes + (
+            f"planned within US$ {budget:,.0f} so that the routed loudspeaker days fit the budget",))
+    return RoutedAllocation(trimmed, tours, None, None)
