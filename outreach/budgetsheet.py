@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .fonts import khmer_font_face
+from .lang import Lang, pick
 from .model import Allocation, BudgetLine, Campaign
 from .xlsxfile import save_workbook
 
@@ -31,8 +32,6 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "management": ("Management", "ការគ្រប់គ្រង"),
 }
 _ORDER = list(CHANNELS)
-
-Lang = Literal["km", "en", "both"]
 
 #: Khmer names of the default budget items and units (a cost key the table lacks prints in English).
 ITEMS_KM: dict[str, str] = {
@@ -70,14 +69,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def say(key: str, lang: Lang) -> str:
     """A fixed phrase in ``lang`` (``both``: Khmer / English)."""
-    km, en = TEXT[key]
-    return {"km": km, "en": en}.get(lang, f"{km} / {en}")
-
-
-def _pick(km: str | None, en: str, lang: Lang) -> str:
-    if not km or lang == "en":
-        return en
-    return km if lang == "km" else f"{km} / {en}"
+    return pick(*TEXT[key], lang)
 
 
 def _channel_order(lines: tuple[BudgetLine, ...]) -> list[str]:
@@ -101,11 +93,11 @@ def budget_rows(campaign: Campaign, allocation: Allocation, lang: Lang = "en") -
     rows: list[dict[str, Any]] = []
     for ch in _channel_order(allocation.budget_lines):
         for b in (b for b in allocation.budget_lines if b.channel == ch):
-            rows.append(dict(kind="line", item=_pick(ITEMS_KM.get(b.key), b.label, lang),
-                             unit=_pick(UNITS_KM.get(b.unit), b.unit, lang), quantity=b.quantity, unit_usd=b.unit_usd,
-                             total_usd=b.total_usd, total_khr=_khr(b.total_usd, rate), channel=ch))
+            rows.append(dict(kind="line", item=pick(ITEMS_KM.get(b.key, ""), b.label, lang),
+                             unit=pick(UNITS_KM.get(b.unit, ""), b.unit, lang), quantity=b.quantity,
+                             unit_usd=b.unit_usd, total_usd=b.total_usd, total_khr=_khr(b.total_usd, rate), channel=ch))
         en, km = CHANNELS.get(ch, (ch, ""))
-        rows.append(dict(kind="subtotal", item=f"{say('subtotal', lang)}: {_pick(km, en, lang)}", unit="",
+        rows.append(dict(kind="subtotal", item=f"{say('subtotal', lang)}: {pick(km, en, lang)}", unit="",
                          quantity=None, unit_usd=None, total_usd=by_channel[ch], total_khr=_khr(by_channel[ch], rate),
                          channel=ch))
     rows.append(dict(kind="total", item=say("total", lang), unit="", quantity=None, unit_usd=None,
@@ -195,7 +187,7 @@ def _fund_request_sheet(wb: Any, rows: list[dict[str, Any]], letter: list[tuple[
             ls.append([say("total", lang), f"=Budget!E{n}", f"=Budget!F{n}"])
         elif r["kind"] == "subtotal":
             en, km = CHANNELS.get(r["channel"], (r["channel"], ""))
-            ls.append([f"  {_pick(km, en, lang)}", f"=Budget!E{n}", f"=Budget!F{n}"])
+            ls.append([f"  {pick(km, en, lang)}", f"=Budget!E{n}", f"=Budget!F{n}"])
     for kind, k, v in letter:
         if kind == "figure":  # the money rows above are formulas on the Budget sheet
             ls.append([k, v])
@@ -226,11 +218,11 @@ def _letter(campaign: Campaign, allocation: Allocation, marginal: Mapping[str, A
            ("money", f"{total} (KHR)", f"{_khr(allocation.planned_usd, rate):,}")]
     for ch, usd in allocation.by_channel().items():
         en, km = CHANNELS.get(ch, (ch, ""))
-        out.append(("money", f"  {_pick(km, en, lang)} (USD / KHR)", f"{usd:,.2f} / {_khr(usd, rate):,}"))
+        out.append(("money", f"  {pick(km, en, lang)} (USD / KHR)", f"{usd:,.2f} / {_khr(usd, rate):,}"))
     m = dict(marginal or {})
     for key, (km, en) in _FIGURES.items():
         if m.get(key) is not None:
-            out.append(("figure", _pick(km, en, lang), f"{float(m[key]):,.1f}"))
+            out.append(("figure", pick(km, en, lang), f"{float(m[key]):,.1f}"))
     return out
 
 

@@ -199,20 +199,29 @@ DOCUMENTED: Mapping[str, float] = MappingProxyType({k: p.value for k, p in _TABL
 CALIBRATED_FILE = Path(__file__).with_name("data") / "calibrated.json"
 
 
-def _posterior_draws(table: Mapping[str, Param], path: Path) -> tuple[Mapping[str, float], ...]:
+def _shipped(path: Path) -> dict[str, Any] | None:
+    """The shipped posterior document (``make posterior``), read once; None when there is none."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _posterior_draws(table: Mapping[str, Param], doc: Mapping[str, Any] | None) -> tuple[Mapping[str, float], ...]:
     """The shipped posterior draws (known keys only, each kept inside its range); none without a posterior."""
-    if not path.is_file():
+    if doc is None:
         return ()
-    doc = json.loads(path.read_text(encoding="utf-8"))
     return tuple(MappingProxyType({k: min(max(float(v), table[k].low), table[k].high)
                                    for k, v in d.items() if k in table}) for d in doc.get("draws", []))
 
 
 def _calibrated(table: Mapping[str, Param], path: Path) -> tuple[dict[str, Param], dict[str, Any] | None]:
+    """The table with the posterior means of the file at ``path`` as values, and their provenance."""
+    return _with_means(table, _shipped(path), path)
+
+
+def _with_means(table: Mapping[str, Param], doc: Mapping[str, Any] | None,
+                path: Path) -> tuple[dict[str, Param], dict[str, Any] | None]:
     """The table with the shipped posterior means as values (each kept inside its range), and their provenance."""
-    if not path.is_file():
+    if doc is None:
         return dict(table), None
-    doc = json.loads(path.read_text(encoding="utf-8"))
     out = dict(table)
     for key, mean in doc.get("means", {}).items():
         p = table.get(key)
@@ -223,12 +232,13 @@ def _calibrated(table: Mapping[str, Param], path: Path) -> tuple[dict[str, Param
     return out, doc.get("provenance")
 
 
-_ACTIVE, _PROVENANCE = _calibrated(_TABLE, CALIBRATED_FILE)
+_SHIPPED = _shipped(CALIBRATED_FILE)
+_ACTIVE, _PROVENANCE = _with_means(_TABLE, _SHIPPED, CALIBRATED_FILE)
 
 DEFAULTS: Mapping[str, Param] = MappingProxyType(_ACTIVE)
 
 #: Draws of the shipped posterior: the simulation's bands with parameter uncertainty run the plan under each.
-POSTERIOR_DRAWS: tuple[Mapping[str, float], ...] = _posterior_draws(_TABLE, CALIBRATED_FILE)
+POSTERIOR_DRAWS: tuple[Mapping[str, float], ...] = _posterior_draws(_TABLE, _SHIPPED)
 
 #: Where the defaults come from (``summary.json`` ``parameters_provenance``).
 PARAMETERS_PROVENANCE: Mapping[str, Any] = MappingProxyType(

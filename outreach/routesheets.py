@@ -17,9 +17,10 @@ from jinja2 import Environment, select_autoescape
 from .atomic import atomic_write_text
 from .daymap import day_svg
 from .fonts import khmer_font_face
+from .lang import Lang, pick
 from .model import Broadcast, Campaign, Tours, VehicleDay
 from .parameters import DEFAULTS
-from .routetext import Lang, day_name, drive_text, pick, recording_text, stop_text, word
+from .routetext import day_name, drive_text, recording_text, stop_text, word
 
 #: A stand of at least this long before a drive is printed as a pause.
 PAUSE_MIN_S = 15 * 60.0

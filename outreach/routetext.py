@@ -7,9 +7,8 @@ Khmer first, then English: the driver reads Khmer, the coordinator may not.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
-Lang = Literal["km", "en", "both"]
+from .lang import Lang, pick
 
 #: (Khmer, English) of every fixed phrase of the sheets and their index.
 WORDS: dict[str, tuple[str, str]] = {
@@ -43,11 +42,6 @@ WORDS: dict[str, tuple[str, str]] = {
                     "thick: broadcasting · thin: driving · square: depot"),
 }
 _WEEKDAYS_KM = ("ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍", "អាទិត្យ")
-
-
-def pick(km: str, en: str, lang: Lang) -> str:
-    """One text in ``lang``; ``both`` gives ``Khmer / English``."""
-    return {"km": km, "en": en}.get(lang, f"{km} / {en}")
 
 
 def word(key: str, lang: Lang) -> str:

@@ -30,10 +30,9 @@ def documented(campaign):
     """
     import dataclasses
 
-    from outreach.parameters import DEFAULTS, DOCUMENTED
+    from scenarios.calibration.forward import documented_params
 
-    return dataclasses.replace(campaign, params={k: (DOCUMENTED[k] if v == DEFAULTS[k].value else v)
-                                                 for k, v in campaign.params.items()})
+    return dataclasses.replace(campaign, params=documented_params(campaign))
 
 
 @pytest.fixture(scope="session")

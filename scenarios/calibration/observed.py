@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from outreach.errors import InputError
+from outreach.io.tables import parse_number
 
 from .registry import FIGURES
 
@@ -51,17 +52,10 @@ class Observation:
 
 
 def _number(text: str, file: str, row: int, field: str, *, blank_ok: bool = False) -> float | None:
-    text = (text or "").strip().replace(",", "")
-    if not text:
-        if blank_ok:
-            return None
+    """A cell as the table loaders read it (:func:`outreach.io.tables.parse_number`); empty only when allowed."""
+    v = parse_number((text or "").strip(), file=file, row=row, field=field)
+    if v is None and not blank_ok:
         raise InputError("is empty; give a number", file=file, row=row, field=field)
-    try:
-        v = float(text)
-    except ValueError:
-        raise InputError(f"'{text}' is not a number", file=file, row=row, field=field) from None
-    if not math.isfinite(v):
-        raise InputError(f"'{text}' is not a finite number", file=file, row=row, field=field)
     return v
 
 
