@@ -37,10 +37,11 @@ posterior: install
 	$(VENV)/bin/outreach calibrate scenarios/api-2012/observed.csv --scenario scenarios/api-2012.toml \
 		--out scenarios/api-2012/posterior --defaults outreach/data/calibrated.json
 
-# Mutation testing (issue 19): mutmut on the loaders (outreach/io/) and the acoustics, with the tests listed
-# under [tool.mutmut] in pyproject.toml; one worker (minutes, not hours). Progress goes to benchmarks/out/mutmut.log;
+# Mutation testing (issue 19): mutmut on the loaders (outreach/io/), the acoustics, the response model and the
+# roster's callback rules (optimizer/roster/jobs.py, schedule.py), with the tests listed
+# under [tool.mutmut] in pyproject.toml; one worker (about an hour when new). Progress goes to benchmarks/out/mutmut.log;
 # the score per module, after the equivalent mutants listed in benchmarks/mutants.py, to benchmarks/out/mutants.json
-# and .md. Rerunning only tests the mutants whose code or tests changed.
+# and .md. Rerunning only tests the mutants whose code changed (name others: mutmut run NAME...).
 SHARED ?= $(abspath ../shared)
 
 $(VENV)/bin/mutmut: | $(VENV)/.installed

@@ -1,4 +1,4 @@
-"""Mutation score of the loaders and the acoustics, from ``mutmut results`` (``make mutants``).
+"""Mutation score of the loaders, acoustics, response model and roster callback rules (``make mutants``).
 
 Usage (from the repository root, after ``mutmut run``)::
 
@@ -44,8 +44,41 @@ _FALSY = ("default of an optional column (None instead of ''): the code after it
 _ABSENT = ("default column name of an absent optional column (None/'XXXX' instead of ''): no row has such a key, "
            "so the cell reads '' either way")
 
+_SAME_SHAPE = ("a shape taken from the other operand: the count distributions here all have the full shape "
+               "(k + 1, nodes, *units), and zeros_like reads only the shape and dtype of its template")
+_BROADCAST = ("ones over the units instead of (nodes, *units), or a division by ones: broadcasting in _poisson gives "
+              "the same array")
+_NODES = "the quadrature's node count: 48 is the default of beta_nodes, and 49 is only a finer quadrature"
+_LOOP_OFF = ("one more loop turn in the scalar form: the extra round or pass is switched off by the counts "
+             "(visit or gate 0), a no-op event")
+_LEVEL0 = "2 x level for rounds too: rounds have level 0 (build_jobs), so their earliest day is their release"
+_CUT = ("a window of the CP-SAT model: a cut that removes no optimal plan (see _round_windows; a callback's is "
+        "implied by its round's window and the two-day precedence), so the optimum is the same")
+_ONE_A_DAY = "'>=' for '>' between consecutive rounds: one outing a day already keeps them on different days"
+_FALSY_GET = ("default of slot_lits.get(...) whose result is only tested for truth ('if mine and theirs'): None and "
+              "[] are both false")
+_ONE_SIDE = ("'or' for 'and': with one side empty the added constraint bounds one job's choices by 1, which its "
+             "'placed' variable already does")
+_TWICE = ("the greedy hint states the two-day rule twice (lo = day + 1 with s.day > lo, and s.day >= day + 2) and "
+          "skips used days: weakening one of them changes nothing")
+
 #: Mutants that cannot change behaviour, with the reason. Keys are mutmut's names (``mutmut show NAME``).
 EQUIVALENT: dict[str, str] = {
+    **{f"outreach.response.{f}__mutmut_{n}": _DTYPE for f, ns in {
+        "x_retention": (7, 9), "x_banner_rates": (5, 7), "x__unit": (6, 8), "x_word_of_mouth": (7, 9, 18, 20, 23, 25),
+        "x_final_awareness": (3, 5), "x__door_schedule": (4,), "x_village_response_array": (7, 9, 95, 199, 201),
+    }.items() for n in ns},
+    **{f"outreach.response.{n}": _SAME_SHAPE for n in (
+        "x__poisson__mutmut_29", "x__conv__mutmut_9", "x__conv__mutmut_10", "x__door_states__mutmut_63")},
+    **{f"outreach.response.x__add_banner__mutmut_{n}": _BROADCAST for n in (3, 21)},
+    **{f"outreach.response.x_direct_response__mutmut_{n}": _NODES for n in (1, 8)},
+    **{f"outreach.response.x_village_response__mutmut_{n}": _LOOP_OFF for n in (22, 29)},
+    "optimizer.roster.schedule.x__job_vars__mutmut_22": _LEVEL0,
+    **{f"optimizer.roster.schedule.x__job_vars__mutmut_{n}": _CUT for n in (30, 34, 35, 36, 40)},
+    "optimizer.roster.schedule.x__add_precedence__mutmut_17": _ONE_A_DAY,
+    **{f"optimizer.roster.schedule.x__add_precedence__mutmut_{n}": _FALSY_GET for n in (34, 36, 38, 40)},
+    "optimizer.roster.schedule.x__add_precedence__mutmut_41": _ONE_SIDE,
+    **{f"optimizer.roster.schedule.x__hint_greedy__mutmut_{n}": _TWICE for n in (32, 33, 56, 67)},
     **{f"outreach.acoustics.{f}__mutmut_{n}": _DTYPE for f, ns in {
         "x_ambient_dba": (13, 26, 28), "x_intelligible_radius_m": (12, 14), "x_distance_to_polyline_m": (7, 9, 19, 21),
         "x_exposure_seconds": (8, 10, 22, 24, 31, 33, 61, 63), "x_ground_attenuation_db": (8, 10),
