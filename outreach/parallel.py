@@ -38,8 +38,12 @@ def _run_share(fn: Callable[[S, T], R], shared: S, items: Sequence[tuple[int, T]
 
 
 def usable_workers(requested: int, jobs: int) -> int:
-    """Workers worth starting: no more than the jobs, the cores, or what was asked; 1 without ``fork``."""
-    if "fork" not in mp.get_all_start_methods():
+    """Workers worth starting: no more than the jobs, the cores, or what was asked; 1 without ``fork``.
+
+    Also 1 inside a worker (a daemonic process may not start processes): a
+    job that itself maps, such as a district's routing, then runs its jobs in place.
+    """
+    if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
         return 1
     return max(1, min(requested, jobs, os.cpu_count() or 1))
 

@@ -140,7 +140,7 @@ def allocate(campaign: Campaign, priorities: Priorities | None,
     from optimizer.allocation import allocate_and_route, greedy_and_route
     from optimizer.routing import plan_tours
 
-    route_fn = partial(plan_tours, time_limit_s=options.time_limit_s)
+    route_fn = partial(plan_tours, time_limit_s=options.time_limit_s, workers=options.workers)
     if options.strategy == "greedy":
         return greedy_and_route(campaign, priorities, route_fn=route_fn), ()
     # The allocation model needs a few seconds to find its first solution on a district;

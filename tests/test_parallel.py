@@ -29,3 +29,13 @@ def test_fork_map_raises_worker_error_with_the_cause():
 def test_usable_workers_never_exceeds_jobs():
     assert usable_workers(8, 1) == 1
     assert usable_workers(2, 0) == 1
+
+
+def _nested(shared, x):
+    """A job that maps again: inside a (daemonic) worker it must run its jobs in place."""
+    return sum(fork_map(_scaled, [x, x + 1], shared=shared, workers=2))
+
+
+def test_fork_map_inside_a_worker_runs_in_place():
+    shared = MappingProxyType({"k": 2, "tag": "ab"})
+    assert fork_map(_nested, [1, 5], shared=shared, workers=2) == [(2 + 2) + (4 + 2), (10 + 2) + (12 + 2)]

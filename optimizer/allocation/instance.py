@@ -19,8 +19,8 @@ over the whole grid with :func:`outreach.response.village_response_array`.
 * Banners hang on the village's public roads, one per road: an option with
   more banners than the village has public roads
   (:func:`outreach.roads.public_roads`) is not on its menu.
-* Capacities: pair-outings per district (volunteers work in their home
-  district) and in total; vehicle-days per district (working days × tuk-tuks).
+* Capacities: pair-outings per district (the roster's pairs and their calendars,
+  :mod:`.capacity`) and in total; vehicle-days per district (working days × tuk-tuks).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from .budget import (
     pass_km,
     sangkat_road_m,
 )
-from .capacity import outing_capacity_by_district, pair_outings_available
+from .capacity import outing_capacity_by_district
 from .media import NO_MEDIA_MENU, MediaMenu, media_menu
 
 SCALE = 100  # value and awareness unit: centi-households
@@ -402,7 +402,7 @@ def build_instance(
         pass_km=np.array([pass_km(r) for r in road_m]),
         has_vehicle=np.array([veh_d[s.district_code] > 0 for s in geo.sangkats]),
         vehicle_days=np.array([veh_d[d] * work_days for d in districts]), work_days=work_days,
-        outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=pair_outings_available(campaign),
+        outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=sum(caps.values()),
         forum_cents=cents(campaign.cost("forum_venue") + p["forum.participants"] * campaign.cost("forum_participant"))
         + forum_leaflets(p) * cents(campaign.cost("leaflet")) + forum_booklets(p) * cents(campaign.cost("booklet")),
         fixed_cents=int(round(fixed * 100)), awareness_target=awareness_targets(campaign, priorities),

@@ -12,8 +12,8 @@ Formulation (the menu, values and costs: :mod:`optimizer.allocation.instance`):
   exactly as :func:`optimizer.allocation.budget.loudspeaker_days_estimate`
   counts them, fuel per km and the recording (or a routed cost per pass, or
   a cost fixed to the routed tours).
-* Capacities: pair-outings per district (volunteers work in their home
-  district) and in total; vehicle-days per district; passes per sangkat.
+* Capacities: pair-outings per district (the roster's pairs and their calendars,
+  :mod:`.capacity`) and in total; vehicle-days per district; passes per sangkat.
 * Targets are elastic (goal programming): every centi-household short of a
   sangkat's awareness target costs ``PENALTY`` times the largest village
   weight, and a missing loudspeaker pass as much as its whole sangkat, so the

@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from outreach.broadcast import VillageBroadcast, campaign_broadcasts
 from outreach.errors import RoutingError
 from outreach.model import Campaign, DroppedVisit, Geography, Tours, Vehicle, VehicleDay
+from outreach.parallel import fork_map
 from outreach.rules import LOUDSPEAKER_WEEKDAYS
 
 from . import reasons
@@ -227,6 +228,7 @@ class _DaySettings:
     seed: int
     inputs: DayInputs
     max_days: int | None
+    workers: int = 1  # processes for the first pass over the vehicle-days (the routes do not depend on it)
 
 
 @dataclass(frozen=True)
@@ -327,17 +329,27 @@ class _Solved:
     objective: float
 
 
+def _solve_job(shared: tuple[Campaign, _DaySettings], job: DayJob) -> _SolvedDay:
+    """:func:`_solve_day` in the form :func:`~outreach.parallel.fork_map` calls."""
+    return _solve_day(shared[0], job, shared[1])
+
+
 def _solve_and_repair(campaign: Campaign, jobs: Sequence[DayJob], days: tuple[dt.date, ...],
                       s: _DaySettings) -> _Solved:
-    """Route every vehicle-day in order; what did not fit moves to a repair day queued at the end."""
+    """Route every vehicle-day in order; what did not fit moves to a repair day queued at the end.
+
+    The assigned days do not depend on one another (only repair days depend on
+    what came before), so they are solved first, on ``s.workers`` processes.
+    """
     bookings = _Bookings(jobs, campaign.geography)
     out_days: list[VehicleDay] = []
     dropped: list[DroppedVisit] = []
     objective = 0.0
-    queue = deque(jobs)
+    first = fork_map(_solve_job, list(jobs), shared=(campaign, s), workers=s.workers)
+    queue: deque[tuple[DayJob, _SolvedDay | None]] = deque(zip(jobs, first))
     while queue:
-        job = queue.popleft()
-        solved = _solve_day(campaign, job, s)
+        job, pre = queue.popleft()
+        solved = pre if pre is not None else _solve_day(campaign, job, s)
         day, res = solved.day, solved.result
         date = job.date.isoformat()
         dropped += [reasons.misfit(c, s.inputs.broadcasts[c].duration_s, date) for c in day.misfit]
@@ -349,7 +361,7 @@ def _solve_and_repair(campaign: Campaign, jobs: Sequence[DayJob], days: tuple[dt
             # vehicle that holds no other pass of the same sangkats, while days (and budget) last.
             d2 = bookings.repair_day(days, job, left.overflow, s.max_days)
             if isinstance(d2, dt.date):
-                queue.append(replace(job, date=d2, codes=left.overflow))
+                queue.append((replace(job, date=d2, codes=left.overflow), None))
             else:
                 dropped += [reasons.no_day_left(c, date, d2, s.max_days) for c in left.overflow]
         if res.routes:
@@ -373,7 +385,7 @@ def _check_inputs(campaign: Campaign, max_days: int | None) -> tuple[dt.date, ..
     return days
 
 
-def plan_tours(
+def plan_tours(  # noqa: PLR0913 - workers says how many processes, not what is planned
     campaign: Campaign,
     *,
     passes_by_sangkat: Mapping[str, int] | None = None,
@@ -383,6 +395,7 @@ def plan_tours(
     engine: str = "pyvrp",
     iterations: int | None = DAY_ITERATIONS,
     broadcasts: Mapping[str, VillageBroadcast] | None = None,
+    workers: int = 1,
 ) -> Tours:
     """Plan multi-day loudspeaker tours for every vehicle of the campaign.
 
@@ -409,6 +422,8 @@ def plan_tours(
     broadcasts : mapping of str to VillageBroadcast, optional
         Each village's broadcast path; default
         :func:`outreach.broadcast.plan_broadcasts` of the campaign.
+    workers : int
+        Processes for the vehicle-days (forked); the tours are the same for any number.
 
     Returns
     -------
@@ -433,7 +448,7 @@ def plan_tours(
         dropped += assigned.dropped
     per_day = max(0.2, float(time_limit_s) / max(len(jobs), 1))
     solved = _solve_and_repair(campaign, jobs, days, _DaySettings(engine, per_day, iterations, campaign.seed,
-                                                                  inputs, max_days))
+                                                                  inputs, max_days, workers))
     dropped += solved.dropped
     return Tours(
         days=tuple(sorted(solved.days, key=lambda v: (v.date, v.vehicle_id))),

@@ -159,3 +159,11 @@ def test_village_prize_falls_back_to_households():
     assert village_prize(v, {v.code: 2.5}) == 2.5
     assert village_prize(v, None) == village_prize(v, {}) == village_prize(v, {"other": 9.0}) == float(v.households)
     assert village_prize(replace(v, households=0), None) == 1.0
+
+
+def test_workers_give_the_same_tours():
+    """The vehicle-days solved on two processes give the tours solved in place, repair days included."""
+    c = make_campaign(households=10_000, params={"loudspeaker.shift_hours": 3})
+    alone = plan_tours(c, time_limit_s=2)
+    assert len(alone.days) > 2, "over-full days were repaired on days of their own"
+    assert plan_tours(c, time_limit_s=2, workers=2) == alone

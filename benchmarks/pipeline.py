@@ -1,0 +1,143 @@
+"""Pipeline benchmark: the product's own pipeline, stage by stage; prints one JSON document.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/pipeline.py                      # the demo, 3 repeats, no PDFs
+    .venv/bin/python benchmarks/pipeline.py --pdf --repeats 5
+    .venv/bin/python benchmarks/pipeline.py --scenario scenarios/api-2012.toml
+
+Each repeat runs in a fresh process, as ``outreach demo`` / ``outreach plan``
+does: load the scenario, :func:`scenarios.pipeline.plan_campaign` with the
+CLI's default :class:`~scenarios.pipeline.PlanOptions`, then
+:func:`scenarios.outputs.write_outputs` into a temporary folder. The stage
+functions the pipeline calls by name (``survey``, ``allocate``, ``margins``,
+``roster``, ``simulate``, ``uncertainty``, ``summarise``) are wrapped with a
+timer, so what is timed is the product's code unchanged. ``import`` is the
+time to import the packages, ``total`` the wall time of the whole repeat.
+
+Reported: per stage the median, least and largest seconds over the repeats
+that succeeded, each stage's share of the median total, failures (a repeat
+that raised, with its error), whether every repeat gave the same summary and
+plan bytes, the machine's cores and its load average before and after (the
+machine is shared: a figure means little without the load beside it).
+Target (issue #17): the demo with PDFs within 60 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+#: Stage name -> (module, attribute) the pipeline looks the stage up by, in pipeline order.
+STAGES: dict[str, tuple[str, str]] = {
+    "survey": ("scenarios.pipeline", "read_survey"),
+    "allocate": ("scenarios.pipeline", "allocate"),
+    "margins": ("scenarios.pipeline", "price_margins"),
+    "roster": ("optimizer.roster", "plan_roster"),
+    "simulate": ("outreach.simulate", "simulate"),
+    "uncertainty": ("scenarios.pipeline", "with_posterior"),
+    "summarise": ("scenarios.pipeline", "summarise"),
+}
+
+
+def _timed(fn: Callable[..., Any], name: str, times: dict[str, float]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            times[name] = times.get(name, 0.0) + time.perf_counter() - t0
+    return wrapper
+
+
+def run_once(scenario: str, pdf: bool, workers: int) -> dict[str, Any]:
+    """One repeat in this process: stage seconds and digests of summary.json and plan.json."""
+    start = time.perf_counter()
+    import importlib
+
+    from outreach.scenario import load_campaign
+    from scenarios.outputs import write_outputs
+    from scenarios.pipeline import PlanOptions, plan_campaign
+
+    times: dict[str, float] = {"import": time.perf_counter() - start}
+    for name, (mod, attr) in STAGES.items():
+        module = importlib.import_module(mod)
+        setattr(module, attr, _timed(getattr(module, attr), name, times))
+    t0 = time.perf_counter()
+    campaign = load_campaign(scenario)
+    times["load"] = time.perf_counter() - t0
+    result = plan_campaign(campaign, PlanOptions(workers=workers))
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        out = write_outputs(result, Path(tmp) / "out", pdf=pdf)
+        times["write"] = time.perf_counter() - t0
+        digests = {f: hashlib.sha256((out / f).read_bytes()).hexdigest()[:16] for f in ("summary.json", "plan.json")}
+    times["total"] = time.perf_counter() - start
+    unmet = result.plan.roster.unmet_households if result.plan.roster is not None else None
+    return {"seconds": times, "digests": digests, "unscheduled_round_visits": unmet}
+
+
+def _child(args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", "--scenario", args.scenario, "--workers", str(args.workers)]
+    cmd += ["--pdf"] if args.pdf else []
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["exit %d" % proc.returncode])[-1]}
+    return json.loads(proc.stdout)
+
+
+def summarise_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median, least and largest seconds per stage over the runs without error, and each stage's share."""
+    ok = [r for r in runs if "error" not in r]
+    names = [n for n in ["import", "load", *STAGES, "write", "total"] if any(n in r["seconds"] for r in ok)]
+    stages = {}
+    for n in names:
+        xs = [r["seconds"].get(n, 0.0) for r in ok]
+        stages[n] = {"median_s": round(statistics.median(xs), 2), "min_s": round(min(xs), 2),
+                     "max_s": round(max(xs), 2)}
+    total = stages.get("total", {}).get("median_s") or 0.0
+    for n, s in stages.items():
+        s["share_of_total"] = round(s["median_s"] / total, 3) if total and n != "total" else None
+    return {"stages": stages, "succeeded": len(ok), "failures": len(runs) - len(ok),
+            "errors": [r["error"] for r in runs if "error" in r],
+            "identical_outputs": len({json.dumps(r["digests"], sort_keys=True) for r in ok}) <= 1,
+            "unscheduled_round_visits": sorted({r["unscheduled_round_visits"] for r in ok}, key=str)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "demo.toml"))
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--pdf", action="store_true", help="also render the PDF schedules (as `outreach demo` does)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(run_once(args.scenario, args.pdf, args.workers)))
+        return 0
+    load_before = os.getloadavg()
+    runs = [_child(args) for _ in range(args.repeats)]
+    doc = {"scenario": args.scenario, "pdf": args.pdf, "workers": args.workers, "repeats": args.repeats,
+           "cores": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
+           "load_average_after": [round(x, 2) for x in os.getloadavg()], **summarise_runs(runs),
+           "runs": [r.get("seconds", r) for r in runs]}
+    print(json.dumps(doc, indent=2))
+    return 1 if doc["failures"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
