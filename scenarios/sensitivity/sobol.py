@@ -5,7 +5,7 @@ each, from one scrambled Sobol sequence of dimension ``2d``) and ``d`` mixed
 matrices ``AB_i`` (``A`` with column ``i`` taken from ``B``) give, with
 ``V`` the variance of ``f`` over the rows of ``A`` and ``B``::
 
-    S_i  = mean(f(B) (f(AB_i) - f(A))) / V        (Saltelli et al. 2010, eq. b)
+    S_i  = mean((f(B) - m) (f(AB_i) - f(A))) / V  (Saltelli et al. 2010, eq. b; m the mean of f(A), f(B))
     ST_i = mean((f(A) - f(AB_i))^2) / (2 V)       (Jansen 1999)
 
 ``N (d + 2)`` evaluations in all. Confidence intervals come from resampling
@@ -71,11 +71,14 @@ def saltelli_sample(n: int, d: int, seed: int) -> SobolSample:
 
 def _point(fa: Arr, fb: Arr, fab: Arr) -> tuple[Arr, Arr, float]:
     """First and total order (one row per input in ``fab``: d x N) and the variance."""
-    v = float(np.var(np.concatenate([fa, fb])))
+    both = np.concatenate([fa, fb])
+    v = float(np.var(both))
     if v <= 0.0:
         z = np.zeros(fab.shape[0])
         return z, z.copy(), 0.0
-    first = np.mean(fb[None, :] * (fab - fa[None, :]), axis=1) / v
+    # Centring f(B) leaves the estimator unbiased (E f(AB_i) = E f(A)) and removes the variance it would add
+    # when the output's mean is large against its spread (an awareness share of 0.50 +- 0.03).
+    first = np.mean((fb - both.mean())[None, :] * (fab - fa[None, :]), axis=1) / v
     total = 0.5 * np.mean((fa[None, :] - fab) ** 2, axis=1) / v
     return first, total, v
 

@@ -75,3 +75,13 @@ def test_constant_output_and_bad_sizes() -> None:
         saltelli_sample(6, 2, 0)
     with pytest.raises(ValueError):
         sobol_indices(np.ones(7), 3)
+
+
+def test_a_large_mean_does_not_widen_the_first_order_intervals() -> None:
+    # An awareness share is about 0.5 with a spread of a few points: the same shares as without the offset,
+    # and intervals as narrow (the uncentred estimator's would be many times wider).
+    c = np.array([0.02, 0.01, 0.005])
+    ind = sobol_of(lambda u: 0.5 + u @ c, 3, 2 ** 10, seed=7, resamples=200)
+    share = c ** 2 / (c ** 2).sum()
+    assert ind.first == pytest.approx(share, abs=0.02)
+    assert np.all(ind.first_hi - ind.first_lo < 0.2)

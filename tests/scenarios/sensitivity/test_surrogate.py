@@ -50,3 +50,13 @@ def test_products_fit_the_design_budget() -> None:
     assert product_inputs(14, 3) == 1  # one input: no product
     with pytest.raises(ValueError):
         fit_surrogate(_design(10, 3), np.zeros(10))
+
+
+def test_products_go_to_the_inputs_with_the_largest_main_effects() -> None:
+    # 8 inputs, 40 points: room for the products of 3 inputs; inputs 2 and 5 dominate and interact.
+    u = _design(40, 8, seed=4)
+    z = u - 0.5
+    y = 6 * z[:, 2] + 5 * z[:, 5] + 8 * z[:, 2] * z[:, 5] + 0.1 * z.sum(axis=1)
+    s = fit_surrogate(u, y)
+    assert len(s.pairs) == 3 and (2, 5) in s.pairs
+    assert s.q2 == pytest.approx(1.0, abs=1e-9)
