@@ -252,6 +252,7 @@ def simulate(
 from .calibrate import calibrate_command  # noqa: E402
 from .compare import compare_command, sweep_command  # noqa: E402
 from .replan import replan_command  # noqa: E402
+from .sensitivity import sensitivity_command  # noqa: E402
 from .survey import evaluate_command, survey_app  # noqa: E402
 
 app.add_typer(survey_app, name="survey", help="Questionnaire, survey import and priorities.")
@@ -260,6 +261,7 @@ app.command(name="replan")(replan_command)
 app.command(name="calibrate")(calibrate_command)
 app.command(name="compare")(compare_command)
 app.command(name="sweep")(sweep_command)
+app.command(name="sensitivity")(sensitivity_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point
