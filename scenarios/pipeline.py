@@ -157,7 +157,7 @@ def allocate(campaign: Campaign, priorities: Priorities | None,
     # a shorter cap would return nothing, so it gets at least ALLOCATION_MIN_S.
     routed = allocate_and_route(campaign, priorities, route_fn=route_fn,
                                 time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S), backend=options.strategy,
-                                draws=allocation_draws(options))
+                                draws=allocation_draws(options), workers=options.workers)
     status = routed.allocation.status
     if status in ("OPTIMAL", "FEASIBLE"):
         return routed, ()

@@ -34,6 +34,7 @@ import numpy as np
 from outreach.athome import beta_shapes, mean_at_home
 from outreach.broadcast import campaign_broadcasts, heard_shares
 from outreach.model import Campaign, Priorities
+from outreach.parallel import fork_map
 from outreach.response import VillageInputs, VillageResponse, village_response_array
 from outreach.roads import public_roads
 from outreach.rules import LOUDSPEAKER_WEEKDAYS, outing_capacity
@@ -331,34 +332,45 @@ def _same_loudspeaker(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
     return all(b.get(key) == v for key, v in a.items() if key.startswith("loudspeaker."))
 
 
+@dataclass(frozen=True)
+class _DrawJob:
+    """What every draw's evaluation shares (read-only; forked workers inherit it)."""
+
+    campaign: Campaign
+    priorities: Priorities | None
+    spec: MenuSpec
+    grid: OptionGrid
+    shares: np.ndarray
+
+
+def _one_draw(job: _DrawJob, draw: Mapping[str, float]) -> tuple[np.ndarray, ...]:
+    """One draw's option values, awareness and reach, and its villages' baseline and weight."""
+    campaign = job.campaign
+    hh = np.array([v.households for v in campaign.geography.villages], float)
+    c = replace(campaign, params=draw_params(campaign, draw))
+    base, weight = baseline_and_weight(c, job.priorities, tuple(v.code for v in campaign.geography.villages))
+    sh = job.shares if _same_loudspeaker(campaign.params, c.params) else loudspeaker_shares(c)
+    resp = _responses(c, job.spec, job.grid, hh, base, sh)
+    aware = np.asarray(resp.aware, float)
+    value = np.round(SCALE * weight[:, None] * (aware - (base * hh)[:, None])).astype(np.int64)
+    return value, aware, np.asarray(resp.reached, float), base, weight
+
+
 def draw_values(campaign: Campaign, priorities: Priorities | None, spec: MenuSpec, grid: OptionGrid,
-                draws: Sequence[Mapping[str, float]], shares: np.ndarray) -> DrawValues:
+                draws: Sequence[Mapping[str, float]], shares: np.ndarray, workers: int = 1) -> DrawValues:
     """Every option's value, awareness and reach under each posterior draw (the campaign's parameters under it,
     :func:`outreach.simulate.posterior.draw_params`; ``shares`` at the campaign's own are reused when the draw
-    leaves the loudspeaker alone)."""
-    codes = tuple(v.code for v in campaign.geography.villages)
+    leaves the loudspeaker alone), the draws spread over ``workers`` forked processes (same numbers for any)."""
     hh = np.array([v.households for v in campaign.geography.villages], float)
-    cols: dict[str, list[np.ndarray]] = {"value": [], "aware": [], "reached": [], "base": [], "weight": []}
-    for draw in draws:
-        c = replace(campaign, params=draw_params(campaign, draw))
-        base, weight = baseline_and_weight(c, priorities, codes)
-        sh = shares if _same_loudspeaker(campaign.params, c.params) else loudspeaker_shares(c)
-        resp = _responses(c, spec, grid, hh, base, sh)
-        aware = np.asarray(resp.aware, float)
-        cols["value"].append(np.round(SCALE * weight[:, None] * (aware - (base * hh)[:, None])).astype(np.int64))
-        cols["aware"].append(aware)
-        cols["reached"].append(np.asarray(resp.reached, float))
-        cols["base"].append(base)
-        cols["weight"].append(weight)
-    st = {k: np.stack(v) for k, v in cols.items()}
-    full = np.round((SCALE * st["weight"] * (1.0 - st["base"]) * hh[None, :]).sum(axis=1)).astype(np.int64)
-    return DrawValues(value=st["value"], aware=st["aware"], reached=st["reached"], baseline=st["base"],
-                      weight=st["weight"], full_value=full)
+    got = fork_map(_one_draw, list(draws), shared=_DrawJob(campaign, priorities, spec, grid, shares), workers=workers)
+    value, aware, reached, base, weight = (np.stack([g[i] for g in got]) for i in range(5))
+    full = np.round((SCALE * weight * (1.0 - base) * hh[None, :]).sum(axis=1)).astype(np.int64)
+    return DrawValues(value=value, aware=aware, reached=reached, baseline=base, weight=weight, full_value=full)
 
 
 def village_options(campaign: Campaign, priorities: Priorities | None, spec: MenuSpec,
-                    grid: OptionGrid, draws: Sequence[Mapping[str, float]] = ()) -> tuple[VillageOptions,
-                                                                                          DrawValues | None]:
+                    grid: OptionGrid, draws: Sequence[Mapping[str, float]] = (),
+                    workers: int = 1) -> tuple[VillageOptions, DrawValues | None]:
     """Value, money and outings of every option of every village, and which options are not dominated.
 
     With posterior ``draws`` the values, awareness and reach are the means over the draws (and each draw's
@@ -372,7 +384,7 @@ def village_options(campaign: Campaign, priorities: Priorities | None, spec: Men
                       for v in geo.villages], float)
     shares = loudspeaker_shares(campaign)
     resp = _responses(campaign, spec, grid, hh, base, shares)
-    dv = draw_values(campaign, priorities, spec, grid, draws, shares) if draws else None
+    dv = draw_values(campaign, priorities, spec, grid, draws, shares, workers) if draws else None
     aware = np.asarray(resp.aware, float) if dv is None else dv.aware.mean(axis=0)
     reached = np.asarray(resp.reached, float) if dv is None else dv.reached.mean(axis=0)
     value = (np.round(SCALE * weight[:, None] * (aware - (base * hh)[:, None])).astype(np.int64) if dv is None
@@ -418,6 +430,7 @@ def build_instance(
     max_rounds: int | None = None,
     max_passes: int | None = None,
     draws: Sequence[Mapping[str, float]] = (),
+    workers: int = 1,
 ) -> AllocationInstance:
     """Precompute the option menu and its values, costs and outings.
 
@@ -434,6 +447,8 @@ def build_instance(
     draws : sequence of mappings, optional
         Posterior draws (:data:`outreach.parameters.POSTERIOR_DRAWS`): the values are then their sample
         average (:mod:`optimizer.allocation.sample`); none plans at the campaign's own parameters.
+    workers : int
+        Processes for the draws' evaluations (the instance does not depend on it).
 
     Returns
     -------
@@ -443,7 +458,7 @@ def build_instance(
     p = campaign.params
     spec = menu_spec(campaign, max_rounds, max_passes)
     grid = option_grid(spec)
-    opts, dv = village_options(campaign, priorities, spec, grid, draws)
+    opts, dv = village_options(campaign, priorities, spec, grid, draws, workers)
     sangkats = tuple(s.code for s in geo.sangkats)
     districts = tuple(d.code for d in geo.districts)
     s_idx = {c: i for i, c in enumerate(sangkats)}

@@ -59,6 +59,7 @@ def allocate_and_route(
     relative_gap: float = 0.001,
     backend: str = DEFAULT_BACKEND,
     draws: Sequence[Mapping[str, float]] = (),
+    workers: int = 1,
 ) -> RoutedAllocation:
     """Allocate, route, re-allocate at the routed cost per pass, route again; budget lines = routed.
 
@@ -83,6 +84,8 @@ def allocate_and_route(
         Solver of the allocation model.
     draws : sequence of mappings, optional
         Posterior draws: every solve maximises the mean value over them (the first builds the instance).
+    workers : int
+        Processes for the draws' evaluations.
 
     Returns
     -------
@@ -97,7 +100,8 @@ def allocate_and_route(
     solve = partial(solve_allocation, campaign, priorities, time_limit_s=time_limit_s, relative_gap=relative_gap,
                     backend=backend)
     # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
-    first = solve(explain=not campaign.vehicles, instance=build_instance(campaign, priorities, draws=draws))
+    inst = build_instance(campaign, priorities, draws=draws, workers=workers)
+    first = solve(explain=not campaign.vehicles, instance=inst)
     inst = first.instance
     route = _Router(campaign, route_fn, prizes)
     alloc = first.allocation

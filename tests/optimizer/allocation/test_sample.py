@@ -42,7 +42,8 @@ def _solve(c, draws, max_passes: int):
 def _under(c, res, draw) -> float:
     """Weighted newly aware households of ``res``'s plan when ``draw`` is true (closed form, exact media)."""
     cd = dataclasses.replace(c, params=draw_params(c, draw))
-    return evaluate_allocation(cd, res.allocation, None, callbacks_by_village=res.callbacks_by_village).weighted_new_aware
+    ev = evaluate_allocation(cd, res.allocation, None, callbacks_by_village=res.callbacks_by_village)
+    return ev.weighted_new_aware
 
 
 CASES = [
@@ -113,3 +114,37 @@ def test_share_changes_count_channels_moving_more_than_ten_points(demo_campaign)
     for ch, n in rob.share_changes.items():
         assert n == sum(abs(shares(a).get(ch, 0.0) - chosen.get(ch, 0.0)) > 0.10 for a in own)
     assert rob.share_changes["door_to_door"] >= 1
+
+
+def test_media_menu_keeps_every_plan_some_draw_needs(demo_campaign):
+    """Brute force over social media and radio weeks: the menu is the plans no cheaper plan beats under every
+    draw (a plan the mean shares would drop stays when one draw needs it)."""
+    from optimizer.allocation.budget import level_cents
+    from optimizer.allocation.media import media_menu
+    from outreach.media import MEDIA_COST, media_response
+
+    keys = ("awareness.p_social_media", "awareness.p_radio")
+    c = _campaign(demo_campaign, 1, 700, {"partner_ngo": 0, "village_chief": 0, "group_event": 0},
+                  {k: DEFAULTS[k].value for k in keys})
+    draws = [draw_params(c, {"awareness.p_social_media": 0.9, "awareness.p_radio": 0.02}),
+             draw_params(c, {"awareness.p_social_media": 0.02, "awareness.p_radio": 0.9})]
+    weeks, hh = c.calendar.weeks, 1000.0
+    plans = [(s, r) for s in range(weeks + 1) for r in range(weeks + 1)]
+    cost = {p: p[0] * level_cents(c, "social_media", MEDIA_COST["social_media"])
+            + p[1] * level_cents(c, "radio", MEDIA_COST["radio"]) for p in plans}
+    share = {p: [media_response({"social_media": p[0], "radio": p[1]}, weeks, hh, d).aware_any for d in draws]
+             for p in plans}
+
+    def beaten(p):
+        return any(q != p and cost[q] <= cost[p] and all(a >= b - 1e-12 for a, b in zip(share[q], share[p]))
+                   and (cost[q] < cost[p] or any(a > b + 1e-12 for a, b in zip(share[q], share[p])))
+                   for q in plans)
+
+    needed = {p for p in plans if not beaten(p)}
+    menu = media_menu(c, hh, 0, draws)
+    got = {(lv.get("social_media", 0), lv.get("radio", 0)) for lv in menu.levels}
+    assert got == needed
+    # at the mean shares alone some of them would go: the test can tell the two apart
+    mean = {p: sum(share[p]) / 2 for p in plans}
+    assert any(any(cost[q] <= cost[p] and mean[q] > mean[p] for q in plans) for p in needed)
+    assert menu.aware_draws is not None and menu.aware_draws.shape == (2, len(menu.levels))
