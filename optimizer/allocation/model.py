@@ -373,7 +373,15 @@ def set_objective(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: 
         value = sum(int(inst.value[v, o]) * var for (v, o), var in ch.x.items())
         # goal programming: a centi-household short of a target costs PENALTY x the best weight
         pen = int(math.ceil(PENALTY * float(inst.weight.max(initial=1.0))))
-        if len(media) > 1:  # the exact value with the media plan, in 1 / MEDIA_QUANT units (times the draws)
+        fixed = kn.freeze.media if kn.freeze is not None else kn.fixed_media
+        if len(media) > 1 and fixed is not None and inst.draws is not None:
+            # one media plan: the value under every draw is linear in the options, so their sum is one expression
+            groups, div = value_groups(inst)
+            coef = np.sum([(MEDIA_QUANT - int(g.gains[fixed])) * g.value for g in groups], axis=0)
+            m.maximize(sum(int(coef[v, o]) * var for (v, o), var in ch.x.items())
+                       + sum(int(g.gains[fixed]) * g.full_value for g in groups)
+                       - div * MEDIA_QUANT * pen * total_slack)
+        elif len(media) > 1:  # the exact value with the media plan, in 1 / MEDIA_QUANT units (times the draws)
             groups, div = value_groups(inst)
             # the money each media plan leaves the village options (forums and loudspeaker only take more)
             left = kn.budget_cents - inst.fixed_cents - inst.media.cents
