@@ -148,3 +148,18 @@ def test_media_menu_keeps_every_plan_some_draw_needs(demo_campaign):
     mean = {p: sum(share[p]) / 2 for p in plans}
     assert any(any(cost[q] <= cost[p] and mean[q] > mean[p] for q in plans) for p in needed)
     assert menu.aware_draws is not None and menu.aware_draws.shape == (2, len(menu.levels))
+
+
+def test_resolve_keeping_the_media_plan_values_the_plan_alike(demo_campaign):
+    """Re-solves keep the first solve's media plan; the mean over the draws is then one linear objective, and it
+    must value the plan as the split over the media plans did (and as the closed form does)."""
+    from optimizer.allocation import Resolve
+
+    c = _campaign(demo_campaign, 1, 700, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
+    first = _solve(c, [DOOR_STRONG, OTHER_STRONG], 1)
+    again = solve_allocation(c, None, instance=first.instance, relative_gap=0.0, time_limit_s=10.0, explain=False,
+                             resolve=Resolve(hint=first))
+    assert again.solution.media == first.solution.media
+    assert again.objective == pytest.approx(first.objective, abs=0.05)
+    mean = np.mean([_under(c, again, d) for d in (DOOR_STRONG, OTHER_STRONG)])
+    assert again.objective == pytest.approx(mean, abs=0.3)
