@@ -90,5 +90,6 @@ def robustness_line(uncertainty: Mapping[str, Any]) -> str | None:
              if n]
     return (f"Robustness over {rob['draws']} posterior draws: regret against each draw's own optimum "
             f"{rob['regret_mean']:,.1f} on average, {rob['regret_max']:,.1f} at most (weighted newly aware "
-            f"households); budget shares moving by more than {rob['share_change_threshold'] * 100:.0f} percentage points: "
+            f"households); budget shares moving by more than {rob['share_change_threshold'] * 100:.0f} "
+            "percentage points: "
             + (", ".join(moved) if moved else "none"))
