@@ -209,8 +209,11 @@ def _conv(d1: np.ndarray, d2: np.ndarray) -> np.ndarray:
 
 
 def _unit(v: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
-    """An event value broadcast to the units, with a leading axis for the ``pi`` nodes."""
-    return np.broadcast_to(np.asarray(v, float), shape)[None]
+    """An event value with a leading axis for the ``pi`` nodes, kept at its own shape (it broadcasts to the units
+    ``shape``): a door visit that varies by option only is worked out once per option, not per village."""
+    x = np.asarray(v, float)
+    np.broadcast_shapes(x.shape, shape)  # a value that does not fit the units is an error, as before
+    return x.reshape((1,) * (len(shape) - x.ndim) + x.shape)[None]
 
 
 def _door_states(door: Sequence[DoorEvent], lq: np.ndarray, shape: tuple[int, ...], k: int,
@@ -219,7 +222,10 @@ def _door_states(door: Sequence[DoorEvent], lq: np.ndarray, shape: tuple[int, ..
 
     The count holds the door memories and the memory of the leaflet handed over at the first contact.
     """
-    d = np.zeros((2, k + 1, lq.shape[0]) + shape)
+    # the door's own shape: what its visits and the leaflet vary over (within the units' shape)
+    own = np.broadcast_shapes(hand.shape[1:], *(_unit(getattr(ev, f), shape).shape[1:] for ev in door
+                                                 for f in ("visit", "x", "eff", "leaflet")))
+    d = np.zeros((2, k + 1, lq.shape[0]) + own)
     d[0, 0] = 1.0
     for ev in door:
         m = _unit(ev.visit, shape) * -np.expm1(_unit(ev.x, shape) * lq)
@@ -244,7 +250,8 @@ def _home_counts(
     Multiplies each event's miss probability into ``none[channel]`` (updated in place); a forum attended with
     leaflets handed out also into ``none["leaflet"]``.
     """
-    forum = np.zeros((k + 1, lq.shape[0]) + shape)
+    # both grow to the shape their events vary over (broadcasting), not to the units' shape up front
+    forum = np.zeros((k + 1, lq.shape[0]) + (1,) * len(shape))
     forum[0] = 1.0
     informed = forum.copy()
     for ev in home:
@@ -307,16 +314,19 @@ def direct_response(shape: tuple[int, ...], events: Events, *, a: float, b: floa
     aware = total[k]
     no_engaged_aware = door_eff[0] * forum[0] * informed[k]
     # a leaflet comes with a door or forum contact: it adds no reach of its own
-    none_all = np.prod(np.stack([v for c, v in none.items() if c != "leaflet"]), axis=0)
+    none_all = np.prod(np.stack(np.broadcast_arrays(*(v for c, v in none.items() if c != "leaflet"))), axis=0)
 
     def mean(v: np.ndarray) -> np.ndarray:
         return np.tensordot(w, v, axes=(0, 0))
 
+    def at_units(v: np.ndarray) -> np.ndarray:  # every result at the units' shape, whatever it varied over
+        return np.array(np.broadcast_to(mean(v), shape))
+
     return Direct(
-        reached=mean(1.0 - none_all),
-        aware=mean(aware),
-        aware_engaged=mean(aware - no_engaged_aware),
-        by_channel={c: mean(1.0 - v) for c, v in none.items()},
+        reached=at_units(1.0 - none_all),
+        aware=at_units(aware),
+        aware_engaged=at_units(aware - no_engaged_aware),
+        by_channel={c: at_units(1.0 - v) for c, v in none.items()},
     )
 
 
@@ -454,11 +464,13 @@ def village_response_array(
     VillageResponse
         Expected households reached and aware (baseline + new), arrays.
     """
-    cols = np.broadcast_arrays(*(np.asarray(v, float) for v in (
+    # each input keeps its own shape (options vary along one axis, villages along another): the channels that do
+    # not depend on the village are worked out once per option; the results come out at the broadcast shape
+    cols = [np.asarray(v, float) for v in (
         inputs.households, inputs.door_rounds, inputs.callbacks, inputs.loudspeaker_passes, inputs.loudspeaker_share,
-        inputs.forum, inputs.banners, inputs.leaflets, inputs.baseline_awareness)))
+        inputs.forum, inputs.banners, inputs.leaflets, inputs.baseline_awareness)]
     h, rounds, cbs, passes, share, forums, ban, leaf, base = cols
-    shape = h.shape
+    shape = np.broadcast_shapes(*(c.shape for c in cols))
     a, b = beta_shapes(params)
     k = int(params["awareness.effective_frequency_k"])
     r_mid = mid_campaign_retention(weeks, params)

@@ -19,12 +19,14 @@ Every stage is a plain function of what came before; nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from outreach.model import Campaign, Plan, Priorities, Reach
+
+from .uncertainty import allocation_uncertainty
 
 if TYPE_CHECKING:
     from optimizer.allocation import RoutedAllocation
@@ -72,6 +74,12 @@ class PlanOptions:
         Price one more US$ 1,000 and one more volunteer by re-solving (exact
         strategies). ``compare`` and ``sweep`` turn it off: a sweep's own
         curve gives the marginal value.
+    point_estimate : bool
+        Allocate at the posterior means; by default the exact allocation maximises the mean value over the
+        shipped posterior's draws (:mod:`optimizer.allocation.sample`).
+    robustness : bool
+        Re-solve the allocation once per draw: each draw's own optimum, the chosen plan's regret against it and
+        how often each channel's budget share moves (:mod:`optimizer.allocation.robust`).
     """
 
     replications: int | None = None
@@ -80,6 +88,8 @@ class PlanOptions:
     workers: int = 2
     margins: bool = True
     parameter_uncertainty: bool = True
+    point_estimate: bool = False
+    robustness: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,12 +156,20 @@ def allocate(campaign: Campaign, priorities: Priorities | None,
     # The allocation model needs a few seconds to find its first solution on a district;
     # a shorter cap would return nothing, so it gets at least ALLOCATION_MIN_S.
     routed = allocate_and_route(campaign, priorities, route_fn=route_fn,
-                                time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S), backend=options.strategy)
+                                time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S), backend=options.strategy,
+                                draws=allocation_draws(options), workers=options.workers)
     status = routed.allocation.status
     if status in ("OPTIMAL", "FEASIBLE"):
         return routed, ()
     note = f"The {options.strategy} solver found no allocation ({status}); the greedy baseline was used instead"
     return greedy_and_route(campaign, priorities, route_fn=route_fn), (note,)
+
+
+def allocation_draws(options: PlanOptions) -> tuple[Mapping[str, float], ...]:
+    """The posterior draws the allocation averages over: the shipped ones, none with ``point_estimate``."""
+    from outreach.parameters import POSTERIOR_DRAWS
+
+    return () if options.point_estimate else tuple(POSTERIOR_DRAWS)
 
 
 def price_margins(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
@@ -207,13 +225,16 @@ def _add_posterior(summary: dict[str, Any], posterior: PosteriorBands) -> None:
 
 def summarise(campaign: Campaign, plan: Plan, reach: Reach, priorities: Priorities | None,
               marginal: dict[str, Any] | None, notes: tuple[str, ...],
-              posterior: PosteriorBands | None = None) -> dict[str, Any]:
-    """Stage ``summarise``: the summary document, with the pipeline's own notes, margins and posterior bands."""
+              posterior: PosteriorBands | None = None, uncertainty: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Stage ``summarise``: the summary document, with the pipeline's own notes, margins and posterior bands,
+    and the allocation under the posterior's draws (:mod:`scenarios.uncertainty`)."""
     from outreach.summary import build_summary
 
     summary = build_summary(campaign, plan, reach, priorities=priorities)
     if posterior is not None:
         _add_posterior(summary, posterior)
+    if uncertainty is not None:
+        summary["allocation_under_uncertainty"] = uncertainty
     summary["notes"].extend(notes)
     if marginal is not None:
         summary["notes"].append(MARGINAL_NOTE)
@@ -258,6 +279,12 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
     if routed.base is not None and options.margins:
         progress("Pricing one more US$ 1,000 and one more volunteer (re-solves)")
     marginal = price_margins(campaign, priorities, routed, options)
+    if options.robustness and routed.base is not None:
+        progress("Re-solving the allocation under each posterior draw (robustness)")
+    uncertainty = allocation_uncertainty(campaign, priorities, routed, sample_average=not options.point_estimate,
+                                         robustness=options.robustness,
+                                         time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
+                                         backend=options.strategy)
     progress("Rostering the volunteer pairs")
     roster = plan_roster(campaign, routed.allocation, time_limit_s=options.time_limit_s)
     plan = Plan(campaign.name, routed.allocation, routed.tours, roster)
@@ -267,7 +294,7 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
     if options.parameter_uncertainty:
         progress("Simulating under the posterior's parameter draws")
     posterior = with_posterior(campaign, plan, priorities, options)
-    summary = summarise(campaign, plan, reach, priorities, marginal, notes, posterior)
+    summary = summarise(campaign, plan, reach, priorities, marginal, notes, posterior, uncertainty)
     return PlanResult(campaign, options, plan, reach, survey, marginal, summary)
 
 

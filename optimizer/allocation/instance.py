@@ -26,16 +26,19 @@ over the whole grid with :func:`outreach.response.village_response_array`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from outreach.athome import beta_shapes, mean_at_home
 from outreach.broadcast import campaign_broadcasts, heard_shares
 from outreach.model import Campaign, Priorities
+from outreach.parallel import fork_map
 from outreach.response import VillageInputs, VillageResponse, village_response_array
 from outreach.roads import public_roads
 from outreach.rules import LOUDSPEAKER_WEEKDAYS, outing_capacity
+from outreach.simulate.posterior import draw_params
 
 from .budget import (
     cents,
@@ -49,6 +52,7 @@ from .budget import (
 )
 from .capacity import outing_capacity_by_district
 from .media import NO_MEDIA_MENU, MediaMenu, media_menu
+from .sample import DrawValues
 
 SCALE = 100  # value and awareness unit: centi-households
 MAX_BANNERS = 2  # banners per village in the menu, at most (and at most one per public road)
@@ -144,6 +148,7 @@ class AllocationInstance:
     pass_target: int
     women_target: float
     media: MediaMenu = NO_MEDIA_MENU  # district-wide channel plans on the cost-awareness frontier
+    draws: DrawValues | None = None  # per posterior draw (sample average); value/aware/reached are their means
 
 
 # --------------------------------------------------------------------------- channel inputs
@@ -277,11 +282,12 @@ def option_grid(spec: MenuSpec) -> OptionGrid:
 
 
 def _responses(campaign: Campaign, spec: MenuSpec, grid: OptionGrid, hh: np.ndarray,
-               base: np.ndarray) -> VillageResponse:
-    """Expected reach and awareness of every village under every option (villages × options)."""
+               base: np.ndarray, shares: np.ndarray) -> VillageResponse:
+    """Expected reach and awareness of every village under every option (villages × options);
+    ``shares``: :func:`loudspeaker_shares`."""
     return village_response_array(VillageInputs(
         hh[:, None], door_rounds=grid.rounds[None, :], callbacks=grid.callbacks[None, :],
-        loudspeaker_passes=grid.passes[None, :], loudspeaker_share=loudspeaker_shares(campaign)[:, None],
+        loudspeaker_passes=grid.passes[None, :], loudspeaker_share=shares[:, None],
         forum=grid.forums[None, :], banners=grid.banners[None, :],
         leaflets=1.0, baseline_awareness=base[:, None],
         forum_attendance=forum_attendance(campaign)[:, None]), campaign.params,
@@ -300,15 +306,20 @@ def _option_money(campaign: Campaign, grid: OptionGrid, leaflets: np.ndarray, ou
 def _undominated(grid: OptionGrid, value: np.ndarray, aware: np.ndarray, women_r: np.ndarray, money: np.ndarray,
                  outings: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Options worth keeping: allowed, and inside a combination never paying more (money or outings) for no more
-    of anything than another allowed option (a disallowed option dominates nothing)."""
+    of anything than another allowed option (a disallowed option dominates nothing).
+
+    ``value`` is ``(layers, villages, options)``: one layer per posterior draw (at least as valuable under every
+    draw), or the one layer of a point.
+    """
     keep = allowed.copy()
     for k in range(len(grid.combos)):
         cols = np.flatnonzero(grid.combo == k)
         for i in cols:
-            ge = (allowed[:, cols] & (value[:, cols] >= value[:, [i]]) & (aware[:, cols] >= aware[:, [i]] - 1e-9)
+            ge = (allowed[:, cols] & (value[:, :, cols] >= value[:, :, [i]]).all(axis=0)
+                  & (aware[:, cols] >= aware[:, [i]] - 1e-9)
                   & (women_r[:, cols] >= women_r[:, [i]] - 1e-9)
                   & (money[:, cols] <= money[:, [i]]) & (outings[:, cols] <= outings[:, [i]]))
-            strict = ((value[:, cols] > value[:, [i]]) | (money[:, cols] < money[:, [i]])
+            strict = ((value[:, :, cols] > value[:, :, [i]]).any(axis=0) | (money[:, cols] < money[:, [i]])
                       | (outings[:, cols] < outings[:, [i]]) | (aware[:, cols] > aware[:, [i]] + 1e-9))
             # ties broken by index so that exactly one of equal options survives
             tie = ge & ~strict & (cols[None, :] < i)
@@ -316,19 +327,68 @@ def _undominated(grid: OptionGrid, value: np.ndarray, aware: np.ndarray, women_r
     return keep
 
 
+def _same_loudspeaker(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    """True when the loudspeaker's acoustics are the same under both parameter sets (its shares need no redo)."""
+    return all(b.get(key) == v for key, v in a.items() if key.startswith("loudspeaker."))
+
+
+@dataclass(frozen=True)
+class _DrawJob:
+    """What every draw's evaluation shares (read-only; forked workers inherit it)."""
+
+    campaign: Campaign
+    priorities: Priorities | None
+    spec: MenuSpec
+    grid: OptionGrid
+    shares: np.ndarray
+
+
+def _one_draw(job: _DrawJob, draw: Mapping[str, float]) -> tuple[np.ndarray, ...]:
+    """One draw's option values, awareness and reach, and its villages' baseline and weight."""
+    campaign = job.campaign
+    hh = np.array([v.households for v in campaign.geography.villages], float)
+    c = replace(campaign, params=draw_params(campaign, draw))
+    base, weight = baseline_and_weight(c, job.priorities, tuple(v.code for v in campaign.geography.villages))
+    sh = job.shares if _same_loudspeaker(campaign.params, c.params) else loudspeaker_shares(c)
+    resp = _responses(c, job.spec, job.grid, hh, base, sh)
+    aware = np.asarray(resp.aware, float)
+    value = np.round(SCALE * weight[:, None] * (aware - (base * hh)[:, None])).astype(np.int64)
+    return value, aware, np.asarray(resp.reached, float), base, weight
+
+
+def draw_values(campaign: Campaign, priorities: Priorities | None, spec: MenuSpec, grid: OptionGrid,
+                draws: Sequence[Mapping[str, float]], shares: np.ndarray, workers: int = 1) -> DrawValues:
+    """Every option's value, awareness and reach under each posterior draw (the campaign's parameters under it,
+    :func:`outreach.simulate.posterior.draw_params`; ``shares`` at the campaign's own are reused when the draw
+    leaves the loudspeaker alone), the draws spread over ``workers`` forked processes (same numbers for any)."""
+    hh = np.array([v.households for v in campaign.geography.villages], float)
+    got = fork_map(_one_draw, list(draws), shared=_DrawJob(campaign, priorities, spec, grid, shares), workers=workers)
+    value, aware, reached, base, weight = (np.stack([g[i] for g in got]) for i in range(5))
+    full = np.round((SCALE * weight * (1.0 - base) * hh[None, :]).sum(axis=1)).astype(np.int64)
+    return DrawValues(value=value, aware=aware, reached=reached, baseline=base, weight=weight, full_value=full)
+
+
 def village_options(campaign: Campaign, priorities: Priorities | None, spec: MenuSpec,
-                    grid: OptionGrid) -> VillageOptions:
-    """Value, money and outings of every option of every village, and which options are not dominated."""
+                    grid: OptionGrid, draws: Sequence[Mapping[str, float]] = (),
+                    workers: int = 1) -> tuple[VillageOptions, DrawValues | None]:
+    """Value, money and outings of every option of every village, and which options are not dominated.
+
+    With posterior ``draws`` the values, awareness and reach are the means over the draws (and each draw's
+    is returned); money and outings stay at the campaign's own parameters.
+    """
     geo = campaign.geography
     p = campaign.params
     hh = np.array([v.households for v in geo.villages], float)
     base, weight = baseline_and_weight(campaign, priorities, tuple(v.code for v in geo.villages))
     women = np.array([v.women if v.women > 0 else v.households * p["household.size"] * p["household.women_share"]
                       for v in geo.villages], float)
-    resp = _responses(campaign, spec, grid, hh, base)
-    aware = np.asarray(resp.aware, float)
-    reached = np.asarray(resp.reached, float)
-    value = np.round(SCALE * weight[:, None] * (aware - (base * hh)[:, None])).astype(np.int64)
+    shares = loudspeaker_shares(campaign)
+    resp = _responses(campaign, spec, grid, hh, base, shares)
+    dv = draw_values(campaign, priorities, spec, grid, draws, shares, workers) if draws else None
+    aware = np.asarray(resp.aware, float) if dv is None else dv.aware.mean(axis=0)
+    reached = np.asarray(resp.reached, float) if dv is None else dv.reached.mean(axis=0)
+    value = (np.round(SCALE * weight[:, None] * (aware - (base * hh)[:, None])).astype(np.int64) if dv is None
+             else np.round(dv.value.mean(axis=0)).astype(np.int64))
     a, b = beta_shapes(p)
     outings = _callback_outings(hh, grid.rounds, grid.callbacks, outing_capacity(p), a, b)
     leaflets = leaflets_to_print(np.asarray(resp.met_at_door, float), p)
@@ -336,10 +396,11 @@ def village_options(campaign: Campaign, priorities: Priorities | None, spec: Men
     women_r = reached * (women / np.maximum(hh, 1))[:, None]
     cap = banner_caps(campaign)
     allowed = grid.banners[None, :] <= cap[:, None]
+    layers = value[None] if dv is None else dv.value
     return VillageOptions(households=hh, baseline=base, weight=weight, women=women, aware=aware, reached=reached,
                           value=value, money=money, outings=outings,
-                          keep=_undominated(grid, value, aware, women_r, money, outings, allowed), banner_cap=cap,
-                          leaflets=leaflets)
+                          keep=_undominated(grid, layers, aware, women_r, money, outings, allowed), banner_cap=cap,
+                          leaflets=leaflets), dv
 
 
 # --------------------------------------------------------------------------- the instance
@@ -352,12 +413,24 @@ def _vehicles_by_district(campaign: Campaign) -> dict[str, int]:
     return veh_d
 
 
+def _media(campaign: Campaign, opts: VillageOptions, dv: DrawValues | None,
+           draws: Sequence[Mapping[str, float]]) -> MediaMenu:
+    """The media menu; ``C`` at the campaign's parameters, or the mean over the draws with each draw's shares."""
+    if dv is None:
+        return media_menu(campaign, float(opts.households.sum()), int(round(
+            (SCALE * opts.weight * (1.0 - opts.baseline) * opts.households).sum())))
+    return media_menu(campaign, float(opts.households.sum()), int(round(float(dv.full_value.mean()))),
+                      [draw_params(campaign, d) for d in draws])
+
+
 def build_instance(
     campaign: Campaign,
     priorities: Priorities | None = None,
     *,
     max_rounds: int | None = None,
     max_passes: int | None = None,
+    draws: Sequence[Mapping[str, float]] = (),
+    workers: int = 1,
 ) -> AllocationInstance:
     """Precompute the option menu and its values, costs and outings.
 
@@ -371,6 +444,11 @@ def build_instance(
         Door rounds per village in the menu; default ``max(door_rounds, 2)``.
     max_passes : int, optional
         Loudspeaker passes per sangkat; default ``max(target, 3)``.
+    draws : sequence of mappings, optional
+        Posterior draws (:data:`outreach.parameters.POSTERIOR_DRAWS`): the values are then their sample
+        average (:mod:`optimizer.allocation.sample`); none plans at the campaign's own parameters.
+    workers : int
+        Processes for the draws' evaluations (the instance does not depend on it).
 
     Returns
     -------
@@ -380,7 +458,7 @@ def build_instance(
     p = campaign.params
     spec = menu_spec(campaign, max_rounds, max_passes)
     grid = option_grid(spec)
-    opts = village_options(campaign, priorities, spec, grid)
+    opts, dv = village_options(campaign, priorities, spec, grid, draws, workers)
     sangkats = tuple(s.code for s in geo.sangkats)
     districts = tuple(d.code for d in geo.districts)
     s_idx = {c: i for i, c in enumerate(sangkats)}
@@ -408,6 +486,5 @@ def build_instance(
         fixed_cents=int(round(fixed * 100)), awareness_target=awareness_targets(campaign, priorities),
         pass_target=int(campaign.targets.loudspeaker_passes_per_sangkat),
         women_target=float(campaign.targets.min_women_reached_share),
-        media=media_menu(campaign, float(opts.households.sum()), int(round(
-            (SCALE * opts.weight * (1.0 - opts.baseline) * opts.households).sum()))),
+        media=_media(campaign, opts, dv, draws), draws=dv,
     )

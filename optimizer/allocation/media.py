@@ -28,7 +28,7 @@ village channels only (a plan meets them without the media; conservative).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +38,7 @@ from outreach.media import MEDIA, MEDIA_COST, media_caps, media_response
 from outreach.model import Campaign
 
 from .budget import level_cents
+from .sample import ValueGroup, pareto_over_draws, quantised
 
 #: Fixed-point unit of the media shares ``R``: objective terms are integers in ``1 / MEDIA_QUANT`` value units.
 MEDIA_QUANT = 10_000
@@ -55,6 +56,8 @@ class MediaMenu:
     aware: np.ndarray  # (nm,) R
     reach: np.ndarray  # (nm,) E
     full_value: int
+    aware_draws: np.ndarray | None = None  # (draws, nm) R under each posterior draw; None at a point
+    reach_draws: np.ndarray | None = None  # (draws, nm) E under each posterior draw
 
     def gain_q(self, m: int) -> int:
         """``R_m`` in ``1 / MEDIA_QUANT``."""
@@ -71,14 +74,14 @@ class MediaMenu:
 NO_MEDIA_MENU = MediaMenu(({},), np.zeros(1, np.int64), np.zeros(1), np.zeros(1), 0)
 
 
-def media_menu(campaign: Campaign, households: float, full_value: int) -> MediaMenu:
-    """Every media plan within the caps (:func:`outreach.media.media_caps`), reduced to the frontier.
+def _media_grid(campaign: Campaign, households: float, params: Mapping[str, float],
+                caps: Mapping[str, int]) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """Every media plan within ``caps``: its levels per channel, ``R``, ``E`` and cents, under ``params``.
 
     The channels are independent, so a plan's shares follow from each channel's alone
     (``R = 1 - prod_c (1 - aware_c)``), over the whole grid of levels at once.
     """
-    p, weeks = campaign.params, campaign.calendar.weeks
-    caps = media_caps(campaign.channels, weeks, p, len(campaign.geography.sangkats))
+    weeks = campaign.calendar.weeks
     # village chiefs: every sangkat's or none
     levels = [np.arange(caps[c] + 1) if c != "village_chief" else np.array(sorted({0, caps[c]})) for c in MEDIA]
     grids = np.meshgrid(*levels, indexing="ij")
@@ -86,22 +89,36 @@ def media_menu(campaign: Campaign, households: float, full_value: int) -> MediaM
     miss_seen = np.ones(grids[0].shape)
     cost = np.zeros(grids[0].shape, np.int64)
     for c, lv, g in zip(MEDIA, levels, grids):
-        alone = [media_response({c: int(n)}, weeks, households, p) for n in lv]
+        alone = [media_response({c: int(n)}, weeks, households, params) for n in lv]
         idx = np.searchsorted(lv, g)
         miss_aware = miss_aware * (1.0 - np.array([r.aware[c] for r in alone]))[idx]
         miss_seen = miss_seen * (1.0 - np.array([r.exposed[c] for r in alone]))[idx]
         cost = cost + level_cents(campaign, c, MEDIA_COST[c]) * g
-    flat = [g.ravel() for g in grids]
-    aware, reach, cost = 1.0 - miss_aware.ravel(), 1.0 - miss_seen.ravel(), cost.ravel()
+    return [g.ravel() for g in grids], 1.0 - miss_aware.ravel(), 1.0 - miss_seen.ravel(), cost.ravel()
+
+
+def media_menu(campaign: Campaign, households: float, full_value: int,
+               draws: Sequence[Mapping[str, float]] = ()) -> MediaMenu:
+    """Every media plan within the caps (:func:`outreach.media.media_caps`), reduced to the frontier.
+
+    With posterior ``draws`` (parameter mappings) the shares are each draw's, the menu's ``aware`` and ``reach``
+    their means, and the frontier keeps every plan no cheaper plan beats under every draw
+    (:func:`optimizer.allocation.sample.pareto_over_draws`): the mean value over the draws rises with each
+    draw's ``R``, so only those can be optimal.
+    """
+    caps = media_caps(campaign.channels, campaign.calendar.weeks, campaign.params, len(campaign.geography.sangkats))
+    flat, aware, reach, cost = _media_grid(campaign, households, campaign.params, caps)
+    aware_d, reach_d = aware[None, :], reach[None, :]
+    if draws:
+        per = [_media_grid(campaign, households, p, caps) for p in draws]
+        aware_d, reach_d = np.stack([g[1] for g in per]), np.stack([g[2] for g in per])
+        aware, reach = aware_d.mean(axis=0), reach_d.mean(axis=0)
     order = np.lexsort(tuple(reversed(flat)) + (-aware, cost))  # cost, then more aware, then fewer levels
-    keep, best = [], -1.0
-    for i in order:
-        if aware[i] > best + 1e-12:
-            keep.append(int(i))
-            best = float(aware[i])
+    keep = pareto_over_draws(cost, aware_d, order)
     return MediaMenu(levels=tuple({c: int(f[i]) for c, f in zip(MEDIA, flat)} for i in keep),
                      cents=cost[keep].astype(np.int64), aware=aware[keep], reach=reach[keep],
-                     full_value=int(full_value))
+                     full_value=int(full_value),
+                     aware_draws=aware_d[:, keep] if draws else None, reach_draws=reach_d[:, keep] if draws else None)
 
 
 def add_media(m: cp_model.CpModel, menu: MediaMenu, only: int | None) -> list[cp_model.IntVar]:
@@ -133,16 +150,30 @@ def village_value_bounds(value: np.ndarray, money: np.ndarray, keep: np.ndarray,
     return np.minimum(np.floor(bound + 1e-6), best).astype(np.int64)
 
 
-def media_objective(m: cp_model.CpModel, menu: MediaMenu, y: list[cp_model.IntVar],
-                    village_value: cp_model.LinearExpr | int, v_max: np.ndarray) -> cp_model.LinearExpr | int:
-    """The plan's exact value in ``1 / MEDIA_QUANT`` units: ``sum_m (Q - g_m) V_m + g_m C y_m``, ``V = sum_m V_m``,
-    ``V_m <= U_m y_m`` (``v_max``: the ``U_m``)."""
-    parts = [m.new_int_var(0, max(int(v_max[i]), 0), f"vm{i}") for i in range(len(y))]
-    for i, (part, yi) in enumerate(zip(parts, y)):
-        m.add(part <= max(int(v_max[i]), 0) * yi)
-    m.add(sum(parts) == village_value)
-    return sum((MEDIA_QUANT - menu.gain_q(i)) * part + menu.gain_q(i) * menu.full_value * yi
-               for i, (part, yi) in enumerate(zip(parts, y)))
+def point_group(menu: MediaMenu, value: np.ndarray) -> ValueGroup:
+    """The one group of a plan valued at a point (the posterior means): the menu's own shares and ``C``."""
+    return ValueGroup(value, quantised(menu.aware, MEDIA_QUANT), menu.full_value)
+
+
+def media_objective(m: cp_model.CpModel, groups: Sequence[ValueGroup], y: list[cp_model.IntVar],
+                    village_values: Sequence[cp_model.LinearExpr | int],
+                    v_max: Sequence[np.ndarray]) -> cp_model.LinearExpr | int:
+    """The plan's exact value in ``1 / MEDIA_QUANT`` units, summed over the groups of draws.
+
+    Per group ``g``: ``sum_m (Q - g_m) V_m + g_m C y_m``, ``V = sum_m V_m`` (``village_values[g]``),
+    ``V_m <= U_m y_m`` (``v_max[g]``: the ``U_m``). Each group has its own split, so the product of the
+    media shares and the village value is exact under every draw.
+    """
+    terms: list[cp_model.LinearExpr | int] = []
+    for j, (grp, village_value, ub) in enumerate(zip(groups, village_values, v_max)):
+        name = "vm" if len(groups) == 1 else f"vm{j}_"
+        parts = [m.new_int_var(0, max(int(ub[i]), 0), f"{name}{i}") for i in range(len(y))]
+        for i, (part, yi) in enumerate(zip(parts, y)):
+            m.add(part <= max(int(ub[i]), 0) * yi)
+        m.add(sum(parts) == village_value)
+        terms += [(MEDIA_QUANT - int(grp.gains[i])) * part + int(grp.gains[i]) * grp.full_value * yi
+                  for i, (part, yi) in enumerate(zip(parts, y))]
+    return sum(terms)
 
 
 def media_levels(menu: MediaMenu, m: int) -> dict[str, int]:

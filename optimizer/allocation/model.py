@@ -37,7 +37,8 @@ from ortools.sat.python import cp_model
 from .backends import DEFAULT_BACKEND, MIP_BACKENDS, RunResult, run_model
 from .budget import cents
 from .instance import SCALE, AllocationInstance
-from .media import MEDIA_QUANT, add_media, media_objective, village_value_bounds
+from .media import MEDIA_QUANT, add_media, media_objective, point_group, village_value_bounds
+from .sample import ValueGroup, group_draws
 
 SHIFT_SCALE = 1000  # hours are compared in thousandths
 PENALTY = 10  # target shortfall weight relative to the most valuable household
@@ -372,12 +373,23 @@ def set_objective(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: 
         value = sum(int(inst.value[v, o]) * var for (v, o), var in ch.x.items())
         # goal programming: a centi-household short of a target costs PENALTY x the best weight
         pen = int(math.ceil(PENALTY * float(inst.weight.max(initial=1.0))))
-        if len(media) > 1:  # the exact value with the media plan, in 1 / MEDIA_QUANT units
+        fixed = kn.freeze.media if kn.freeze is not None else kn.fixed_media
+        if len(media) > 1 and fixed is not None and inst.draws is not None:
+            # one media plan: the value under every draw is linear in the options, so their sum is one expression
+            groups, div = value_groups(inst)
+            coef = np.sum([(MEDIA_QUANT - int(g.gains[fixed])) * g.value for g in groups], axis=0)
+            m.maximize(sum(int(coef[v, o]) * var for (v, o), var in ch.x.items())
+                       + sum(int(g.gains[fixed]) * g.full_value for g in groups)
+                       - div * MEDIA_QUANT * pen * total_slack)
+        elif len(media) > 1:  # the exact value with the media plan, in 1 / MEDIA_QUANT units (times the draws)
+            groups, div = value_groups(inst)
             # the money each media plan leaves the village options (forums and loudspeaker only take more)
             left = kn.budget_cents - inst.fixed_cents - inst.media.cents
-            bounds = village_value_bounds(inst.value, inst.money, inst.keep, left)
-            m.maximize(media_objective(m, inst.media, media, value, np.minimum(bounds, value_scale(inst, ch)))
-                       - MEDIA_QUANT * pen * total_slack)
+            values = [value if g.value is inst.value else sum(int(g.value[v, o]) * var for (v, o), var in ch.x.items())
+                      for g in groups]
+            bounds = [np.minimum(village_value_bounds(g.value, inst.money, inst.keep, left),
+                                 value_scale(inst, ch, g.value)) for g in groups]
+            m.maximize(media_objective(m, groups, media, values, bounds) - div * MEDIA_QUANT * pen * total_slack)
         else:
             m.maximize(value - pen * total_slack)
     elif kn.mode == "extra_money":
@@ -387,6 +399,23 @@ def set_objective(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: 
     else:  # both: price an outing at its per diem
         c = inst.campaign
         m.minimize(extra_c + cents(c.params["canvass.team_size"] * c.cost("volunteer_outing")) * extra_o)
+
+
+def value_groups(inst: AllocationInstance) -> tuple[list[ValueGroup], int]:
+    """The groups of draws the media objective sums over, and the draws' count (the objective's divisor).
+
+    At a point (no draws) one group: the instance's values and the menu's shares, divisor 1.
+    """
+    if inst.draws is None or inst.media.aware_draws is None:
+        return [point_group(inst.media, inst.value)], 1
+    return group_draws(inst.draws, inst.media.aware_draws, MEDIA_QUANT), inst.draws.count
+
+
+def objective_divisor(inst: AllocationInstance, built: BuiltModel, kn: Knobs) -> int:
+    """What a value solve's objective is counted in, per weighted centi-household."""
+    if kn.mode != "value" or len(built.media) <= 1:
+        return 1
+    return MEDIA_QUANT * value_groups(inst)[1]
 
 
 # --------------------------------------------------------------------------- the whole model and its solve
@@ -427,9 +456,8 @@ def _read_solution(inst: AllocationInstance, kn: Knobs, built: BuiltModel, got: 
             option[v] = o
     combo_s = np.array([next(k for k in range(len(inst.combos)) if (s, k) in ch.z and val(ch.z[s, k]))
                         for s in range(ns)])
-    obj, bound = int(round(got.objective)), got.bound
-    if kn.mode == "value" and len(built.media) > 1:  # counted in 1 / MEDIA_QUANT value units
-        obj, bound = int(round(got.objective / MEDIA_QUANT)), got.bound / MEDIA_QUANT
+    div = objective_divisor(inst, built, kn)  # 1 / MEDIA_QUANT value units, summed over the draws
+    obj, bound = int(round(got.objective / div)), got.bound / div
     if kn.mode != "value":  # minimisation: report gap on the same footing
         obj, bound = -obj, -bound
     sl = built.slacks
@@ -446,9 +474,11 @@ def _read_solution(inst: AllocationInstance, kn: Knobs, built: BuiltModel, got: 
     )
 
 
-def value_scale(inst: AllocationInstance, ch: Choices) -> int:
-    """The most value any plan of the model could earn: every village at its most valuable option."""
-    return int(sum(max((int(inst.value[v, o]) for o in opts), default=0) for v, opts in enumerate(ch.x_of)))
+def value_scale(inst: AllocationInstance, ch: Choices, value: np.ndarray | None = None) -> int:
+    """The most value any plan of the model could earn: every village at its most valuable option
+    (of ``value``, default the instance's)."""
+    val = inst.value if value is None else value
+    return int(sum(max((int(val[v, o]) for o in opts), default=0) for v, opts in enumerate(ch.x_of)))
 
 
 def solve_model(inst: AllocationInstance, kn: Knobs) -> Solution | None:
@@ -460,8 +490,7 @@ def solve_model(inst: AllocationInstance, kn: Knobs) -> Solution | None:
     """
     built = build_model(inst, kn)
     absolute = kn.relative_gap * value_scale(inst, built.choices) if kn.mode == "value" else 0.0
-    if kn.mode == "value" and len(built.media) > 1:
-        absolute *= MEDIA_QUANT
+    absolute *= objective_divisor(inst, built, kn)
     got = run_model(built.model, backend=kn.backend, effort_s=kn.time_limit_s, relative_gap=kn.relative_gap,
                     hint=_hint(kn, built.choices), absolute_gap=absolute)
     return None if got is None else _read_solution(inst, kn, built, got)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -12,6 +12,7 @@ from outreach.model import Allocation, Campaign, Priorities, Tours
 from .backends import DEFAULT_BACKEND
 from .budget import cents
 from .greedy import greedy_allocation, trim_to_budget, with_routed_loudspeaker
+from .instance import build_instance
 from .solve import AllocationResult, FixedLoudspeaker, Resolve, solve_allocation
 
 RouteFn = Callable[..., Tours]
@@ -57,6 +58,8 @@ def allocate_and_route(
     time_limit_s: float = 10.0,
     relative_gap: float = 0.001,
     backend: str = DEFAULT_BACKEND,
+    draws: Sequence[Mapping[str, float]] = (),
+    workers: int = 1,
 ) -> RoutedAllocation:
     """Allocate, route, re-allocate at the routed cost per pass, route again; budget lines = routed.
 
@@ -79,6 +82,10 @@ def allocate_and_route(
         Per solve.
     backend : {"scip", "cp-sat"}
         Solver of the allocation model.
+    draws : sequence of mappings, optional
+        Posterior draws: every solve maximises the mean value over them (the first builds the instance).
+    workers : int
+        Processes for the draws' evaluations.
 
     Returns
     -------
@@ -93,7 +100,8 @@ def allocate_and_route(
     solve = partial(solve_allocation, campaign, priorities, time_limit_s=time_limit_s, relative_gap=relative_gap,
                     backend=backend)
     # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
-    first = solve(explain=not campaign.vehicles)
+    inst = build_instance(campaign, priorities, draws=draws, workers=workers)
+    first = solve(explain=not campaign.vehicles, instance=inst)
     inst = first.instance
     route = _Router(campaign, route_fn, prizes)
     alloc = first.allocation

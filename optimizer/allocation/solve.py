@@ -18,6 +18,7 @@ from .greedy import trim_to_budget
 from .instance import SCALE, AllocationInstance, build_instance
 from .media import media_levels
 from .model import Knobs, Solution, solve_model
+from .sample import mean_with_media
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,8 @@ def solve_allocation(
         Re-solve to price every unmet target (notes).
     instance : AllocationInstance, optional
         A prebuilt instance for ``campaign`` (saves the response evaluation;
-        it also sets the menu, see :func:`build_instance`).
+        it also sets the menu, see :func:`build_instance`). Built over posterior
+        draws, the solve maximises the mean value over them (:mod:`optimizer.allocation.sample`).
     resolve : Resolve, optional
         What a re-solve changes: a start, extra outings, routed loudspeaker costs.
 
@@ -239,11 +241,22 @@ def solve_allocation(
         alloc = trim_to_budget(campaign, alloc, priorities)
     opt = sol.option
     cb = {code: int(inst.callbacks[opt[v]]) for v, code in enumerate(inst.villages)}
-    rows = np.arange(len(opt))
+    aware, reached = expected_households(inst, opt, sol.media)
     return AllocationResult(
         allocation=alloc, callbacks_by_village=cb,
-        objective=sol.objective / SCALE, bound=sol.bound / SCALE,
-        aware=float(with_media(inst.households, inst.aware[rows, opt], inst.media.aware[sol.media]).sum()),
-        reached=float(with_media(inst.households, inst.reached[rows, opt], inst.media.reach[sol.media]).sum()),
+        objective=sol.objective / SCALE, bound=sol.bound / SCALE, aware=aware, reached=reached,
         wall_s=sol.wall_s, instance=inst, solution=sol,
     )
+
+
+def expected_households(inst: AllocationInstance, option: np.ndarray, media: int) -> tuple[float, float]:
+    """Expected households aware (baseline included) and reached by a choice of options and media plan:
+    at the instance's point, or the mean over its draws (each draw with its own media shares)."""
+    rows = np.arange(len(option))
+    mm = inst.media
+    if inst.draws is None or mm.aware_draws is None or mm.reach_draws is None:
+        return (float(with_media(inst.households, inst.aware[rows, option], mm.aware[media]).sum()),
+                float(with_media(inst.households, inst.reached[rows, option], mm.reach[media]).sum()))
+    dv = inst.draws
+    return (mean_with_media(inst.households, dv.aware[:, rows, option], mm.aware_draws[:, media]),
+            mean_with_media(inst.households, dv.reached[:, rows, option], mm.reach_draws[:, media]))

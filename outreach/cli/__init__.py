@@ -90,8 +90,15 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     return t
 
 
-def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: float, lang: Lang, pdf: bool,
-         strategy: Strategy, workers: int) -> None:
+def _settings(replications: Optional[int], time_limit: float, strategy: Strategy, workers: int,
+              point_estimate: bool = False, robustness: bool = False) -> dict[str, Any]:
+    """The planning options of a command line (:class:`scenarios.PlanOptions` fields)."""
+    return {"replications": replications, "time_limit_s": time_limit, "strategy": strategy, "workers": workers,
+            "point_estimate": point_estimate, "robustness": robustness}
+
+
+def _run(scenario: Path, out: Path, settings: dict[str, Any], lang: Lang, pdf: bool) -> None:
+    """Plan ``scenario`` with the options ``settings`` (:func:`_settings`) and write its outputs."""
     from ..scenariofile import read_scenario
 
     read_scenario(scenario)  # a slip in scenario.toml is reported before the planners are even imported
@@ -106,13 +113,17 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
             progress.update(task, description=label, advance=1)
 
         campaign = load_campaign(scenario)
-        options = PlanOptions(replications=replications, time_limit_s=time_limit, strategy=strategy,
-                              workers=workers)
+        options = PlanOptions(**settings)
         result = plan_campaign(campaign, options, progress=step)
         step("Writing outputs")
         write_outputs(result, out, lang=lang, pdf=pdf)
         progress.update(task, description="Done", completed=STAGES)
     console.print(_summary_table(result.summary))
+    from scenarios.uncertainty import robustness_line
+
+    line = robustness_line(result.summary.get("allocation_under_uncertainty") or {})
+    if line:
+        console.print(escape(line), highlight=False)
     for note in result.summary["notes"]:
         console.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)
     console.print(f"Outputs in [bold]{escape(str(out))}[/]: " + escape(", ".join(output_files(result))))
@@ -120,6 +131,12 @@ def _run(scenario: Path, out: Path, replications: Optional[int], time_limit: flo
 
 #: Processes for the re-solves and the simulation; the same bytes come out for any count.
 WORKERS_OPTION = typer.Option(min=1, max=64, help="Processes to use (results do not depend on it).")
+#: The allocation at the posterior means instead of the mean over the posterior's draws.
+POINT_OPTION = typer.Option("--point-estimate", help="Allocate at the posterior means (default: the plan with the "
+                                                      "best mean over the shipped posterior's draws).")
+#: Each draw's own optimum and the chosen plan's regret.
+ROBUSTNESS_OPTION = typer.Option("--robustness", help="Re-solve the allocation under each posterior draw: regret "
+                                                      "of the chosen plan and channel shares that move (slower).")
 
 
 def _lang(lang: str) -> Lang:
@@ -144,7 +161,7 @@ def _strategy(strategy: str) -> Strategy:
 
 @app.command()
 @guarded
-def plan(
+def plan(  # noqa: PLR0913 - typer makes every command-line option a parameter
     scenario: Annotated[Path, typer.Argument(help="The scenario.toml file.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced).")] = Path("out/plan"),
     replications: Annotated[Optional[int], typer.Option(help="Monte Carlo replications.")] = None,
@@ -154,14 +171,17 @@ def plan(
     strategy: Annotated[str, typer.Option(help="Budget allocation: the exact model solved by scip (default) or "
                                                "cp-sat; or greedy (baseline).")] = "scip",
     workers: Annotated[int, WORKERS_OPTION] = 2,
+    point_estimate: Annotated[bool, POINT_OPTION] = False,
+    robustness: Annotated[bool, ROBUSTNESS_OPTION] = False,
 ) -> None:
     """Plan a campaign from a scenario file and write maps, schedules, route sheets and the summary."""
-    _run(scenario, out, replications, time_limit, _lang(lang), pdf, _strategy(strategy), workers)
+    _run(scenario, out, _settings(replications, time_limit, _strategy(strategy), workers, point_estimate, robustness),
+         _lang(lang), pdf)
 
 
 @app.command()
 @guarded
-def demo(
+def demo(  # noqa: PLR0913 - typer makes every command-line option a parameter
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced).")] = Path("out/demo"),
     replications: Annotated[Optional[int], typer.Option(help="Monte Carlo replications.")] = None,
     time_limit: Annotated[float, typer.Option(help="Solver time cap in seconds (routing, roster).")] = 10.0,
@@ -170,9 +190,12 @@ def demo(
     strategy: Annotated[str, typer.Option(help="Budget allocation: the exact model solved by scip (default) or "
                                                "cp-sat; or greedy (baseline).")] = "scip",
     workers: Annotated[int, WORKERS_OPTION] = 2,
+    point_estimate: Annotated[bool, POINT_OPTION] = False,
+    robustness: Annotated[bool, ROBUSTNESS_OPTION] = False,
 ) -> None:
     """Run the built-in demo: Pursat, Kampong Chhnang and Chbar Mon (synthetic village positions)."""
-    _run(demo_scenario_path(), out, replications, time_limit, _lang(lang), pdf, _strategy(strategy), workers)
+    settings = _settings(replications, time_limit, _strategy(strategy), workers, point_estimate, robustness)
+    _run(demo_scenario_path(), out, settings, _lang(lang), pdf)
 
 
 def _interactive() -> bool:
