@@ -48,10 +48,10 @@ def _under(c, res, draw) -> float:
 
 CASES = [
     # door against the loudspeaker (no district-wide channels): the value is linear in the option values
-    pytest.param(1, 700, NO_MEDIA, {}, 2, id="door-vs-loudspeaker-1"),
+    pytest.param(1, 900, NO_MEDIA, {}, 2, id="door-vs-loudspeaker-1"),
     pytest.param(2, 900, NO_MEDIA, {}, 2, id="door-vs-loudspeaker-2"),
     # door against social media: the media share multiplies the village value, a product per draw
-    pytest.param(1, 700, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0}, 1, id="door-vs-social-media"),
+    pytest.param(3, 900, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0}, 1, id="door-vs-social-media"),
 ]
 
 
@@ -83,7 +83,7 @@ def test_no_draws_is_the_point_plan(demo_campaign):
 
 
 def test_robustness_regret_is_each_draws_optimum_minus_the_plan(demo_campaign):
-    c = _campaign(demo_campaign, 1, 700, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
+    c = _campaign(demo_campaign, 3, 900, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
     draws = (DOOR_STRONG, OTHER_STRONG)
     both = _solve(c, list(draws), 1)
     rob = robustness(c, None, both, time_limit_s=10.0)
@@ -101,7 +101,7 @@ def test_robustness_regret_is_each_draws_optimum_minus_the_plan(demo_campaign):
 
 
 def test_share_changes_count_channels_moving_more_than_ten_points(demo_campaign):
-    c = _campaign(demo_campaign, 1, 700, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
+    c = _campaign(demo_campaign, 3, 900, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
     both = _solve(c, [DOOR_STRONG, OTHER_STRONG], 1)
     rob = robustness(c, None, both, time_limit_s=10.0)
     own = [_solve(c, [d], 1).allocation for d in (DOOR_STRONG, OTHER_STRONG)]
@@ -155,7 +155,7 @@ def test_resolve_keeping_the_media_plan_values_the_plan_alike(demo_campaign):
     must value the plan as the split over the media plans did (and as the closed form does)."""
     from optimizer.allocation import Resolve
 
-    c = _campaign(demo_campaign, 1, 700, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
+    c = _campaign(demo_campaign, 3, 900, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
     first = _solve(c, [DOOR_STRONG, OTHER_STRONG], 1)
     again = solve_allocation(c, None, instance=first.instance, relative_gap=0.0, time_limit_s=10.0, explain=False,
                              resolve=Resolve(hint=first))
