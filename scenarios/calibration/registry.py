@@ -53,6 +53,14 @@ FITTED: tuple[Fitted, ...] = (
     Fitted("awareness.half_life_weeks"),
     Fitted("forum.participants"),
     Fitted("calibration.campaign_weeks"),
+    # The channels that steer the mix among the aware: the forums and banners (their share of the aware is in the
+    # volunteers-and-IEC figure's complement and in the total), word of mouth, and the volunteers' group events,
+    # whose people met enter the door-contacts figure and whose memory the volunteers-and-IEC figure.
+    Fitted("awareness.p_forum"),
+    Fitted("awareness.p_banner_pass"),
+    Fitted("awareness.wom_rate"),
+    Fitted("event.people_met"),
+    Fitted("awareness.p_event"),
     Fitted("calibration.survey_lag_weeks", emulated=False),
     Fitted("awareness.baseline", emulated=False),
     # Who opens the door (outreach.athome): they decide who is met, not how many households, so they enter the
@@ -64,7 +72,7 @@ FITTED: tuple[Fitted, ...] = (
 )
 
 #: Closed-form quantities of one evaluation (plan fixed, baseline 0, at the campaign end).
-QUANTITIES: tuple[str, ...] = ("households", "forums", "met_at_door", "forum_attendance", "aware_campaign",
+QUANTITIES: tuple[str, ...] = ("households", "forums", "events", "met_at_door", "forum_attendance", "aware_campaign",
                                "aware_volunteers_iec", "first_weekday_day", "first_weekday_evening", "first_weekend")
 
 #: The quantities holding the households first met at the door by kind of occasion (outreach.athome.SLOT_KINDS).
@@ -94,6 +102,13 @@ def women_share_at_door(params: Values, q: Values) -> Arr:
         mix = {kind: float(np.broadcast_to(q[name], (n,))[i]) for kind, name in FIRST_CONTACT_KEYS.items()}
         out[i] = expected_women_share_at_door({k: value(k, i) for k in keys}, mix)
     return out
+
+
+def door_contacts(params: Values, q: Values) -> Arr:
+    """People the youth volunteers informed, one per household, as the report counts them: households met at the
+    door plus ``events x event.people_met`` at their group events (not de-duplicated: the records count each
+    person informed)."""
+    return np.asarray(q["met_at_door"] + q["events"] * params["event.people_met"])
 
 
 def _decay(params: Values) -> Arr:
@@ -126,8 +141,8 @@ class FigureSpec:
 
 FIGURES: Mapping[str, FigureSpec] = {
     "door_contacts": FigureSpec(
-        "households where a youth volunteer met someone at the door (engine: reach.households_met_at_door)",
-        "count", lambda p, q: np.asarray(q["met_at_door"])),
+        "people the youth volunteers informed: households met at the door plus people met at the group events",
+        "count", door_contacts),
     "door_contacts_women_share": FigureSpec(
         "women's share of the people met at the door", "share", women_share_at_door),
     "forum_participants_per_forum": FigureSpec(

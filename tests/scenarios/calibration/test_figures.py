@@ -11,14 +11,15 @@ from outreach import parameters
 from scenarios.calibration.emulator import fit_emulator, latin_hypercube
 from scenarios.calibration.registry import FIGURES, women_share_at_door
 
-Q = {"households": np.array([10000.0]), "forums": np.array([16.0]), "met_at_door": np.array([7000.0]),
+Q = {"households": np.array([10000.0]), "forums": np.array([16.0]), "events": np.array([34.0]),
+     "met_at_door": np.array([7000.0]),
      "forum_attendance": np.array([1440.0]), "aware_campaign": np.array([4000.0]),
      "aware_volunteers_iec": np.array([3000.0]), "first_weekday_day": np.array([0.0]),
      "first_weekday_evening": np.array([700.0]), "first_weekend": np.array([0.0])}
 P = {"awareness.baseline": np.array([0.2]), "calibration.survey_lag_weeks": np.array([4.0]),
      "awareness.half_life_weeks": np.array([8.0]), "athome.woman_opens_when_both": np.array([0.5]),
      "athome.women_employed": np.array([0.6]), "athome.men_employed": np.array([0.8]),
-     "forum.women_share": np.array([0.35])}
+     "forum.women_share": np.array([0.35]), "event.people_met": np.array([60.0])}
 
 
 def test_figures_by_hand():
@@ -28,7 +29,7 @@ def test_figures_by_hand():
     assert FIGURES["aware_before_campaign_share"].compute(P, Q)[0] == pytest.approx(0.2 / aware)
     assert FIGURES["aware_via_volunteers_iec_share"].compute(P, Q)[0] == pytest.approx(0.3 * decay / aware)
     assert FIGURES["forum_participants_per_forum"].compute(P, Q)[0] == pytest.approx(90.0)
-    assert FIGURES["door_contacts"].compute(P, Q)[0] == 7000.0
+    assert FIGURES["door_contacts"].compute(P, Q)[0] == 7000.0 + 34 * 60.0  # door plus the events' people
     assert FIGURES["baseline_aware_share"].compute(P, Q)[0] == 0.2
     # evenings only: woman home 1 - 0.6 x away, man 1 - 0.8 x away; she opens alone or half the time when both
     away = parameters.DEFAULTS["athome.away_weekday_evening"].value
