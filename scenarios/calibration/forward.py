@@ -23,15 +23,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from outreach.media import MEDIA
 from outreach.model import Campaign, Plan, Reach
 from outreach.parameters import DEFAULTS, DOCUMENTED
 
 #: Channels that carry no volunteer or printed message: silenced to count the volunteers' and materials' share.
-#: The youth volunteers' group events stay (the volunteers informed those people); radio, village chiefs, partner
-#: NGOs and social media are other answers of the survey ("radio programmes, and local authorities").
-_NOT_VOLUNTEERS_IEC = {"awareness.p_loudspeaker": 0.0, "awareness.p_forum": 0.0, "awareness.wom_rate": 0.0,
-                       "awareness.p_radio": 0.0, "awareness.p_chief": 0.0, "awareness.p_ngo": 0.0,
-                       "awareness.p_social_media": 0.0}
+#: (The district-wide channels are silenced in both runs, :data:`NO_MEDIA_MEMORY`: the figures add the youth
+#: volunteers' group events to this quantity, and every district-wide channel to the total, analytically.)
+_NOT_VOLUNTEERS_IEC = {"awareness.p_loudspeaker": 0.0, "awareness.p_forum": 0.0, "awareness.wom_rate": 0.0}
+
+#: The district-wide channels' memory, silenced in the closed form: they act on every household alike, so the
+#: figures add them analytically (:func:`.registry.with_district_channels`) and their parameters need no emulator.
+NO_MEDIA_MEMORY = {"awareness.p_radio": 0.0, "awareness.p_chief": 0.0, "awareness.p_ngo": 0.0,
+                   "awareness.p_social_media": 0.0, "awareness.p_event": 0.0}
 
 #: How the calibration plans the campaign: ``greedy`` (as described, the default) or an optimiser backend.
 PLAN_STRATEGIES: tuple[str, ...] = ("greedy", "scip", "cp-sat")
@@ -121,7 +125,8 @@ def _quantities(fp: FixedPlan, full: Reach, iec_aware: float, first: Mapping[str
         **first,
         "households": float(fp.campaign.geography.households),
         "forums": float(sum(fp.plan.allocation.forums_by_sangkat.values())),
-        "events": float(fp.plan.allocation.media.get("group_event", 0)),
+        "weeks": float(fp.weeks),
+        **{f"media.{c}": float(fp.plan.allocation.media.get(c, 0)) for c in MEDIA},
         "met_at_door": float(full.households_met_at_door.mean) if full.households_met_at_door else 0.0,
         "forum_attendance": float(full.exposure_by_channel.get("forum", 0.0)),
         "aware_campaign": float(full.households_aware.mean),
@@ -134,6 +139,7 @@ def point_params(fp: FixedPlan, theta: Mapping[str, float]) -> dict[str, float]:
     params = dict(fp.campaign.params)
     params.update({k: float(v) for k, v in theta.items() if k in params})
     params["awareness.baseline"] = 0.0
+    params.update(NO_MEDIA_MEMORY)
     return params
 
 

@@ -40,8 +40,8 @@ class Settings:
     """How hard to calibrate; every run with the same settings and seed gives the same bytes."""
 
     seed: int = DEFAULT_SEED
-    #: Latin hypercube points: about 1.75 x the quadratic's 91 terms over the 12 emulated parameters
-    design: int = 160
+    #: Latin hypercube points: 1.8 x the quadratic's 66 terms over the 10 emulated parameters
+    design: int = 120
     particles: int = 1000
     generations: int = 10
     weeks_grid: tuple[int, ...] = (8, 16, 24)

@@ -52,7 +52,7 @@ def test_a_flat_posterior_keeps_its_documented_default_and_a_pinned_one_moves(ca
     rows = {p["key"]: p for p in calibration.parameters}
     pinned, flat = rows["awareness.baseline"], rows["athome.men_employed"]  # no figure speaks to the men at home
     assert pinned["informed"] and pinned["contraction"] > 0.9  # sd 0.01 against a prior sd of 0.95 / sqrt 12
-    assert not flat["informed"] and abs(flat["contraction"]) < 0.1 and abs(flat["shift"]) < 0.2
+    assert not flat["informed"] and abs(flat["contraction"]) < 0.15 and abs(flat["shift"]) < 0.3
     # Only the baseline has a figure: every other parameter's posterior is its prior, up to the sampler's noise
     # (a Gaussian kernel around each particle left 1.4 effective particles here, and 30-60 % false contraction).
     assert calibration.population.ess > 50
@@ -74,7 +74,9 @@ def test_a_flat_posterior_keeps_its_documented_default_and_a_pinned_one_moves(ca
     assert len({d["athome.men_employed"] for d in draws}) == len(draws)
 
 
-def test_the_volunteers_and_iec_quantity_leaves_out_radio_and_chiefs():
+def test_the_closed_form_leaves_the_district_channels_to_the_figures():
+    """Radio and chiefs are added analytically by the figures (test_figures): the closed form must not count them
+    too, and it reports the plan's levels for the figures to use."""
     camp = make_campaign(households=(300, 200), weeks=6)
     plan = channels_plan(camp)
     plan = dataclasses.replace(plan, allocation=dataclasses.replace(plan.allocation,
@@ -82,9 +84,10 @@ def test_the_volunteers_and_iec_quantity_leaves_out_radio_and_chiefs():
     grid = (forward.FixedPlan(6, camp, plan),)
     low = forward.closed_form(grid, {"awareness.p_radio": 0.02, "awareness.p_chief": 0.3})
     high = forward.closed_form(grid, {"awareness.p_radio": 0.4, "awareness.p_chief": 0.9})
-    assert high["aware_campaign"] > low["aware_campaign"] + 10  # radio and chiefs make households aware ...
-    assert high["aware_volunteers_iec"] == pytest.approx(low["aware_volunteers_iec"])  # ... not the volunteers
-    assert low["events"] == 0.0
+    assert high["aware_campaign"] == pytest.approx(low["aware_campaign"])
+    assert high["aware_volunteers_iec"] == pytest.approx(low["aware_volunteers_iec"])
+    assert low["media.radio"] == 6 and low["media.village_chief"] == 1 and low["media.group_event"] == 0
+    assert low["weeks"] == 6
 
 
 def test_the_calibration_plans_the_api_campaign_as_described():
