@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from outreach.media import MEDIA
 from outreach.model import Campaign, Plan, Reach
@@ -66,10 +66,10 @@ def with_params(campaign: Campaign, params: Mapping[str, float]) -> Campaign:
 
 def _plan_one(campaign: Campaign, weeks: int, time_limit_s: float, strategy: str = "greedy") -> FixedPlan:
     from optimizer.roster import plan_roster
-    from scenarios.pipeline import PlanOptions, allocate
+    from scenarios.pipeline import PlanOptions, Strategy, allocate
 
     c = dataclasses.replace(campaign, calendar=dataclasses.replace(campaign.calendar, weeks=int(weeks)))
-    routed, _notes = allocate(c, None, PlanOptions(time_limit_s=time_limit_s, strategy=strategy))
+    routed, _notes = allocate(c, None, PlanOptions(time_limit_s=time_limit_s, strategy=cast(Strategy, strategy)))
     roster = plan_roster(c, routed.allocation, time_limit_s=time_limit_s)
     return FixedPlan(int(weeks), c, Plan(c.name, routed.allocation, routed.tours, roster))
 
