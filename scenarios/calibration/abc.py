@@ -11,9 +11,12 @@ density is sharp around a few heavy particles, their neighbours get tiny
 weights, and the next generation inherits fewer parents; with 1,000
 particles the final effective sample size fell to 1.4 and parameters no
 figure speaks to showed 30-60 % "contraction". The t's tails are heavier
-than the logistic prior's, so the weights are bounded: the same test gives
-an effective sample size of 137 and flat parameters stay flat
-(``tests/scenarios/calibration/test_identification.py``). It stops after ``generations`` or when fewer
+than the logistic prior's, and half of the proposals come from the prior
+itself (defensive importance sampling), so no weight exceeds 2 and the next
+generation's covariance cannot collapse onto a few heavy particles (with a
+fifth from the prior the closed-loop test still covered only 69 % of the
+true parameters, 27 % with the t alone) (``tests/scenarios/calibration/
+test_identification.py``, ``test_closed_loop.py``). It stops after ``generations`` or when fewer
 than ``min_acceptance`` of the proposals are kept. Everything draws from one
 ``numpy`` generator seeded by the caller: the same seed gives the same
 particles, to the byte.
@@ -98,6 +101,9 @@ def _prior_pdf(priors: Sequence[Prior], u: Arr) -> Arr:
 
 #: Degrees of freedom of the proposal's multivariate t.
 T_DF = 4.0
+#: Share of the proposals drawn from the prior (defensive importance sampling, Hesterberg 1995): no weight
+#: exceeds ``1 / DEFENSIVE``, whatever the t's fit to the population.
+DEFENSIVE = 0.5
 
 
 def _t_density(z: Arr, mu: Arr, scale: Arr) -> Arr:
@@ -140,6 +146,9 @@ def _generation(sim: Simulator, observed: Arr, scale: Arr, priors: Sequence[Prio
     while n_kept < particles and tried < 400 * particles:
         z = mu + rng.multivariate_normal(np.zeros(d), cov, size=batch) * np.sqrt(
             T_DF / rng.chisquare(T_DF, size=batch))[:, None]
+        # Defensive mixture: a share of the proposals straight from the prior bounds every weight by 1 / share.
+        from_prior = rng.uniform(size=batch) < DEFENSIVE
+        z[from_prior] = _logit(np.column_stack([p.sample_unit(rng, int(from_prior.sum())) for p in priors]))
         tried += batch
         dist = distance(sim(1.0 / (1.0 + np.exp(-z)), rng), observed, scale)
         ok = dist <= eps
@@ -150,7 +159,8 @@ def _generation(sim: Simulator, observed: Arr, scale: Arr, priors: Sequence[Prio
         batch = int(min(50 * particles, max(particles, 1.2 * (particles - n_kept) / rate)))
     z_new = np.concatenate(kept_z)[:particles]
     d_new = np.concatenate(kept_d)[:particles]
-    w = _prior_pdf_z(priors, z_new) / _t_density(z_new, mu, cov)
+    prior = _prior_pdf_z(priors, z_new)
+    w = prior / (DEFENSIVE * prior + (1.0 - DEFENSIVE) * _t_density(z_new, mu, cov))
     pop = Population(1.0 / (1.0 + np.exp(-z_new)), w / w.sum(), d_new, last.epsilons + (eps,),
                      last.simulations + tried)
     return pop, len(z_new) / tried
