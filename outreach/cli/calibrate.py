@@ -18,7 +18,7 @@ def calibrate_command(
     scenario: Annotated[Path, typer.Option(help="The campaign as it was run (scenario.toml).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the posterior and the fit report.")],
     seed: Annotated[Optional[int], typer.Option(help="Seed (default: the documented one).")] = None,
-    design: Annotated[int, typer.Option(help="Closed-form evaluations for the emulator.")] = 64,
+    design: Annotated[int, typer.Option(help="Closed-form evaluations for the emulator.")] = 120,
     particles: Annotated[int, typer.Option(help="ABC-SMC particles.")] = 1000,
     weeks: Annotated[str, typer.Option(help="Campaign lengths planned (weeks, comma-separated).")] = "8,16,24",
     defaults: Annotated[Optional[Path], typer.Option(help="Also write the posterior means here as the engine's "
@@ -39,7 +39,7 @@ def calibrate_command(
         cal = calibrate(observed, scenario, settings, progress=lambda s: status.update(s))
     # The command as the files should quote it: from the options, not from how the program was launched.
     words = [str(observed), "--scenario", str(scenario), "--out", str(out)]
-    for name, value, default in (("--seed", seed, None), ("--design", design, 64), ("--particles", particles, 1000),
+    for name, value, default in (("--seed", seed, None), ("--design", design, 120), ("--particles", particles, 1000),
                                  ("--weeks", weeks, "8,16,24"), ("--defaults", defaults, None)):
         if value != default:
             words += [name, str(value)]

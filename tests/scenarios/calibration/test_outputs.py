@@ -11,7 +11,7 @@ from scenarios.calibration.run import Settings, build_model, calibrate_plans
 from tests.conftest import ROOT
 from tests.outreach.simulate.builders import channels_plan, make_campaign
 
-SETTINGS = Settings(design=30, particles=200, generations=3, draws=100, workers=1, check_draws=2, mc_replications=5)
+SETTINGS = Settings(design=100, particles=200, generations=3, draws=100, workers=1, check_draws=2, mc_replications=5)
 OBS = (Observation("baseline_aware_share", 0.3, 0.02, 500, "aware before", "baseline", "test"),
        Observation("aware_share", 0.5, 0.02, 500, "aware after", "follow-up", "test"),
        Observation("door_contacts", 200.0, 20.0, None, "met", "records", "test", "check"),
