@@ -3,7 +3,8 @@
 Like the driver's day map (:mod:`outreach.daymap`): no tiles and no script, so
 the sheet prints and travels alone. It shows the villages the pair walks
 (filled: this week; open: its other weeks), named, over the other villages of
-the same sangkats (grey dots), which give the pair its bearings.
+the same sangkats (grey dots), which give the pair its bearings. Marks are
+numbered; the key under the map names them in the sheet's language.
 """
 
 from __future__ import annotations
@@ -23,8 +24,19 @@ def _radius(households: int) -> float:
     return round(min(_R_MAX, _R_MIN + _R_PER_SQRT_HH * households ** 0.5), 1)
 
 
-def _name(v: Village, lang: Lang) -> str:
-    return {"km": v.name_kh, "en": v.name_en}.get(lang, f"{v.name_kh} {v.name_en}")
+def _label(n: int, v: Village, lang: Lang) -> str:
+    """A mark's label: its number in the sheet's key, with the English name unless the sheet is in Khmer only.
+
+    Never Khmer inside the SVG: WeasyPrint draws SVG text without shaping, so Khmer names came out as loose
+    consonants and marks in the PDFs; the key under the map (HTML, shaped) carries them.
+    """
+    return str(n) if lang == "km" else f"{n} {v.name_en}"
+
+
+def turf_key(geo: Geography, codes: Collection[str], lang: Lang) -> list[tuple[int, str]]:
+    """The map's key: each mark's number and the village's name in ``lang`` (Khmer and English for both)."""
+    names = {"km": lambda v: v.name_kh, "en": lambda v: v.name_en}.get(lang, lambda v: f"{v.name_kh} {v.name_en}")
+    return [(n, names(v)) for n, v in enumerate(turf_villages(geo, codes)[0], 1)]
 
 
 def turf_villages(geo: Geography, codes: Collection[str]) -> tuple[list[Village], list[Village]]:
@@ -111,9 +123,9 @@ def _turf_marks(turf: Sequence[Village], week: set[str], project, width: int, he
         taken.append((x - r, y - r, x + r, y + r))
         fill = "#1f4e79" if v.code in week else "#fff"
         dots.append(f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}" stroke="#1f4e79" stroke-width="1.4"/>')
-    for v in turf:
+    for n, v in enumerate(turf, 1):
         x, y = project(v.lon, v.lat)
-        name = _name(v, lang)
+        name = _label(n, v, lang)
         tx, ty, anchor = _place(x, y, _radius(v.households), len(name) * _CHAR_PX, taken, width, height)
         names.append(f'<text x="{tx}" y="{ty}" font-size="10" text-anchor="{anchor}" fill="#111">'
                      f'{html.escape(name)}</text>')

@@ -29,7 +29,7 @@ from typing import Any, Sequence, TypedDict
 from markupsafe import Markup
 
 from ..model import SLOTS, Campaign, Outing, Pair, Roster, Volunteer
-from ..turfmap import turf_svg
+from ..turfmap import turf_key, turf_svg
 from ..xlsxfile import save_workbook
 from .common import SLOT_START, UTC_OFFSET_H, Lang, css, date_label, labels, slot_label, template_env
 from .overview import write_overviews
@@ -91,9 +91,11 @@ def _week_data(campaign: Campaign, outs: Sequence[Outing], w: int, lang: Lang) -
 def _add_turf_maps(campaign: Campaign, pair: Pair, weeks: Sequence[dict[str, Any]], lang: Lang) -> None:
     """Give each week a map of the pair's villages (:func:`outreach.turfmap.turf_svg`), this week's filled."""
     codes = {*pair.villages, *(v["code"] for wk in weeks for o in wk["outings"] for v in o["visits"])}
+    key = turf_key(campaign.geography, codes, lang)
     for wk in weeks:
         here = {v["code"] for o in wk["outings"] for v in o["visits"]}
         wk["turf"] = Markup(turf_svg(campaign.geography, codes, here, lang=lang))
+        wk["turf_key"] = key
 
 
 def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: Lang = "both",

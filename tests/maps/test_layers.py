@@ -25,6 +25,15 @@ def test_forum_venue_is_the_most_populous_village_first_in_code_order(demo_campa
         top = max(v.households for v in vs)
         assert forum_venue(geo, s.code) == next(v for v in vs if v.households == top)
     assert forum_venue(geo, "no such sangkat") is None
+    # a tie: the first of the two in code order
+    from dataclasses import replace
+
+    s = geo.sangkats[0]
+    a, b = geo.villages_in(s.code)[:2]
+    top = max(v.households for v in geo.villages_in(s.code)) + 1
+    tied = replace(geo, villages=tuple(replace(v, households=top) if v.code in (a.code, b.code) else v
+                                       for v in geo.villages))
+    assert forum_venue(tied, s.code).code == min(a.code, b.code)
 
 
 def test_popup_says_what_the_plan_does_in_the_village(demo_campaign, small_plan):  # noqa: F811

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from outreach.turfmap import turf_svg, turf_villages
+from outreach.turfmap import turf_key, turf_svg, turf_villages
 
 
 def _circles(svg: str) -> list[tuple[float, float, float, str]]:
@@ -37,7 +37,12 @@ def test_turf_map_by_hand(demo_campaign):
     k = math.cos(math.radians((min(lats) + max(lats)) / 2))
     if abs(b.lat - a.lat) > 1e-4 and abs(b.lon - a.lon) > 1e-4:
         assert abs(xb - xa) / abs(yb - ya) == pytest.approx(abs(b.lon - a.lon) * k / abs(b.lat - a.lat), rel=0.03)
-    assert a.name_en in svg and b.name_en in svg and a.name_kh not in svg
+    assert f">1 {a.name_en}<" in svg and f">2 {b.name_en}<" in svg and a.name_kh not in svg  # numbered as the key
+    assert turf_key(geo, [b.code, a.code], "both") == [(1, f"{a.name_kh} {a.name_en}"), (2, f"{b.name_kh} {b.name_en}")]
+    # in Khmer only: numbers on the map (SVG text is not shaped in the PDFs), Khmer names in the key
+    km = turf_svg(geo, [a.code, b.code], [a.code], lang="km")
+    assert ">1<" in km and ">2<" in km and a.name_en not in km and a.name_kh not in km
+    assert turf_key(geo, [a.code, b.code], "km") == [(1, a.name_kh), (2, b.name_kh)]
 
 
 def test_names_do_not_cover_each_other(demo_campaign):
