@@ -16,8 +16,9 @@ import folium
 
 from outreach.model import Campaign, Geography, Plan, Priorities, Reach, Village
 
-#: Ring radius of the priority layer, in screen pixels: the least and the most urgent village.
-PRIORITY_RING_PX = (4.0, 16.0)
+#: Ring radius of the priority layer, in screen pixels: the least and the most urgent village (the least still
+#: clears the largest village dot, 3 + √households / 4 px).
+PRIORITY_RING_PX = (10.0, 24.0)
 
 #: The print stylesheet: A4 landscape, the map filling the page, the legend and title kept, the controls hidden.
 PRINT_CSS = """<style>
