@@ -8,7 +8,7 @@ import re
 
 from maps import write_campaign_map
 from maps.layers import PRIORITY_RING_PX, forum_layer, forum_venue, popup_script, priority_layer, village_popups
-from outreach.model import Estimate, Outing, Pair, Priorities, Roster, VillagePriority
+from outreach.model import Estimate, Outing, Priorities, Roster, VillagePriority
 from tests.maps.test_campaign_map import small_plan  # noqa: F401  (the fixture)
 
 
