@@ -10,10 +10,11 @@ import folium
 from branca.element import Figure
 
 from outreach.atomic import atomic_write_text
-from outreach.model import Campaign, Geography, Plan, Reach
+from outreach.model import Campaign, Geography, Plan, Priorities, Reach
 
 from ._offline import inline_assets
 from .labels import label_css, label_layer, zoom_script
+from .layers import LAYER_CSS, PRINT_CSS, forum_layer, popup_script, priority_layer, village_popups
 from .palette import DEPOT_COLOUR, reach_colour, reach_gradient_css, route_style
 
 
@@ -34,6 +35,7 @@ def _base_map(geo: Geography) -> folium.Map:
         # one entry per tuk-tuk day: the list scrolls rather than running off the screen
         ".leaflet-control-layers-list{max-height:70vh;overflow-y:auto}</style>"))
     _figure(m).header.add_child(folium.Element(label_css()))
+    _figure(m).header.add_child(folium.Element(LAYER_CSS + PRINT_CSS))
     return m
 
 
@@ -55,18 +57,22 @@ def _sangkat_layer(geo: Geography, reach: Reach | None) -> folium.FeatureGroup:
     return sk
 
 
-def _village_layer(geo: Geography, plan: Plan, reach: Reach | None) -> folium.FeatureGroup:
-    """Villages sized by households and coloured by the share reached."""
+def _village_layer(geo: Geography, plan: Plan, reach: Reach | None,
+                   popups: dict[str, str]) -> tuple[folium.FeatureGroup, str]:
+    """Villages sized by households and coloured by the share reached, and the script that gives each its popup
+    (what the plan does there: :func:`maps.layers.village_popups`)."""
     vg = folium.FeatureGroup(name="Villages", show=True)
+    bound: dict[str, str] = {}
     for v in geo.villages:
         r = reach.reached_by_village.get(v.code, 0.0) if reach else 0.0
         share = r / v.households if v.households else 0.0
         tip = (f"{v.name_kh} · {v.name_en} ({v.code})<br>{v.households:,} households · reached {r:,.0f} "
                f"({share:.0%}) · door rounds {plan.allocation.door_rounds_by_village.get(v.code, 0)}")
-        folium.CircleMarker([v.lat, v.lon], radius=3 + v.households ** 0.5 / 4, color="#222", weight=0.6,
-                            fill=True, fill_color=reach_colour(share), fill_opacity=0.9,
-                            tooltip=tip).add_to(vg)
-    return vg
+        dot = folium.CircleMarker([v.lat, v.lon], radius=3 + v.households ** 0.5 / 4, color="#222", weight=0.6,
+                                  fill=True, fill_color=reach_colour(share), fill_opacity=0.9, tooltip=tip)
+        dot.add_to(vg)
+        bound[dot.get_name()] = popups[v.code]
+    return vg, popup_script(bound)
 
 
 def _vehicle_layers(campaign: Campaign, plan: Plan) -> list[folium.FeatureGroup]:
@@ -134,35 +140,50 @@ def _legend(campaign: Campaign, plan: Plan) -> folium.Element:
         "<div style='display:flex;justify-content:space-between'><span>0 %</span><span>50 %</span>"
         "<span>100 %</span></div><div style='margin-top:2px'>circle size: households</div>"
         "<b style='display:block;margin-top:6px'>Loudspeaker routes</b>" + "".join(rows) + depot
+        + "<div style='margin-top:4px'><span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
+          "border:1.6px solid #000;vertical-align:middle'></span> survey priority (bigger: sooner)</div>"
+          "<div><span class='owso-forum' style='display:inline-block;width:10px;height:10px'></span>"
+          " forum venue (number of forums)</div>"
         + (f"<div style='color:#555'>{len(campaign.vehicles)} vehicle(s); route colours are never "
            "used for villages</div>" if rows else "") + "</div>")
 
 
-def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None) -> folium.Map:
+def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None,
+                 priorities: Priorities | None = None) -> folium.Map:
     """Build the folium map (layers can be switched on and off).
 
     Layers: sangkat boundaries (when known), villages sized by households and
     coloured by the share reached (a blue scale), one layer per loudspeaker
     vehicle with its daily routes (warm hues: :mod:`maps.palette`), and the
-    volunteer pairs' turf villages; a legend names both.
+    volunteer pairs' turf villages; the survey priorities and the forum
+    venues (:mod:`maps.layers`, hidden at first); a legend names them all.
+    A click on a village opens its popup; printed, the map fills an A4
+    landscape page with the legend and without the controls.
     """
     geo = campaign.geography
     m = _base_map(geo)
     _sangkat_layer(geo, reach).add_to(m)
-    _village_layer(geo, plan, reach).add_to(m)
+    villages, popups = _village_layer(geo, plan, reach, village_popups(campaign, plan, reach, priorities))
+    villages.add_to(m)
     # routes over the villages: at the district view the dots would hide them (their hues differ: see palette)
     for layer in _vehicle_layers(campaign, plan):
         layer.add_to(m)
     _pair_layer(geo, plan).add_to(m)
+    rings = priority_layer(geo, priorities)
+    if rings is not None:
+        rings.add_to(m)
+    forum_layer(geo, plan.allocation.forums_by_sangkat).add_to(m)
     label_layer(geo).add_to(m)
     _figure(m).script.add_child(folium.Element(zoom_script(m.get_name())))
+    _figure(m).script.add_child(folium.Element(popups))
     _figure(m).html.add_child(_title(campaign))
     _figure(m).html.add_child(_legend(campaign, plan))
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 
-def write_campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None, path: Path) -> Path:
+def write_campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None, path: Path,
+                       priorities: Priorities | None = None) -> Path:
     """Render the map to a self-contained HTML file (works offline)."""
-    html = inline_assets(campaign_map(campaign, plan, reach).get_root().render())
+    html = inline_assets(campaign_map(campaign, plan, reach, priorities).get_root().render())
     return atomic_write_text(path, html)

@@ -251,7 +251,7 @@ def _write_html(campaign: Campaign, allocation: Allocation, rows: list[dict[str,
 <style>
 {khmer_font_face()}
 @page {{ size: A4; margin: 15mm; }}
-body {{ font-family: "Noto Sans Khmer", "Noto Sans", Arial, sans-serif; font-size: 10pt; }}
+body {{ font-family: "OWSO Khmer", "Noto Sans Khmer", "Noto Sans", Arial, sans-serif; font-size: 10pt; }}
 table {{ border-collapse: collapse; width: 100%; margin-bottom: 8mm; }}
 th, td {{ border: 1px solid #999; padding: 2px 5px; }}
 th {{ background: #ddd; }}

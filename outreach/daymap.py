@@ -18,7 +18,8 @@ from .model import Geography, VehicleDay
 _PAD = 14.0
 
 
-def _projector(points: Sequence[tuple[float, float]], width: float, height: float):
+def projector(points: Sequence[tuple[float, float]], width: float, height: float):
+    """A function from (lon, lat) to SVG (x, y) that fits ``points`` in the box, north up, equal scales."""
     lons = [p[0] for p in points]
     lats = [p[1] for p in points]
     k = math.cos(math.radians((min(lats) + max(lats)) / 2))
@@ -41,7 +42,7 @@ def day_svg(vd: VehicleDay, geo: Geography, *, width: int = 520, height: int = 3
         return ""
     stops = [geo.village_by_code[s.village_code] for s in vd.stops if s.village_code in geo.village_by_code]
     pts = [(lon, lat) for lon, lat, _ in vd.path] + [(v.lon, v.lat) for v in stops]
-    project = _projector(pts, width, height)
+    project = projector(pts, width, height)
     parts = [f'<svg class="daymap" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" aria-label="Map of the day">',
              f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f7f5ef" stroke="#999"/>']

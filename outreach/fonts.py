@@ -16,8 +16,11 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-#: The CSS family name every stylesheet uses.
-KHMER_FAMILY = "Noto Sans Khmer"
+#: The CSS family name of the embedded font, listed first by every stylesheet. Not "Noto Sans Khmer": where
+#: that font is installed, WeasyPrint took the system's Bold file for bold text and drew the embedded
+#: subset's glyph numbers with it, so bold words printed as wrong letters in the PDFs; a name of its own
+#: keeps every weight on the embedded font (bold is then synthesised).
+KHMER_FAMILY = "OWSO Khmer"
 
 #: Code points kept: Latin-1, general punctuation, Khmer and Khmer symbols (the joiners are in the punctuation).
 _RANGES = ((0x20, 0xFF), (0x2000, 0x206F), (0x1780, 0x17FF), (0x19E0, 0x19FF), (0x25CC, 0x25CC))

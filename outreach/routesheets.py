@@ -27,7 +27,7 @@ PAUSE_MIN_S = 15 * 60.0
 
 _CSS = """
 @page { size: A4; margin: 12mm; }
-body { font-family: "Noto Sans Khmer", "Khmer OS", "DejaVu Sans", sans-serif; font-size: 10.5pt;
+body { font-family: "OWSO Khmer", "Noto Sans Khmer", "Khmer OS", "DejaVu Sans", sans-serif; font-size: 10.5pt;
        color: #111; margin: 0 auto; max-width: 190mm; }
 h1 { font-size: 15pt; margin: 0 0 2mm; }
 .muted { color: #555; font-size: 9pt; }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from html import escape
 from pathlib import Path
 
 from outreach.model import Band, Campaign, Plan
@@ -185,6 +186,14 @@ def _links(cmp: Comparison, out: Path) -> str:
     return "<h2>Each scenario's full outputs</h2><ul>" + "".join(items) + "</ul>"
 
 
+def _areas(cmp: Comparison) -> str:
+    """Each scenario's districts by their Khmer and English names."""
+    items = "".join(f"<li>{escape(e.name)}: " + escape(" · ".join(f"{d.name_kh} / {d.name_en}" for d in
+                                                                  e.campaign.geography.districts)) + "</li>"
+                    for e in cmp.entries)
+    return f'<p class="note">Districts:</p><ul class="note">{items}</ul>'
+
+
 def report_html(cmp: Comparison, out: Path) -> str:
     """The offline report page."""
     first = cmp.entries[0].name
@@ -192,7 +201,7 @@ def report_html(cmp: Comparison, out: Path) -> str:
              f"{cmp.replications} replications: common random numbers, so a difference between two plans of the "
              f"same area is the plans' doing, not chance. Bands are 5–95 % over replications; a difference's band "
              f"comes from the replication-by-replication differences from {first}. {COST_NOTE}</p>")
-    sections = [intro, "<h2>Side by side</h2>",
+    sections = [intro, _areas(cmp), "<h2>Side by side</h2>",
                 html_table(side_by_side(cmp), classes={"short": "short", "met": "met"}),
                 '<h2>Charts</h2><div class="charts">' + "".join(_charts(cmp)) + "</div>",
                 f"<h2>Difference from {first}</h2><p class=\"note\">The CRN band is the 5–95 % band of the "

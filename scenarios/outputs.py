@@ -52,7 +52,8 @@ def write_outputs(result: PlanResult, out: str | Path, *, lang: Lang = "both", p
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
         plan_doc = plan_to_dict(plan, scenario_file=link, seed=campaign.seed)
         (tmp / "plan.json").write_text(json.dumps(plan_doc, ensure_ascii=False), encoding="utf-8")
-        write_campaign_map(campaign, plan, reach, tmp / "map.html")
+        write_campaign_map(campaign, plan, reach, tmp / "map.html",
+                           priorities=result.survey.priorities if result.survey is not None else None)
         write_schedules(campaign, plan.roster, tmp / "schedules", lang=lang, pdf=pdf)
         write_route_sheets(campaign, plan.tours, tmp / "routes", lang=lang)
         write_budget_sheet(campaign, plan.allocation, tmp / "budget",

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 
+from outreach.fonts import khmer_font_face
 from outreach.xlsxfile import save_workbook
 
 #: Report workbooks' created/modified date: fixed, so a report is the same bytes on every run.
@@ -22,7 +23,8 @@ Cell = str | float | int | None
 Table = tuple[Sequence[str], Sequence[Sequence[Cell]]]
 
 _STYLE = """
-body{font-family:sans-serif;margin:1.5em auto;max-width:1200px;color:#222}
+body{font-family:"OWSO Khmer","Noto Sans Khmer",sans-serif;margin:1.5em auto;max-width:1200px;color:#222}
+svg text{font-family:"OWSO Khmer","Noto Sans Khmer",sans-serif}
 h1{font-size:1.5em} h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f0f0f0}
@@ -60,9 +62,9 @@ def html_table(table: Table, *, classes: Mapping[str, str] | None = None) -> str
 
 
 def page(title: str, sections: Sequence[str]) -> str:
-    """The whole report page around its sections (each already HTML)."""
+    """The whole report page around its sections (each already HTML), the Khmer font embedded: it travels alone."""
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>" + "\n".join(sections)
+            f"<style>{khmer_font_face()}{_STYLE}</style></head><body><h1>{escape(title)}</h1>" + "\n".join(sections)
             + "</body></html>\n")
 
 

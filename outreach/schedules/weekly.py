@@ -3,6 +3,8 @@
 Layout of ``out_dir``::
 
     index.html            coordinator overview, weeks × pairs
+    overview-week-01.html ... one A4 landscape page per week: every pair × day, villages, doors planned
+    overview.pdf          the same, a page per week
     schedule.xlsx         one sheet per week (and a "Pairs" sheet)
     schedule.csv          one row per village visit (UTF-8 with BOM for Excel)
     P01/week-01.html ...  one A4 sheet per week (Khmer font embedded: it travels alone)
@@ -22,100 +24,15 @@ import os
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Literal, Sequence, TypedDict
+from typing import Any, Sequence, TypedDict
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from ..errors import InputError
-from ..fonts import khmer_font_face
-from ..model import SLOTS, Campaign, Outing, Roster, Volunteer
+from ..model import SLOTS, Campaign, Outing, Pair, Roster, Volunteer
+from ..turfmap import turf_key, turf_svg
 from ..xlsxfile import save_workbook
-
-Lang = Literal["km", "en", "both"]
-DAY_KH = ("ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍", "អាទិត្យ")
-SLOT_KH = {"morning": "ព្រឹក", "afternoon": "រសៀល", "evening": "ល្ងាច"}
-#: Local start time of each slot (Cambodia, UTC+7, no daylight saving).
-SLOT_START = {"morning": dt.time(7, 30), "afternoon": dt.time(14, 0), "evening": dt.time(17, 0)}
-UTC_OFFSET_H = 7
-
-# (Khmer, English) labels; ``lang`` picks one or both.
-_LABELS: dict[str, tuple[str, str]] = {
-    "title": ("កាលវិភាគចុះផ្សព្វផ្សាយតាមផ្ទះ", "Door-to-door schedule"),
-    "overview": ("កាលវិភាគក្រុមស្ម័គ្រចិត្ត", "Volunteer pairs, weeks overview"),
-    "week": ("សប្តាហ៍ទី", "Week"),
-    "w": ("ស", "W"),
-    "holidays": ("ថ្ងៃឈប់សម្រាក (គ្មានការចុះ)", "Public holidays this week (no outings)"),
-    "date": ("ថ្ងៃ", "Date"),
-    "slot": ("វេន", "Slot"),
-    "village": ("ភូមិ", "Village"),
-    "sangkat": ("ឃុំ/សង្កាត់", "Sangkat"),
-    "households": ("គ្រួសារ", "Households"),
-    "leaflets": ("ខិត្តប័ណ្ណ", "Leaflets"),
-    "booklets": ("សៀវភៅណែនាំ", "Booklets"),
-    "done": ("រួចរាល់", "Done"),
-    "callback": ("ត្រឡប់ទៅម្តងទៀត", "callback"),
-    "callbacks_week": ("ការត្រឡប់ទៅម្តងទៀត", "Callback outings"),
-    "total": ("សរុប", "Total"),
-    "carry": ("សម្ភារៈត្រូវយក", "To carry"),
-    "notes": ("ចំណាំ", "Notes for the pair"),
-    "none": ("គ្មានការចុះសប្តាហ៍នេះ", "No outing this week."),
-    "coordinator": ("អ្នកសម្របសម្រួល", "Coordinator"),
-    "synthetic": ("ទីតាំងភូមិជាការប៉ាន់ស្មាន", "village positions are synthetic"),
-    "pairs": ("ក្រុម", "pairs"),
-    "pair": ("ក្រុម", "Pair"),
-    "members": ("សមាជិក", "Members"),
-    "outings": ("ការចុះ", "outings"),
-    "status": ("ស្ថានភាព", "status"),
-    "unmet": ("គ្រួសារមិនទាន់បានគ្រោង", "household visits not scheduled"),
-    "roster_notes": ("កំណត់សម្គាល់អំពីកាលវិភាគ", "Roster notes"),
-    "files": ("ឯកសារ", "Files"),
-    "cell_help": ("លេខ៖ ចំនួនការចុះ និងគ្រួសារ", "cells: outings, and households below; click for the sheet"),
-    "howto": ("យកខិត្តប័ណ្ណមួយសម្រាប់គ្រួសារនីមួយៗ។ គោះទ្វារ ស្វាគមន៍ ពន្យល់អំពីការិយាល័យច្រកចេញចូលតែមួយ "
-              "និងការិយាល័យប្រជាពលរដ្ឋ។ កត់ត្រាគ្រួសារដែលគ្មាននរណានៅផ្ទះ៖ ពួកគេនឹងត្រូវបានទៅម្តងទៀត។",
-              "Carry one leaflet per household and the OWSO booklet for the village chief. Knock, greet, explain "
-              "the One Window Service Office and the District Ombudsman, leave a leaflet. Write down households "
-              "where nobody was at home: they get a callback on another day and at another time."),
-}
-
-
-def labels(lang: Lang) -> dict[str, str]:
-    """Label texts for ``lang``: Khmer, English, or ``"Khmer · English"``."""
-    if lang not in ("km", "en", "both"):
-        raise InputError(f"language must be km, en or both, got '{lang}'", field="lang")
-    i = {"km": (0,), "en": (1,), "both": (0, 1)}[lang]
-    return {k: " · ".join(v[j] for j in i) for k, v in _LABELS.items()}
-
-
-def _env() -> Environment:
-    return Environment(loader=PackageLoader("outreach", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
-
-def css() -> Markup:
-    """The shared print stylesheet with the Khmer font embedded (:func:`outreach.fonts.khmer_font_face`).
-
-    Returned as :class:`~markupsafe.Markup`: HTML-escaping the quotes inside
-    ``<style>`` broke the @font-face rule, and Khmer printed as boxes.
-    """
-    return Markup(_env().get_template("_base.css").render(font_face=Markup(khmer_font_face())))
-
-
-def date_label(day: dt.date, lang: Lang = "both") -> str:
-    """``ច័ន្ទ Mon 04 Jan``: Khmer and/or English weekday with the date."""
-    en = f"{day:%a %d %b}"
-    if lang == "en":
-        return en
-    if lang == "km":
-        return f"{DAY_KH[day.weekday()]} {day:%d/%m}"
-    return f"{DAY_KH[day.weekday()]} {en}"
-
-
-def slot_label(slot: str, lang: Lang = "both") -> str:
-    """Slot name in Khmer and/or English, with the local start time."""
-    t = f"{SLOT_START[slot]:%H:%M}"
-    parts = {"km": [SLOT_KH[slot]], "en": [slot], "both": [SLOT_KH[slot], slot]}[lang]
-    return " · ".join(parts) + f" {t}"
+from .common import SLOT_START, UTC_OFFSET_H, Lang, css, date_label, labels, slot_label, template_env
+from .overview import write_overviews
 
 
 def _leaflets(campaign: Campaign, households: int) -> int:
@@ -171,6 +88,16 @@ def _week_data(campaign: Campaign, outs: Sequence[Outing], w: int, lang: Lang) -
             "callbacks": sum(1 for o in outs if o.kind == "callback")}
 
 
+def _add_turf_maps(campaign: Campaign, pair: Pair, weeks: Sequence[dict[str, Any]], lang: Lang) -> None:
+    """Give each week a map of the pair's villages (:func:`outreach.turfmap.turf_svg`), this week's filled."""
+    codes = {*pair.villages, *(v["code"] for wk in weeks for o in wk["outings"] for v in o["visits"])}
+    key = turf_key(campaign.geography, codes, lang)
+    for wk in weeks:
+        here = {v["code"] for o in wk["outings"] for v in o["visits"]}
+        wk["turf"] = Markup(turf_svg(campaign.geography, codes, here, lang=lang))
+        wk["turf_key"] = key
+
+
 def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: Lang = "both",
                     coordinator: str = "", pdf: bool = True) -> list[Path]:
     """Write every schedule output for the volunteer pairs into ``out_dir``.
@@ -206,7 +133,7 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
     coordinator = coordinator or "District working group volunteer coordinator"
     members = _members(campaign, roster)
     bpw = _by_pair_week(campaign, roster)
-    env = _env()
+    env = template_env()
     sheet = env.get_template("weekly_schedule.html.j2")
     geo = campaign.geography
     written: list[Path] = []
@@ -219,6 +146,7 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
         pdir = out_dir / p.id
         pdir.mkdir(exist_ok=True)
         weeks = [_week_data(campaign, bpw.get((p.id, w), []), w, lang) for w in range(campaign.calendar.weeks)]
+        _add_turf_maps(campaign, p, weeks, lang)
         for wk in weeks:
             html = sheet.render(css=style, pair=p, members=members[p.id],
                                 weeks=[wk], title=f"{L['week']} {wk['no']}", **common)
@@ -231,7 +159,10 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
             pdf_jobs.append((all_html, str(pdir), str(pdir / f"{p.id}.pdf")))
         written.append(write_ics(campaign, roster, p.id, pdir / f"{p.id}.ics"))
         written += _write_telegram(campaign, p.id, members[p.id], bpw, pdir, lang, coordinator)
-    written += write_pdfs(pdf_jobs)
+    overviews, overview_pdf = write_overviews(campaign, roster, members, bpw, out_dir, L=L, lang=lang,
+                                              coordinator=coordinator)
+    written += overviews
+    written += write_pdfs(pdf_jobs + ([overview_pdf] if pdf else []))
     written.append(_write_csv(campaign, roster, members, out_dir / "schedule.csv"))
     written.append(write_xlsx(campaign, roster, out_dir / "schedule.xlsx", lang=lang))
     written.append(_write_index(campaign, roster, members, bpw, out_dir, L, lang))
@@ -450,7 +381,7 @@ def _write_index(campaign: Campaign, roster: Roster, members: dict[str, list[Any
         pairs.append({"id": p.id, "members": " + ".join(m.name for m in members[p.id]), "cells": cells,
                       "turf": f"{len(p.villages)} villages: {turf}" if p.villages else "", "why": why,
                       "outings": sum(c["outings"] for c in cells), "households": sum(c["households"] for c in cells)})
-    html = _env().get_template("schedule_index.html.j2").render(
+    html = template_env().get_template("schedule_index.html.j2").render(
         css=css(), campaign_name=campaign.name, start=campaign.calendar.start.isoformat(),
         end=campaign.calendar.end.isoformat(), pairs=pairs, weeks=range(1, campaign.calendar.weeks + 1),
         outings=len(roster.outings), callbacks=sum(o.kind == "callback" for o in roster.outings),

@@ -329,7 +329,7 @@ def write_xlsform(path: str | Path, questionnaire: Questionnaire = DEFAULT_QUEST
 _PAPER_CSS = """
 @page { size: A4; margin: 14mm 14mm 16mm 14mm; }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans Khmer", "Khmer OS", "Noto Sans", sans-serif; font-size: 10.5pt;
+body { font-family: "OWSO Khmer", "Noto Sans Khmer", "Khmer OS", "Noto Sans", sans-serif; font-size: 10.5pt;
        line-height: 1.45; color: #000; max-width: 182mm; margin: 0 auto; }
 h1 { font-size: 14pt; margin: 0 0 2mm 0; }
 h2 { font-size: 11.5pt; margin: 5mm 0 2mm 0; border-bottom: 1px solid #000; }

@@ -23,14 +23,14 @@ _CHANNEL_LABEL = {c.name: c.label_en for c in DEFAULT_QUESTIONNAIRE.choices["cha
 GROUP_LABELS = {"sex=F": "Women", "sex=M": "Men", "type=household": "Households", "type=business": "Businesses"}
 
 REPORT_CSS = """
-body { font-family: "Noto Sans Khmer", "Noto Sans", "Segoe UI", sans-serif; font-size: 14px; color: #222;
+body { font-family: "OWSO Khmer", "Noto Sans Khmer", "Noto Sans", "Segoe UI", sans-serif; font-size: 14px; color: #222;
        max-width: 980px; margin: 24px auto; padding: 0 16px; line-height: 1.45; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 8px; text-align: right; }
 th:first-child, td:first-child, td.l { text-align: left; }
 .note { color: #555; font-size: 12px; } .flag { color: #a35c00; }
-svg text { font-family: "Noto Sans Khmer", "Noto Sans", sans-serif; font-size: 12px; }
+svg text { font-family: "OWSO Khmer", "Noto Sans Khmer", "Noto Sans", sans-serif; font-size: 12px; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
 """
 

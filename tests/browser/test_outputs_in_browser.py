@@ -38,11 +38,26 @@ def outputs(tmp_path_factory, request) -> Path:
     return out
 
 
+def _reports(out: Path) -> dict[str, Path]:
+    """The compare report (the plan folder re-simulated against itself) and a sweep report, made once."""
+    folder = out.parent / "reports"
+    if not (folder / "compare" / "report.html").exists():
+        from scenarios.sweep_report import write_sweep
+        from tests.scenarios.test_sweep import _sweep
+
+        res = runner.invoke(app, ["compare", str(out), str(out), "--out", str(folder / "compare"), "--replications",
+                                  "5", "--workers", "1"])
+        assert res.exit_code == 0, res.output
+        write_sweep(_sweep(), folder / "sweep")
+    return {"compare": folder / "compare" / "report.html", "sweep": folder / "sweep" / "sweep.html"}
+
+
 def _pages(out: Path) -> dict[str, Path]:
     """One page of every kind of HTML output."""
     week = sorted((out / "schedules").glob("P*/week-*.html"))[0]
     route = sorted(p for p in (out / "routes").glob("*.html") if p.name != "index.html")[0]
     return {"map": out / "map.html", "schedule_week": week, "schedule_index": out / "schedules" / "index.html",
+            "schedule_overview": out / "schedules" / "overview-week-01.html",
             "route_sheet": route, "route_index": out / "routes" / "index.html",
             "budget": out / "budget" / "budget.html", "survey": out / "survey" / "report.html"}
 
@@ -89,19 +104,23 @@ def _khmer_fonts(page) -> list[dict]:
     return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
 
 
-@pytest.mark.parametrize("kind", ["map", "schedule_week", "schedule_index", "route_sheet", "route_index", "budget",
-                                  "survey"])
+@pytest.mark.parametrize("kind", ["map", "schedule_week", "schedule_index", "schedule_overview", "route_sheet",
+                                  "route_index", "budget", "survey", "compare", "sweep"])
 def test_offline_and_khmer_in_the_shipped_font(browser, outputs, kind, tmp_path):
     """Copied alone into an empty folder, the page makes no request outside it and draws Khmer with its font."""
     alone = tmp_path / "alone"
     alone.mkdir()
-    page_file = alone / _pages(outputs)[kind].name
-    shutil.copyfile(_pages(outputs)[kind], page_file)
+    source = _pages(outputs)[kind] if kind not in ("compare", "sweep") else _reports(outputs)[kind]
+    page_file = alone / source.name
+    shutil.copyfile(source, page_file)
     page, leaving = _open(browser, page_file, tmp_path)
     assert leaving == [], leaving
-    fonts = _khmer_fonts(page)
-    khmer = [f for f in fonts if "Khmer" in f["familyName"]]
-    assert khmer and all(f["isCustomFont"] for f in khmer), fonts  # the embedded font, not a fallback
+    if kind == "sweep":  # a sweep names no place: its page still carries the font, for the names it may show
+        assert page.evaluate("() => document.fonts.check('12px \"OWSO Khmer\"', 'ក')")
+    else:
+        fonts = _khmer_fonts(page)
+        khmer = [f for f in fonts if "Khmer" in f["familyName"]]
+        assert khmer and all(f["isCustomFont"] for f in khmer), fonts  # the embedded font, not a fallback
     page.close()
 
 
@@ -130,4 +149,65 @@ def test_map_has_layers_and_legend(browser, outputs, tmp_path):
     page.wait_for_timeout(500)
     assert page.locator(".owso-village:visible").count() > 0
     page.screenshot(path=str(tmp_path / "map-zoom14.png"))
+    page.close()
+
+
+def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """Each page's size (points) in a PDF Chromium printed."""
+    import re
+
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    return [(float(w), float(h)) for w, h in boxes]
+
+
+def test_weekly_overview_prints_on_one_a4_landscape_page(browser, outputs, tmp_path):
+    """Every pair's week on one sheet: Chromium prints the page as exactly one A4 landscape page."""
+    page, _ = _open(browser, _pages(outputs)["schedule_overview"], tmp_path)
+    page.emulate_media(media="print")
+    pages = _pdf_pages(page.pdf(prefer_css_page_size=True, print_background=True))
+    assert len(pages) == 1, f"the week's overview prints on {len(pages)} pages"
+    w, h = pages[0]
+    assert (round(w), round(h)) == (842, 595)  # A4 landscape, 297 × 210 mm in points
+    assert page.locator("table.ov tr").count() >= 3  # header, pairs, total
+    page.close()
+
+
+def test_weekly_sheet_shows_the_pairs_turf(browser, outputs, tmp_path):
+    page, _ = _open(browser, _pages(outputs)["schedule_week"], tmp_path)
+    turf = page.locator("svg.turfmap")
+    assert turf.count() == 1 and turf.is_visible()
+    assert turf.locator("text").count() >= 1 and turf.locator("circle").count() >= 1
+    box = turf.bounding_box()
+    assert box is not None and box["width"] <= A4_PRINT_WIDTH_PX
+    page.screenshot(path=str(tmp_path / "week-turf.png"), full_page=True)
+    page.close()
+
+
+def test_map_prints_on_a4_landscape_with_legend_and_no_controls(browser, outputs, tmp_path):
+    page, _ = _open(browser, outputs / "map.html", tmp_path)
+    page.emulate_media(media="print")
+    assert not page.locator(".leaflet-control-layers").is_visible()
+    assert not page.locator(".leaflet-control-zoom").is_visible()
+    assert page.locator(".owso-legend").is_visible()
+    page.screenshot(path=str(tmp_path / "map-print.png"))
+    pages = _pdf_pages(page.pdf(prefer_css_page_size=True, print_background=True))
+    assert [(round(w), round(h)) for w, h in pages] == [(842, 595)]
+    page.close()
+
+
+def test_map_popups_and_planning_layers(browser, outputs, tmp_path):
+    page, _ = _open(browser, outputs / "map.html", tmp_path)
+    names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert any("Forum venues" in n for n in names) and any("Survey priority" in n for n in names), names
+    for name in ("Survey priority", "Forum venues"):
+        page.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input").check()
+    assert page.locator(".owso-forum").count() >= 1
+    opened = page.evaluate("""() => { for (const k of Object.keys(window).filter(k => k.startsWith('circle_marker_'))) {
+        const m = window[k]; if (m.getPopup && m.getPopup()) { m.openPopup(); return true; } } return false; }""")
+    assert opened
+    text = page.locator(".leaflet-popup-content").inner_text()
+    for row in ("Households", "Survey priority", "Door rounds planned", "Loudspeaker passes", "Forums in the sangkat",
+                "Expected aware at the end"):
+        assert row in text, text
+    page.screenshot(path=str(tmp_path / "map-popup.png"))
     page.close()

@@ -71,7 +71,10 @@ def test_pdf_embeds_the_khmer_font(written, small_roster, short):
         data = pdf.read_bytes()
         assert data.startswith(b"%PDF")
         text = _pdf_text(data)
-        assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?Khmer", text), "Khmer font not embedded"
+        assert re.search(rb"/FontName\s*/[A-Z]{6}\+OWSO-?Khmer", text), "Khmer font not embedded"
+        # never a system Khmer font: with one installed, bold words printed the embedded subset's glyph
+        # numbers in the system's Bold file, i.e. wrong letters
+        assert not re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?Khmer", text)
         assert b"FontFile2" in text  # embedded TrueType program, not just a name
         pages = len(re.findall(rb"/Type\s*/Page[^s]", text))
         assert pages == short.calendar.weeks  # one page per week
@@ -227,3 +230,18 @@ def test_leaflets_to_carry_follow_the_spare_share(demo_campaign):
     assert leaflets_for(demo_campaign, o) == 41  # ceil(37 x 1.10) = ceil(40.7)
     params = dict(demo_campaign.params) | {"leaflet.spare_share": 0.25}
     assert leaflets_for(replace(demo_campaign, params=params), o) == 47  # ceil(46.25)
+
+
+def test_overview_pages_and_turf_maps(written, small_roster, short):
+    """A landscape overview page per week (HTML and a PDF page each), and a turf map on every weekly sheet."""
+    out, files = written
+    overviews = sorted(out.glob("overview-week-*.html"))
+    assert [p.name for p in overviews] == [f"overview-week-{w:02d}.html" for w in range(1, short.calendar.weeks + 1)]
+    assert set(overviews) <= set(files) and out / "overview.pdf" in files
+    pages = re.findall(rb"/Type\s*/Page(?![s\w])", _pdf_text((out / "overview.pdf").read_bytes()))
+    assert len(pages) == short.calendar.weeks
+    for p in small_roster.pairs:
+        sheet = (out / p.id / "week-01.html").read_text(encoding="utf-8")
+        assert sheet.count('<svg class="turfmap"') == 1
+        assert short.geography.village_by_code[p.villages[0]].name_en in sheet.split('<svg class="turfmap"')[1]
+    assert 'href="overview-week-01.html"' in (out / "index.html").read_text(encoding="utf-8")
