@@ -16,6 +16,8 @@ _DROPPABLE = ("jquery", "bootstrap", "fontawesome", "awesome-markers", "awesome.
 #: A tag that would make the browser fetch something (inlined library text may mention URLs freely).
 REMOTE_TAG = re.compile(r'<script[^>]*\ssrc="https?://|<link[^>]*\shref="https?://|<img[^>]*\ssrc="https?://')
 _TAG = re.compile(r'<script src="(https?://[^"]+)"></script>|<link rel="stylesheet" href="(https?://[^"]+)"\s*/?>')
+#: Folium names every element ``<kind>_<uuid4 hex>``: random per run.
+_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}\b")
 
 
 def _store() -> dict[str, str]:
@@ -37,7 +39,21 @@ def inline_assets(html: str) -> str:
             return ""
         raise RuntimeError(f"map asset {url} has no offline copy")
 
-    out = _TAG.sub(sub, html)
+    out = stable_ids(_TAG.sub(sub, html))
     if REMOTE_TAG.search(out):
         raise RuntimeError("the map still links a remote resource")
     return out
+
+
+def stable_ids(html: str) -> str:
+    """Folium's random element ids replaced by their order of first appearance (same plan, same bytes).
+
+    An id is 32 hex digits after an underscore (``circle_marker_<hex>``); every occurrence of one id
+    gets the same number, so the page's scripts still find their elements.
+    """
+    numbers: dict[str, str] = {}
+
+    def number(m: re.Match[str]) -> str:
+        return numbers.setdefault(m.group(0), f"{len(numbers):06d}")
+
+    return _FOLIUM_ID.sub(number, html)
