@@ -16,6 +16,7 @@ from optimizer.allocation import build_instance, evaluate_allocation, small_camp
 from optimizer.allocation.robust import draw_instance, plan_values, robustness
 from outreach.parameters import DEFAULTS
 from outreach.simulate.posterior import draw_params
+from tests.conftest import documented
 
 #: Two draws under which the door and a second channel trade places (leaflets make nobody aware in either,
 #: so the door's value is the door's own).
@@ -29,7 +30,8 @@ SOCIAL_ONLY = {"radio": 0, "partner_ngo": 0, "village_chief": 0, "group_event": 
 
 def _campaign(demo_campaign, seed: int, budget: float, channels: dict[str, int], extra: dict[str, float]):
     """A small campaign whose drawn parameters sit at their defaults (so the draws apply, see ``draw_params``)."""
-    c = small_campaign(demo_campaign, seed, n_villages=4, budget=budget)
+    # documented values elsewhere: the shipped posterior's means move with every calibration
+    c = documented(small_campaign(demo_campaign, seed, n_villages=4, budget=budget))
     params = {**c.params, **{k: DEFAULTS[k].value for k in DOOR_STRONG}, **extra}
     return dataclasses.replace(c, channels=channels, params=params)
 
@@ -83,7 +85,7 @@ def test_no_draws_is_the_point_plan(demo_campaign):
 
 
 def test_robustness_regret_is_each_draws_optimum_minus_the_plan(demo_campaign):
-    c = _campaign(demo_campaign, 3, 900, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
+    c = _campaign(demo_campaign, 2, 700, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
     draws = (DOOR_STRONG, OTHER_STRONG)
     both = _solve(c, list(draws), 1)
     rob = robustness(c, None, both, time_limit_s=10.0)
@@ -101,7 +103,7 @@ def test_robustness_regret_is_each_draws_optimum_minus_the_plan(demo_campaign):
 
 
 def test_share_changes_count_channels_moving_more_than_ten_points(demo_campaign):
-    c = _campaign(demo_campaign, 3, 900, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
+    c = _campaign(demo_campaign, 2, 700, SOCIAL_ONLY, {"awareness.p_loudspeaker": 0.0})
     both = _solve(c, [DOOR_STRONG, OTHER_STRONG], 1)
     rob = robustness(c, None, both, time_limit_s=10.0)
     own = [_solve(c, [d], 1).allocation for d in (DOOR_STRONG, OTHER_STRONG)]
