@@ -40,7 +40,7 @@ class Settings:
     """How hard to calibrate; every run with the same settings and seed gives the same bytes."""
 
     seed: int = DEFAULT_SEED
-    #: Latin hypercube points: 1.8 x the quadratic's 66 terms over the 10 emulated parameters
+    #: Latin hypercube points: 2.2 x the quadratic's 55 terms over the 9 emulated parameters
     design: int = 120
     particles: int = 1000
     generations: int = 10
