@@ -124,8 +124,17 @@ _TABLE: dict[str, Param] = {
     "leaflet.spare_share": Param(0.10, 0.0, 0.5, "share", "[A] leaflets printed beyond the expected hand-overs "
                                  "(torn, wet, a second family under one roof); the seed report printed 88,120 "
                                  "brochures for 'most households', a count without a hand-over rule"),
+    # The seed's 88,120 brochures went to "most households" through the volunteers' outreach, while 20,719
+    # households were met: brochures were left where nobody answered (with a neighbour, at the door).
+    "leaflet.left_when_absent": Param(0.8, 0.0, 1.0, "prob", f"{_SEED}: 88,120 brochures 'distributed to most "
+                                      "households by outreach activities', 20,719 people met [S]; the share [A]"),
     "banner.passes_per_week": Param(1, 0, 14, "passes", "[A] distinct noticing occasions of the village road banner"),
     "banner.per_village": Param(1, 0, 4, "banners", f"{_SEED}: 132 banners, one per village road [S]"),
+    # Noticings of one banner are not independent: the same households pass it and read it, the rest never do,
+    # however long it hangs. Readers are this share; the noticing rate above is spread over them alone, so a
+    # village's banner awareness saturates at the share instead of compounding week after week.
+    "banner.reader_share": Param(0.10, 0.05, 0.16, "share", f"{_SIM} C: of those passing a billboard 25-40 % "
+                                 "view it and 20-40 % of them recall it [W/D], product 5-16 % [A]"),
     # --- District-wide channels: social media, radio, partner NGOs -------------
     # One user, listener or member per household is assumed (conservative: a household with several users is
     # exposed once); audience membership is fixed for the campaign, so repeated weeks saturate at the audience.

@@ -34,19 +34,31 @@ forum.attendance_decay_km))`` at distance ``d`` from the venue (``c``
 calibrated so that a forum draws ``forum.participants`` households in
 expectation; see the simulator). Rarely-home households attend less.
 
-*Banners.* Noticed passes of a village banner are Poisson with mean
-``lambda = banners x banner.passes_per_week x weeks x awareness.p_banner_pass``
-(NBD/Poisson as for posters); a noticed pass is the exposure and is
-remembered with the retention of its week (``lambda_e = sum_w ... r_w``).
+*Banners.* Only a share ``c = banner.reader_share`` of a village's
+households ever read its banners (the same people pass the same road; the
+rest never do). Over the village, noticed passes average
+``lambda = banners x banner.passes_per_week x weeks x awareness.p_banner_pass``;
+they fall on the readers alone, Poisson with mean ``lambda / c`` each (a
+zero-inflated Poisson, the two-point form of the NBD used for posters). A
+noticed pass is the exposure and is remembered with the retention of its week
+(``lambda_e = sum_w ... r_w``). So banner reach saturates at ``c``:
+``c (1 - exp(-lambda / c))``, where independent noticings would compound
+towards the whole village.
 
-*Leaflets.* Reach people only through a contact: when the plan hands them
-out (``hand`` = 1), a household receives one at its *first* door contact
-(later rounds and callbacks do not hand another) and one at each forum it
-attends. A leaflet is an exposure of its own: it leaves an effective memory
-with probability ``p_leaflet r(t)`` at the contact's date, independent of the
-contact's own memory, and it counts as engaged for word of mouth (handed
-over in person). Leaflets add no reach beyond the contacts; the quantity to
-print is the expected hand-overs (:attr:`VillageResponse.leaflets`) plus
+*Leaflets.* Given out on the volunteers' visits and at forums: when the plan
+hands them out (``hand`` = 1), a household gets one door leaflet, at its
+*first* door contact, or, if a visit finds nobody at home before any contact,
+left at the door with probability ``l = leaflet.left_when_absent`` (the
+seed's brochures went to "most households", far more than were met); one
+found at the door means none is handed over later. Each forum attended
+hands over one more. A leaflet is an exposure of its own: it leaves an
+effective memory with probability ``p_leaflet r(t)`` at the visit's date,
+independent of the contact's own memory; handed over in person it counts as
+engaged for word of mouth, left at the door as informed. The door keeps a
+five-state recursion per ``pi`` node (never met: no leaflet, left and
+forgotten, left and remembered; met: without or with a remembered left
+leaflet). The quantity to print is the expected door leaflets
+(:attr:`VillageResponse.door_leaflets`) and forum hand-overs, plus
 ``leaflet.spare_share``.
 
 *Awareness.* Each exposure of channel ``c`` on date ``t`` creates an
@@ -68,8 +80,8 @@ household hears with probability ``1 - exp(-lambda_v)``, ``lambda_v = w
 *Baseline.* A share ``b_v`` is aware before the campaign; final awareness
 is ``b_v + (1 - b_v) [P_dir + (1 - P_dir)(1 - exp(-lambda_v))]``.
 
-Given ``pi`` all exposures are independent (except door callbacks, handled
-by a small state recursion), so expectations are sums over Gauss-Jacobi
+Given ``pi`` all exposures are independent (except door callbacks and door
+leaflets, handled by a small state recursion), so expectations are sums over Gauss-Jacobi
 nodes of the Beta law, with a count recursion (capped at ``k``) for the
 effective frequency.
 """
@@ -157,15 +169,21 @@ class Events:
     """Every exposure opportunity of the units, the input of :func:`direct_response`.
 
     ``door``: door visits in time order; ``home``: loudspeaker passes and
-    forums; ``banner``: ``(lambda_t, lambda_e)``, Poisson means of noticed and
-    of remembered banner passes; ``hand``: 1 where door and forum contacts hand
-    over leaflets (their memories are the events' ``leaflet``), 0 where not.
+    forums; ``banner``: ``(lambda_t, lambda_e)``, mean numbers of noticed and
+    of remembered banner passes per household; ``hand``: 1 where door and forum contacts hand
+    over leaflets (their memories are the events' ``leaflet``), 0 where not;
+    ``readers``: the share of households that ever read a banner
+    (``banner.reader_share``; the passes fall on them alone); ``left``: the
+    probability a leaflet is left at a household visited where nobody answered
+    (``leaflet.left_when_absent``; only where ``hand`` is 1).
     """
 
     door: Sequence[DoorEvent] = ()
     home: Sequence[HomeEvent] = ()
     banner: tuple[ArrayLike, ArrayLike] = (0.0, 0.0)
     hand: ArrayLike = 0.0
+    readers: float = 1.0
+    left: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -176,6 +194,7 @@ class Direct:
     aware: NDArray[np.float64]
     aware_engaged: NDArray[np.float64]
     by_channel: Mapping[str, NDArray[np.float64]]
+    door_leaflets: NDArray[np.float64] | float = 0.0
 
 
 def _bern(dist: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -216,28 +235,43 @@ def _unit(v: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     return x.reshape((1,) * (len(shape) - x.ndim) + x.shape)[None]
 
 
-def _door_states(door: Sequence[DoorEvent], lq: np.ndarray, shape: tuple[int, ...], k: int,
-                 hand: np.ndarray) -> np.ndarray:
-    """Door subsystem: probability of (contacted, effective count) by ``pi`` node, shape (2, k + 1, nodes, *shape).
+#: Door subsystem states: never contacted (no leaflet; a leaflet left, not remembered; left and remembered),
+#: contacted (no remembered left leaflet; with one).
+_NONE, _LEFT, _LEFT_MEM, _MET, _MET_MEM = range(5)
 
-    The count holds the door memories and the memory of the leaflet handed over at the first contact.
+
+def _door_states(door: Sequence[DoorEvent], lq: np.ndarray, shape: tuple[int, ...], k: int,
+                 hand: np.ndarray, left: float) -> np.ndarray:
+    """Door subsystem: probability of (state, engaged count) by ``pi`` node, shape (5, k + 1, nodes, *shape).
+
+    The engaged count holds the door memories and the memory of the leaflet handed over at the first contact;
+    a leaflet left where nobody answered (probability ``left`` when leaflets are handed out) is informed, not
+    engaged, and its memory is the state (``_LEFT_MEM``, ``_MET_MEM``). One leaflet per household: a household
+    that found one left is handed none when met later.
     """
     # the door's own shape: what its visits and the leaflet vary over (within the units' shape)
     own = np.broadcast_shapes(hand.shape[1:], *(_unit(getattr(ev, f), shape).shape[1:] for ev in door
                                                  for f in ("visit", "x", "eff", "leaflet")))
-    d = np.zeros((2, k + 1, lq.shape[0]) + own)
-    d[0, 0] = 1.0
+    d = np.zeros((5, k + 1, lq.shape[0]) + own)
+    d[_NONE, 0] = 1.0
     for ev in door:
-        m = _unit(ev.visit, shape) * -np.expm1(_unit(ev.x, shape) * lq)
+        v = _unit(ev.visit, shape)
+        m = v * -np.expm1(_unit(ev.x, shape) * lq)  # visited and met
+        gone = (v - m) * hand * left  # visited, nobody home, a leaflet left
         e = _unit(ev.eff, shape)
-        lf = hand * _unit(ev.leaflet, shape)
-        if ev.callback:  # only never-contacted households are called back
-            moved = d[0] * m
-            d[0] = d[0] - moved
-            d[1] = d[1] + _bern(_bern(moved, e), lf)
-        else:
-            stay = d * (1.0 - m)
-            d = stay + np.stack([np.zeros_like(d[0]), (_bern(_bern(d[0], e), lf) + _bern(d[1], e)) * m])
+        lf = _unit(ev.leaflet, shape)
+        new = np.zeros_like(d)
+        for s, to in ((_NONE, _MET), (_LEFT, _MET), (_LEFT_MEM, _MET_MEM)):  # never contacted: met now
+            met = d[s] * m
+            new[to] += _bern(_bern(met, e), hand * lf) if s == _NONE else _bern(met, e)
+            new[s] += d[s] - met
+        lf_left = d[_NONE] * gone  # of the never contacted without a leaflet, those not met
+        new[_NONE] -= lf_left
+        new[_LEFT] += lf_left * (1.0 - lf)
+        new[_LEFT_MEM] += lf_left * lf
+        for s in (_MET, _MET_MEM):  # already contacted: a round meets them again, a callback skips them
+            new[s] += d[s] if ev.callback else d[s] * (1.0 - m) + _bern(d[s] * m, e)
+        d = new
     return d
 
 
@@ -268,11 +302,16 @@ def _home_counts(
 
 def _add_banner(events: Events, shape: tuple[int, ...], informed: np.ndarray,
                 none: dict[str, np.ndarray]) -> np.ndarray:
-    """Banner exposures added to the informed count (miss probability into ``none``)."""
+    """Banner exposures added to the informed count (miss probability into ``none``).
+
+    A reader (share ``c``) notices Poisson(``lambda_t / c``) passes and remembers Poisson(``lambda_e / c``);
+    a non-reader none: the count is a mixture of the two.
+    """
     ones = np.ones(informed.shape[1:])
     lt, le = (_unit(v, shape) for v in events.banner)
-    none["banner"] = none["banner"] * np.exp(-lt)
-    return _poisson(informed, le * ones)
+    c = float(events.readers)
+    none["banner"] = none["banner"] * ((1.0 - c) + c * np.exp(-lt / c))
+    return (1.0 - c) * informed + c * _poisson(informed, le / c * ones)
 
 
 def direct_response(shape: tuple[int, ...], events: Events, *, a: float, b: float, k: int, nodes: int = 48) -> Direct:
@@ -296,25 +335,31 @@ def direct_response(shape: tuple[int, ...], events: Events, *, a: float, b: floa
     Direct
         ``reached = 1 - E[prod (1 - P(exposure_e | pi))]``; ``aware = P(effective count >= k)``;
         ``aware_engaged`` = aware with at least one effective door/forum exposure;
-        ``by_channel`` reach per channel (``leaflet``: households handed at least one).
+        ``by_channel`` reach per channel (``leaflet``: households handed at least one);
+        ``door_leaflets``: households given a leaflet at the door (met, or left where nobody answered).
     """
     lq, w = beta_nodes(float(a), float(b), nodes)
     lq = lq[(slice(None),) + (None,) * len(shape)]
     full = (len(w),) + shape
     hand = _unit(events.hand, shape)
-    d = _door_states(events.door, lq, shape, k, hand)
-    door_eff = d.sum(axis=0)
+    d = _door_states(events.door, lq, shape, k, hand, float(events.left))
+    plain, with_left = d[[_NONE, _LEFT, _MET]].sum(axis=0), d[[_LEFT_MEM, _MET_MEM]].sum(axis=0)
     none = {c: np.ones(full) for c in CHANNELS}
-    none["door"] = d[0].sum(axis=0)
-    # a leaflet at the first door contact (exact for hand in {0, 1}, the only values the plans give)
-    none["leaflet"] = 1.0 - hand * (1.0 - none["door"])
+    none["door"] = d[[_NONE, _LEFT, _LEFT_MEM]].sum(axis=(0, 1))
+    untouched = d[_NONE].sum(axis=0)  # neither met nor given a leaflet at the door
+    # a leaflet at the first door contact or left at the door (exact for hand in {0, 1}, the only values the
+    # plans give)
+    none["leaflet"] = 1.0 - hand * (1.0 - untouched)
     forum, informed = _home_counts(events.home, lq, shape, k, none, hand)
     informed = _add_banner(events, shape, informed, none)
-    total = _conv(_conv(door_eff, forum), informed)
+    # a remembered left leaflet is one more informed memory
+    total = _conv(_conv(plain + _bern(with_left, np.ones(())), forum), informed)
     aware = total[k]
-    no_engaged_aware = door_eff[0] * forum[0] * informed[k]
-    # a leaflet comes with a door or forum contact: it adds no reach of its own
-    none_all = np.prod(np.stack(np.broadcast_arrays(*(v for c, v in none.items() if c != "leaflet"))), axis=0)
+    no_engaged_aware = forum[0] * (plain[0] * informed[k] + with_left[0] * informed[max(k - 1, 0):].sum(axis=0))
+    # leaflets come with a door or forum contact, or are left at a door visited: the door's reach counts the
+    # households met or given one there, the forum's its attendees
+    none_all = np.prod(np.stack(np.broadcast_arrays(
+        *(untouched if c == "door" else v for c, v in none.items() if c != "leaflet"))), axis=0)
 
     def mean(v: np.ndarray) -> np.ndarray:
         return np.tensordot(w, v, axes=(0, 0))
@@ -327,6 +372,7 @@ def direct_response(shape: tuple[int, ...], events: Events, *, a: float, b: floa
         aware=at_units(aware),
         aware_engaged=at_units(aware - no_engaged_aware),
         by_channel={c: at_units(1.0 - v) for c, v in none.items()},
+        door_leaflets=at_units(hand * (1.0 - untouched)),
     )
 
 
@@ -397,13 +443,15 @@ class VillageInputs:
 @dataclass(frozen=True)
 class VillageResponse:
     """Expected households reached (any channel exposure) and aware at the end (baseline + new);
-    ``met_at_door`` households ever met at the door, ``forum_leaflets`` leaflets handed over at forums
+    ``met_at_door`` households ever met at the door, ``door_leaflets`` households given a leaflet at the door
+    (met, or left where nobody answered), ``forum_leaflets`` leaflets handed over at forums
     (one per household attendance; 0 without leaflets)."""
 
     reached: NDArray[np.float64] | float
     aware: NDArray[np.float64] | float
     met_at_door: NDArray[np.float64] | float = 0.0
     forum_leaflets: NDArray[np.float64] | float = 0.0
+    door_leaflets: NDArray[np.float64] | float = 0.0
 
 
 def _door_schedule(
@@ -490,7 +538,8 @@ def village_response_array(
     # two household types: within intelligible range of the route (gate 1) or not (gate 0)
     inside, outside = (
         direct_response(shape, Events(door, _loudspeaker_passes(passes, gate, p_ls, max_passes) + forum_events,
-                                      banner, hand), a=a, b=b, k=k)
+                                      banner, hand, params["banner.reader_share"],
+                                      params["leaflet.left_when_absent"]), a=a, b=b, k=k)
         for gate in (1.0, 0.0)
     )
     reached = share * inside.reached + (1.0 - share) * outside.reached
@@ -499,7 +548,8 @@ def village_response_array(
     wom = word_of_mouth(h, h * (1 - base) * engaged, h * (1 - base) * (direct - engaged), params)
     attended = np.minimum(forums, len(forum_events)) * np.broadcast_to(np.asarray(att, float), shape)
     return VillageResponse(reached=h * reached, aware=h * final_awareness(base, direct, wom),
-                           met_at_door=h * inside.by_channel["door"], forum_leaflets=h * hand * attended)
+                           met_at_door=h * inside.by_channel["door"], forum_leaflets=h * hand * attended,
+                           door_leaflets=h * inside.door_leaflets)
 
 
 def village_response(

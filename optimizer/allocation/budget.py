@@ -30,8 +30,9 @@ def cents(usd: float) -> int:
 def leaflets_to_print(handovers: float | np.ndarray, params: Mapping[str, float]) -> np.ndarray:
     """Leaflets to print for an expected number of hand-overs: ``ceil(handovers (1 + leaflet.spare_share))``.
 
-    A leaflet reaches a household only when handed over at a contact (its first door contact, a forum
-    attended; :mod:`outreach.response`), so the quantity follows from those contacts, per village and per forum.
+    A leaflet reaches a household at a contact (its first door contact, a forum attended) or is left at its
+    door where nobody answered (:mod:`outreach.response`), so the quantity follows from those visits, per
+    village and per forum.
     """
     need = np.asarray(handovers, float) * (1.0 + params["leaflet.spare_share"])
     return np.ceil(np.round(need, 6)).astype(np.int64)

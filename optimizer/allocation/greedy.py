@@ -51,10 +51,19 @@ def _priority(campaign: Campaign, priorities: Priorities | None, code: str) -> f
 
 
 def round_leaflets(campaign: Campaign, households: int, round_no: int) -> int:
-    """Leaflets for door round ``round_no`` (1, 2, ...) without callbacks: households met for the first time then,
-    ``h (E[1 - (1 - pi)^i] - E[1 - (1 - pi)^(i-1)])`` under the response model's at-home law, plus spares."""
+    """Leaflets for door round ``round_no`` (1, 2, ...) without callbacks: households given their first one then.
+
+    A household still has none after ``i`` rounds when nobody answered and none was left each time:
+    ``E[(1 - pi)^i] (1 - l)^i`` with ``l = leaflet.left_when_absent``, under the response model's at-home law;
+    round ``i`` gives ``h`` times the drop from ``i - 1`` to ``i``, plus spares.
+    """
     a, b = beta_shapes(campaign.params)
-    first = households * float(mean_at_home(round_no, a, b) - mean_at_home(round_no - 1, a, b))
+    keep = 1.0 - campaign.params["leaflet.left_when_absent"]
+
+    def without(i: int) -> float:
+        return float(1.0 - mean_at_home(i, a, b)) * keep**i
+
+    first = households * (without(round_no - 1) - without(round_no))
     return int(leaflets_to_print(first, campaign.params))
 
 

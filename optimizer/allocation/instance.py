@@ -13,8 +13,8 @@ over the whole grid with :func:`outreach.response.village_response_array`.
   does, and the weight keeps the survey's priorities.
 * Costs in US cents, rounded up (:func:`optimizer.allocation.budget.cents`):
   door rounds and planned callbacks (outings × team × per diem), the
-  leaflets handed over at the village's first door contacts (expected
-  households met at the door, plus ``leaflet.spare_share``), banners;
+  leaflets given at the village's doors (expected households met there or
+  left one where nobody answered, plus ``leaflet.spare_share``), banners;
   forums per sangkat with a leaflet per participant.
 * Banners hang on the village's public roads, one per road: an option with
   more banners than the village has public roads
@@ -391,7 +391,7 @@ def village_options(campaign: Campaign, priorities: Priorities | None, spec: Men
              else np.round(dv.value.mean(axis=0)).astype(np.int64))
     a, b = beta_shapes(p)
     outings = _callback_outings(hh, grid.rounds, grid.callbacks, outing_capacity(p), a, b)
-    leaflets = leaflets_to_print(np.asarray(resp.met_at_door, float), p)
+    leaflets = leaflets_to_print(np.asarray(resp.door_leaflets, float), p)
     money = _option_money(campaign, grid, leaflets, outings)
     women_r = reached * (women / np.maximum(hh, 1))[:, None]
     cap = banner_caps(campaign)

@@ -182,6 +182,8 @@ def _expected_village(ex: PlanExposures, v: int, k: int, r_mid: float) -> _Expec
         home=_home_events(ve, h, params, r_mid),
         banner=(ve.banner_t, ve.banner_e),
         hand=ve.leaflet,
+        readers=params["banner.reader_share"],
+        left=params["leaflet.left_when_absent"],
     )
     dr = direct_response((h,), events, a=a, b=b, k=k)
     door_w, door_m = _door_people(ve, list(events.door), h, a, b, params) if ve.door else (0.0, 0.0)

@@ -22,9 +22,11 @@ Shared by the Monte Carlo (:mod:`.engine`) and the closed form (:mod:`.expectati
   stops there (a zero-length segment with a duration is a stop).
 * Forums: dated at mid-campaign; venue = the sangkat's most populous village;
   attendance falls with the distance to the venue.
-* Leaflets: handed over at contacts only, one at a household's first door
-  contact and one per forum attended, when the plan prints any
-  (``allocation.leaflets > 0``; its quantity follows from those contacts).
+* Leaflets: one at a household's first door contact, or left at its door
+  when a visit finds nobody home before any contact
+  (``leaflet.left_when_absent``), and one per forum attended, when the plan
+  prints any (``allocation.leaflets > 0``; its quantity follows from those
+  visits).
 * District-wide channels (social media, radio, partner NGOs): the plan's
   levels (``allocation.media``) give every household of the campaign the
   same probabilities of exposure and of awareness per channel

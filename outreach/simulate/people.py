@@ -139,8 +139,10 @@ class People:
         ch = {c: made_by == i for i, c in enumerate(CHANNELS)}
         leaflet_door = ch["leaflet"] & door_met
         woman = member_woman.copy()  # banner and word of mouth
+        # a leaflet that made a household aware came from the door (the person met), a forum (its attendee) or
+        # was left at the door where nobody answered (a household member, as for a banner)
         for sel, plane in ((ch["door"] | leaflet_door, self.door_woman),
-                           (ch["forum"] | (ch["leaflet"] & ~door_met), self.forum_woman),
+                           (ch["forum"] | (ch["leaflet"] & ~door_met & self.forum_seen), self.forum_woman),
                            (ch["loudspeaker"], self.lead_woman)):
             woman = np.where(sel, plane, woman)
         w = np.count_nonzero(newly & woman, axis=1)

@@ -47,6 +47,9 @@ TAG_DOOR_SEX = 32
 TAG_LOUDSPEAKER_SEX = 33
 #: The sex of the person informed in a household made aware by a banner or by word of mouth.
 TAG_INFORMED_SEX = 34
+#: Whether a leaflet is left at a household visited where nobody answered (keyed further by the visit's
+#: place in the village's door visits).
+TAG_LEAFLET_LEFT = 35
 #: Exposure and memory of a district-wide channel (keyed further by its place in ``outreach.media.MEDIA``);
 #: 40 leaves room for other tags added alongside.
 TAG_MEDIA = 40

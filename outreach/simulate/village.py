@@ -15,11 +15,12 @@ so memory stays bounded whatever the village.
   leaves an effective memory (``u < A p r`` within ``u < A``), and a
   loudspeaker pass heard draws its memory apart, so that a door visit and a
   pass in one slot leave independent memories.
-* Banners: Poisson noticed passes, nested thresholds on one uniform;
-  leaflets, handed over only at a contact (the first door contact, each
-  forum attended) when the plan prints any: one uniform per household for
-  the door's and one per forum for the forum's, their memory apart from the
-  contact's; word of mouth: one per household, against the village's
+* Banners: the readers' Poisson noticed passes, nested thresholds on one
+  uniform (scaled by the readers' share); leaflets, when the plan prints any,
+  at the first door contact or left at a door where nobody answered (one
+  uniform per visit for leaving it) and at each forum attended: one uniform
+  per household for the door's memory and one per forum for the forum's,
+  apart from the contact's; word of mouth: one per household, against the village's
   realised count of newly aware households.
 * Who and what came first (new quantities, drawn from their own streams so
   every figure above stays the same draw for draw): persons met and
@@ -49,7 +50,7 @@ from ..athome import slot_kind
 from ..households import code_key
 from ..media import MEDIA, MediaResponse
 from ..response import CHANNELS, mid_campaign_retention, retention, word_of_mouth
-from .exposures import PlanExposures, VillageExposure
+from .exposures import DoorVisit, PlanExposures, VillageExposure
 from .people import MET_KEYS, People, SexModel, member_thresholds
 from .streams import (
     TAG_BANNER,
@@ -59,6 +60,7 @@ from .streams import (
     TAG_FORUM_PERSON,
     TAG_INFORMED_SEX,
     TAG_LEAFLET,
+    TAG_LEAFLET_LEFT,
     TAG_LOUDSPEAKER_MEMORY,
     TAG_LOUDSPEAKER_SEX,
     TAG_MEDIA,
@@ -253,15 +255,26 @@ class _Tally:
         self.eng |= eff
         self.first.add(key, eff)
 
+    def add_informed(self, hit: _Plane, eff: _Plane, key: int) -> None:
+        """An exposure that does not engage (a leaflet found at the door): counts only."""
+        self.n_exp += hit
+        self.n_eff += eff
+        self.first.add(key, eff)
 
-def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_home: _AtHome, tally: _Tally) -> _Plane:
-    """Door visits in date order, a leaflet handed over at each household's first contact; returns households
-    ever contacted."""
+
+def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_home: _AtHome,
+          tally: _Tally) -> tuple[_Plane, _Plane]:
+    """Door visits in date order; returns households ever contacted and those given a leaflet at the door.
+
+    With leaflets, one per household: handed over at its first contact, or left where nobody answered a visit
+    (``leaflet.left_when_absent``) before any contact; the one memory draw ``u_leaf`` serves either.
+    """
     ever = np.zeros(tally.eng.shape, bool)
     first_kind = np.full(tally.eng.shape, -1, np.int8)  # kind of occasion of the first contact
     hand = vil.ve.leaflet > 0 and bool(vil.ve.door)
     u_leaf = vil.streams.uniform(tally.eng.shape[0], TAG_LEAFLET, 0) if hand else None
-    for d, sel in zip(vil.ve.door, vil.round_sel):
+    got = np.zeros(tally.eng.shape, bool)  # holds a leaflet from the door
+    for i, (d, sel) in enumerate(zip(vil.ve.door, vil.round_sel)):
         u = occ[(d.date, d.slot)]
         A = at_home(d.x)
         if d.callback:  # first n never-contacted households
@@ -275,13 +288,33 @@ def _door(vil: _Village, occ: dict[tuple[int, int], NDArray[np.float32]], at_hom
         tally.add(contact, eff, time_key(d.date, d.slot, "door"))
         first = contact & ~ever
         first_kind[first] = slot_kind(d.date, d.slot)
-        if u_leaf is not None:  # handed over in person: engaged, its memory apart from the visit's
-            tally.add(first, first & (u_leaf < np.float32(vil.params["awareness.p_leaflet"] * d.r)),
-                      time_key(d.date, d.slot, "leaflet"))
+        if u_leaf is not None:
+            _door_leaflets(vil, (i, d), (sel, contact, ever, got), u_leaf, tally)
         ever |= contact
     if vil.ve.door:  # the person met: one per household met, at its first contact
         tally.people.door(ever, first_kind, vil.streams.raw(tally.eng.shape[0], TAG_DOOR_SEX))
-    return ever
+    return ever, got
+
+
+def _door_leaflets(vil: _Village, visit: tuple[int, DoorVisit], planes: tuple[_Plane | None, _Plane, _Plane, _Plane],
+                   u_leaf: NDArray[np.float32], tally: _Tally) -> None:
+    """Leaflets of one door visit: handed over at a first contact (engaged, its memory apart from the visit's)
+    to a household without one, or left where nobody answered (informed); ``got`` is updated in place."""
+    i, d = visit
+    sel, contact, ever, got = planes
+    mem = u_leaf < np.float32(vil.params["awareness.p_leaflet"] * d.r)
+    key = time_key(d.date, d.slot, "leaflet")
+    handed = contact & ~ever & ~got
+    tally.add(handed, handed & mem, key)
+    got |= handed
+    p_left = vil.params["leaflet.left_when_absent"]
+    if p_left > 0:
+        absent = ~contact & ~ever & ~got
+        if sel is not None:
+            absent &= sel
+        left = absent & (vil.streams.uniform(tally.eng.shape[0], TAG_LEAFLET_LEFT, i) < np.float32(p_left))
+        tally.add_informed(left, left & mem, key)
+        got |= left
 
 
 def _loudspeaker(
@@ -335,18 +368,23 @@ def _forums(vil: _Village, rb: int, at_home: _AtHome, tally: _Tally) -> _Plane |
 
 
 def _banner(vil: _Village, rb: int, tally: _Tally) -> _Plane | None:
-    """Banner noticed: Poisson noticed passes, nested thresholds on one uniform (None without banners)."""
+    """Banner noticed: Poisson noticed passes, nested thresholds on one uniform (None without banners).
+
+    Readers (share ``c``) are the households with ``u < c``; ``u / c`` is then uniform, so every threshold of
+    a reader's Poisson law (means ``lambda / c``) is scaled by ``c`` and non-readers fall above them all.
+    """
     if not vil.ve.banner_t > 0:
         return None
+    c = float(vil.params["banner.reader_share"])
     u = vil.streams.uniform(rb, TAG_BANNER)
-    bn = u < np.float32(-np.expm1(-vil.ve.banner_t))
+    bn = u < np.float32(c * -np.expm1(-vil.ve.banner_t / c))
     tally.n_exp += bn
-    lam = vil.ve.banner_e
-    n = np.zeros(u.shape, np.int16)  # effective passes: the Poisson inversion of u
+    lam = vil.ve.banner_e / c
+    n = np.zeros(u.shape, np.int16)  # effective passes: the Poisson inversion of u / c
     cdf, pmf = 0.0, np.exp(-lam)
-    for j in range(vil.k):  # effective count >= j+1  <=>  u < 1 - F(j)
+    for j in range(vil.k):  # effective count >= j+1  <=>  u < c (1 - F(j))
         cdf += pmf
-        eff = u < np.float32(1.0 - cdf)
+        eff = u < np.float32(c * (1.0 - cdf))
         tally.n_eff += eff
         n += eff
         pmf *= lam / (j + 1)
@@ -354,9 +392,9 @@ def _banner(vil: _Village, rb: int, tally: _Tally) -> _Plane | None:
     us, n_k = u[rows, cols], n[rows, cols]
     for j in range(vil.k, _MAX_PASSES):
         cdf += pmf
-        if 1.0 - cdf < 2.0**-24:  # no uniform of the 2^-24 grid but 0 is below: stop
+        if c * (1.0 - cdf) < 2.0**-24:  # no uniform of the 2^-24 grid but 0 is below: stop
             break
-        n_k += us < np.float32(1.0 - cdf)
+        n_k += us < np.float32(c * (1.0 - cdf))
         pmf *= lam / (j + 1)
     n[rows, cols] = n_k
     _banner_times(vil, rb, tally, n, (rows, cols))
@@ -389,7 +427,8 @@ def _banner_times(
 
 
 def _leaflet(vil: _Village, door: _Plane, forum: _Plane | None) -> _Plane | None:
-    """Households handed a leaflet: those met at the door or at a forum (None without leaflets or contacts)."""
+    """Households given a leaflet: at the door (met, or left there) or at a forum (None without leaflets or
+    contacts)."""
     if not vil.ve.leaflet > 0 or not (vil.ve.door or forum is not None):
         return None
     return door | forum if forum is not None else door
@@ -455,14 +494,14 @@ def _draw_block(vil: _Village, rb: int) -> _Block:
     shape = (rb, vil.h)
     tally = _Tally(np.zeros(shape, np.int16), np.zeros(shape, np.int8), np.zeros(shape, bool), _Firsts(vil.k, shape),
                    People(shape, vil.sex))
-    door = _door(vil, occ, at_home, tally)
+    door, door_leaflet = _door(vil, occ, at_home, tally)
     by_channel = {
         "door": door,
         "loudspeaker": _loudspeaker(vil, occ, at_home, tally),
         "forum": _forums(vil, rb, at_home, tally),
         "banner": _banner(vil, rb, tally),
     }
-    by_channel["leaflet"] = _leaflet(vil, door, by_channel["forum"])
+    by_channel["leaflet"] = _leaflet(vil, door_leaflet, by_channel["forum"])
     aware, wom = _word_of_mouth(vil, rb, tally, base)
     media, media_first = _media(vil, rb, tally)
     aware |= media_first >= 0

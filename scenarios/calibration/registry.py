@@ -56,10 +56,13 @@ FITTED: tuple[Fitted, ...] = (
     # The channels that steer the mix among the aware: the forums (their share of the aware is in the
     # volunteers-and-IEC figure's complement and in the total), word of mouth, and the volunteers' group events,
     # whose people met enter the door-contacts figure and whose memory the volunteers-and-IEC figure.
-    # Not awareness.p_banner_pass: the only figure that speaks to it, the volunteers-and-IEC share, also counts the
-    # report's 88,120 brochures handed to "most households", which the engine cannot plan (a leaflet goes only
-    # with a contact: 8,500 in the API plan). Fitted, the banner took the brochures' effect (0.065 per pass,
-    # the top of its sourced range) and a district plan then put no volunteer out; it keeps its sourced value.
+    # The report's 88,120 brochures went to "most households" through the outreach, far more than the 20,719
+    # met: leaflets left where nobody answered carry them, and their share is fitted.
+    # Not awareness.p_banner_pass nor banner.reader_share: the only figure that speaks to them, the
+    # volunteers-and-IEC share, cannot tell a banner from a brochure. (Fitted before the brochures were
+    # modelled, the banner took their effect, 0.065 per pass, the top of its sourced range, and a district plan
+    # then put no volunteer out.) They keep their sourced values.
+    Fitted("leaflet.left_when_absent"),
     Fitted("awareness.p_forum"),
     Fitted("awareness.wom_rate"),
     # The district-wide channels act on every household alike: added to the closed form analytically

@@ -39,10 +39,10 @@ ALWAYS: tuple[str, ...] = ("canvass.p_answer_first_visit", "canvass.at_home_beta
 #: The response parameters of each channel, entering when the plan buys it.
 BY_CHANNEL: Mapping[str, tuple[str, ...]] = {
     "door_to_door": ("awareness.p_door",),
-    "leaflet": ("awareness.p_leaflet",),
+    "leaflet": ("awareness.p_leaflet", "leaflet.left_when_absent"),
     "loudspeaker": ("awareness.p_loudspeaker",),
     "forum": ("awareness.p_forum", "forum.participants", "forum.participation_rate", "forum.attendance_decay_km"),
-    "banner": ("awareness.p_banner_pass",),
+    "banner": ("awareness.p_banner_pass", "banner.reader_share"),
     "social_media": ("social_media.user_share", "social_media.weekly_reach", "awareness.p_social_media"),
     "radio": ("radio.listener_share", "radio.weekly_hear", "awareness.p_radio"),
     "partner_ngo": ("ngo.households_per_meeting", "awareness.p_ngo"),
@@ -161,6 +161,12 @@ MEASURE: Mapping[str, tuple[str, str]] = {
     "awareness.p_banner_pass": (
         "memory of a banner", "ask people at the market or along the road whether they noticed the banner and "
         "what it said"),
+    "leaflet.left_when_absent": (
+        "leaflets left at the door", "the pairs' tally sheets: leaflets left at houses where nobody answered, "
+        "against the houses visited with nobody home"),
+    "banner.reader_share": (
+        "banner readers", "a follow-up survey question: have you ever read the banner on the village road? "
+        "(the share saying yes however long it has hung)"),
     "social_media.user_share": (
         "social media users", "a baseline survey question: does anyone in the household use Facebook?"),
     "social_media.weekly_reach": (

@@ -122,7 +122,7 @@ def test_leaflet_at_the_first_door_contact_only() -> None:
     one = _direct(Events(door=[DoorEvent(1.0, 1.0, e, leaflet=lf)], hand=1.0))
     assert one.aware == pytest.approx(hit(1) * (1 - (1 - e) * (1 - lf)))
     assert float(one.by_channel["leaflet"]) == pytest.approx(0.3)
-    assert one.reached == pytest.approx(0.3)  # a leaflet adds no reach of its own
+    assert one.reached == pytest.approx(0.3)  # none is left at the door (Events.left = 0): no reach of its own
     assert _direct(Events(door=[DoorEvent(1.0, 1.0, e, leaflet=lf)], hand=1.0), k=2).aware == pytest.approx(
         hit(1) * e * lf)
     # two rounds: three memories (two visits, one leaflet) only when met twice
@@ -132,6 +132,45 @@ def test_leaflet_at_the_first_door_contact_only() -> None:
     assert _direct(Events(door=cb, hand=1.0), k=2).aware == pytest.approx(e * lf * (2 * hit(1) - hit(2)))
     off = _direct(Events(door=[DoorEvent(1.0, 1.0, e, leaflet=lf)], hand=0.0))
     assert off.aware == pytest.approx(hit(1) * e) and float(off.by_channel["leaflet"]) == 0.0
+
+
+def test_leaflet_left_where_nobody_answered() -> None:
+    """``l`` = leaflet.left_when_absent: a leaflet left is informed (not engaged), one per household."""
+    e, lf, left = 0.5, 0.2, 0.6
+    one = _direct(Events(door=[DoorEvent(1.0, 1.0, e, leaflet=lf)], hand=1.0, left=left))
+    assert float(one.reached) == pytest.approx(0.3 + 0.7 * left)  # met, or a leaflet found at the door
+    assert float(one.by_channel["door"]) == pytest.approx(0.3)
+    assert float(one.by_channel["leaflet"]) == pytest.approx(0.3 + 0.7 * left)
+    assert float(one.door_leaflets) == pytest.approx(0.3 + 0.7 * left)
+    assert float(one.aware) == pytest.approx(0.3 * (1 - (1 - e) * (1 - lf)) + 0.7 * left * lf)
+    assert float(one.aware_engaged) == pytest.approx(0.3 * (1 - (1 - e) * (1 - lf)))
+    # not handing leaflets out leaves none either
+    off = _direct(Events(door=[DoorEvent(1.0, 1.0, e, leaflet=lf)], hand=0.0, left=left))
+    assert float(off.reached) == pytest.approx(0.3) and float(off.door_leaflets) == 0.0
+    # two rounds: met at the first (pi); or left one (1 - pi) l and met at the second without a new leaflet;
+    # or nothing at the first and, at the second, met with a leaflet handed over or else one left
+    two = [DoorEvent(1.0, 1.0, e, leaflet=lf), DoorEvent(1.0, 1.0, e, leaflet=lf)]
+    got = _direct(Events(door=two, hand=1.0, left=left))
+    q = 1 - (1 - e) * (1 - lf)  # a first contact leaves a memory
+    p1, p2, p1q = hit(1), hit(2), hit(1) - hit(2)  # E[pi], E[pi^2], E[(1 - pi) pi]
+    not_aware = ((1 - e) * (1 - lf) * (p1 - e * p2) + left * (1 - lf) * (0.7 - e * p1q)
+                 + (1 - left) * (p1q * (1 - q) + miss(2) * (1 - left * lf)))
+    assert float(got.aware) == pytest.approx(1 - not_aware)
+    not_engaged = ((1 - e) * (1 - lf) * (p1 - e * p2) + left * (0.7 - e * p1q)
+                   + (1 - left) * (p1q * (1 - q) + miss(2)))
+    assert float(got.aware_engaged) == pytest.approx(1 - not_engaged)
+    assert float(got.door_leaflets) == pytest.approx(1 - miss(2) * (1 - left) ** 2)
+    # a callback visits the never contacted only, those who found a leaflet too (no second leaflet)
+    cb = _direct(Events(door=[DoorEvent(1.0, 1.0, e, leaflet=lf), DoorEvent(1.0, 1.0, e, callback=True,
+                                                                           leaflet=lf)], hand=1.0, left=left))
+    assert float(cb.aware) == pytest.approx(1 - not_aware - (1 - e) * (1 - lf) * e * p2)  # met ones skipped
+    # k = 2: a remembered left leaflet and a loudspeaker memory make a household aware, not engaged
+    ls = HomeEvent("loudspeaker", 1.0, 1.0, 0.5)
+    mix = _direct(Events(door=[DoorEvent(1.0, 1.0, e, leaflet=lf)], home=[ls], hand=1.0, left=1.0), k=2)
+    informed_only = p1q * lf * 0.5
+    assert float(mix.aware) == pytest.approx(p1 * e * lf + p2 * (e * (1 - lf) + (1 - e) * lf) * 0.5
+                                             + informed_only)
+    assert float(mix.aware_engaged) == pytest.approx(float(mix.aware) - informed_only)
 
 
 def test_loudspeaker_and_forum_need_someone_at_home() -> None:
@@ -176,6 +215,18 @@ def test_banners_are_poisson_and_independent_of_home() -> None:
     assert ls.aware == pytest.approx(0.15 * tails[0] + 0.85 * tails[1])
 
 
+def test_banner_readers_by_hand() -> None:
+    """Readers (share c) take every pass: reach c (1 - exp(-lt / c)), counts a mixture of 0 and Poisson(le / c)."""
+    lt, le, c = 2.0, 1.0, 0.25
+    ban = [_direct(Events(banner=(lt, le), readers=c), k=k) for k in (1, 2)]
+    assert float(ban[0].by_channel["banner"]) == pytest.approx(c * (1 - math.exp(-8.0)))
+    assert float(ban[0].reached) == pytest.approx(c * (1 - math.exp(-8.0)))
+    assert [float(b.aware) for b in ban] == pytest.approx([c * (1 - math.exp(-4.0)), c * (1 - 5 * math.exp(-4.0))])
+    # a loudspeaker memory (0.15) reaches readers and non-readers alike: P(>= 2) needs a reader's banner memory
+    ls = _direct(Events(home=[HomeEvent("loudspeaker", 1.0, 1.0, 0.5)], banner=(0.0, le), readers=c), k=2)
+    assert float(ls.aware) == pytest.approx(c * (0.15 * (1 - math.exp(-4.0)) + 0.85 * (1 - 5 * math.exp(-4.0))))
+
+
 def test_units_broadcast_and_keep_their_values() -> None:
     d = direct_response((3,), Events(door=[DoorEvent(1.0, np.array([0.0, 0.5, 1.0]), 0.5)],
                                      banner=(np.array([0.0, 0.0, 1.0]), 0.0)), a=A, b=B, k=1)
@@ -189,7 +240,9 @@ P = {
     "canvass.evening_weekend_multiplier": 1.35, "awareness.effective_frequency_k": 1,
     "awareness.half_life_weeks": 4.0,  # 8 weeks: mid-campaign retention 2^(-28 / 28) = 0.5
     "awareness.p_door": 0.8, "awareness.p_loudspeaker": 0.3, "awareness.p_forum": 0.9, "awareness.p_leaflet": 0.1,
-    "awareness.p_banner_pass": 0.1, "banner.passes_per_week": 2.0, "forum.participation_rate": 0.66,
+    "awareness.p_banner_pass": 0.1, "banner.passes_per_week": 2.0, "banner.reader_share": 0.4,
+    "leaflet.left_when_absent": 0.0,
+    "forum.participation_rate": 0.66,
     "awareness.wom_rate": 0.05, "awareness.wom_engaged_vs_informed": 7.0,
 }
 
@@ -277,10 +330,10 @@ def _forum_miss(target: float, n: int) -> float:
 
 def test_banners_by_hand() -> None:
     r = village_response_array(_inputs(banners=1), P)
-    lt = 2.0 * 0.1 * 8  # passes a week x noticed x weeks
+    lt = 2.0 * 0.1 * 8  # passes a week x noticed x weeks, over the village; readers (40 %) take them all
     le = 0.2 * sum(2 ** (-(7 * (8 - w) - 3.5) / 28) for w in range(8))
-    assert float(r.reached) == pytest.approx(100 * (1 - math.exp(-lt)))
-    assert float(r.aware) == pytest.approx(_aware(100, 0.0, 1 - math.exp(-le), 0.0))
+    assert float(r.reached) == pytest.approx(100 * 0.4 * (1 - math.exp(-lt / 0.4)))
+    assert float(r.aware) == pytest.approx(_aware(100, 0.0, 0.4 * (1 - math.exp(-le / 0.4)), 0.0))
 
 
 def test_scalar_form_sizes_its_loops_to_the_counts() -> None:

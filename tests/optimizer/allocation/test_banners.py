@@ -19,7 +19,8 @@ def _campaign(demo_campaign, roads: list[int], monkeypatch):
     monkeypatch.setattr(instance_module, "public_roads", lambda *_args: dict(zip(codes, roads)))
     costs = dict(c.costs)
     costs["banner"] = dataclasses.replace(costs["banner"], usd=0.5)
-    params = {**c.params, "awareness.p_banner_pass": 0.08, "banner.passes_per_week": 14}
+    # readers at the top of their range, noticing not so often that one banner saturates them
+    params = {**c.params, "awareness.p_banner_pass": 0.02, "banner.passes_per_week": 1, "banner.reader_share": 0.16}
     return dataclasses.replace(c, costs=costs, params=params), codes
 
 

@@ -31,6 +31,14 @@ def met_at_door(params, households: int, visits: int) -> float:
     return households * (1.0 - math.exp(log_b(a, b + visits) - log_b(a, b)))
 
 
+def given_at_door(params, households: int, visits: int) -> float:
+    """Households given a door leaflet in ``visits`` visits: met, or one left where nobody answered (each visit
+    with probability ``l``); none only if nobody answered and none was left every time:
+    ``h (1 - B(a, b + n) / B(a, b) (1 - l)^n)``."""
+    never_met = households - met_at_door(params, households, visits)
+    return households - never_met * (1.0 - params["leaflet.left_when_absent"]) ** visits
+
+
 def print_run(params, handovers: float) -> int:
     """Leaflets printed for expected hand-overs: spares on top, rounded up."""
     return math.ceil(round(handovers * (1 + params["leaflet.spare_share"]), 6))
@@ -79,7 +87,7 @@ def test_demo_within_budget_and_capacities(demo_campaign, demo_solved):
     # leaflets for the hand-overs: every household met at the door once (callbacks cover all not yet met),
     # every forum participant; spares on top
     p = c.params
-    door = sum(print_run(p, met_at_door(p, v.households, a.door_rounds_by_village[v.code]
+    door = sum(print_run(p, given_at_door(p, v.households, a.door_rounds_by_village[v.code]
                                         * (1 + demo_solved.callbacks_by_village[v.code])))
                for v in c.geography.villages)
     assert a.leaflets == door + sum(a.forums_by_sangkat.values()) * print_run(p, p["forum.participants"])

@@ -33,12 +33,16 @@ The model, as documented:
 * forums at mid-campaign, venue the sangkat's most populous village,
   attendance target ``min(rate, participants 2^(-d/decay) / sum 2^(-d/decay))``
   met by an exponent on the at-home law;
-* banners: per week and banner, Poisson noticed passes with mean
-  ``passes_per_week p_banner_pass``; each is remembered with the retention
+* banners: a household reads the village's banners with probability
+  ``banner.reader_share`` (drawn once); a reader notices, per week and banner,
+  Poisson passes with mean ``passes_per_week p_banner_pass / reader_share``;
+  each is remembered with the retention
   of mid-week;
-* leaflets only at a contact, when the plan prints any: one at a household's
-  first door contact (its date), one at each forum it attends; a leaflet's
-  memory is drawn apart from the contact's;
+* leaflets, when the plan prints any: one at a household's first door
+  contact (its date) unless it found one before, one left at a door visit
+  where nobody answered (with probability ``leaflet.left_when_absent``, to a
+  household never met and without one; informed, not engaged), one at each
+  forum it attends; a leaflet's memory is drawn apart from the contact's;
 * an exposure on date ``t`` leaves an effective memory with probability
   ``p_c 2^(-(T - t) / (7 half_life))`` (T the campaign's last day; forums and
   their leaflets at mid-campaign, ``3.5 weeks`` days before T); aware directly
@@ -300,16 +304,18 @@ class Household:
     effective: int = 0
     engaged: bool = False
     contacted: bool = False
+    door_leaflet: bool = False  # holds a leaflet from the door (handed over, or left where nobody answered)
     channels: set[str] = field(default_factory=set)
     met_woman: bool = False  # the person met at the door (when contacted) is a woman
     heard: set[str] = field(default_factory=set)  # "women", "men": the adults who heard a pass
 
-    def expose(self, rng: random.Random, channel: str, eff: float) -> None:
+    def expose(self, rng: random.Random, channel: str, eff: float, *, engaging: bool = True) -> None:
         self.exposures += 1
         self.channels.add(channel)
         if rng.random() < eff:
             self.effective += 1
-            self.engaged = self.engaged or channel in ("door", "forum", "leaflet")  # leaflets: in person
+            # leaflets handed over in person engage; one found at the door does not
+            self.engaged = self.engaged or (engaging and channel in ("door", "forum", "leaflet"))
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -377,14 +383,20 @@ def _occasions(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Househol
         who: Sequence[int] = occ.who
         if occ.callback:
             who = [i for i, hh in enumerate(hhs) if not hh.contacted][: occ.callback]
+        lf = m.params["awareness.p_leaflet"] * keep((m.end - occ.date).days, m.params)
         for i in who:
+            hh = hhs[i]
             if home[key][i]:
-                _meet(rng, m, occ, hhs[i])
-                hhs[i].expose(rng, occ.channel, occ.eff)
-                if occ.channel == "door" and not hhs[i].contacted and vp.leaflet:  # first contact: a leaflet
-                    hhs[i].expose(rng, "leaflet", m.params["awareness.p_leaflet"] * keep((m.end - occ.date).days,
-                                                                                        m.params))
-                hhs[i].contacted = hhs[i].contacted or occ.channel == "door"
+                _meet(rng, m, occ, hh)
+                hh.expose(rng, occ.channel, occ.eff)
+                if occ.channel == "door" and not hh.contacted and vp.leaflet and not hh.door_leaflet:
+                    hh.expose(rng, "leaflet", lf)  # first contact: a leaflet, unless one was left before
+                    hh.door_leaflet = True
+                hh.contacted = hh.contacted or occ.channel == "door"
+            elif (occ.channel == "door" and vp.leaflet and not hh.contacted and not hh.door_leaflet
+                  and rng.random() < m.params["leaflet.left_when_absent"]):
+                hh.expose(rng, "leaflet", lf, engaging=False)  # nobody answered: a leaflet left at the door
+                hh.door_leaflet = True
 
 
 def _undated(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]) -> None:
@@ -399,9 +411,12 @@ def _undated(rng: random.Random, m: Model, vp: VillagePlan, hhs: list[Household]
                     if vp.leaflet:
                         hh.expose(rng, "leaflet", p["awareness.p_leaflet"] * m.mid_keep)
         noticed = remembered = 0
-        for week in range(m.weeks if vp.banners else 0):
-            # the village's banners together: noticed passes this week, each remembered with mid-week retention
-            n = poisson(rng, vp.banners * p["banner.passes_per_week"] * p["awareness.p_banner_pass"])
+        c = p["banner.reader_share"]
+        reader = bool(vp.banners) and rng.random() < c  # the same households read the banner all campaign long
+        for week in range(m.weeks if reader else 0):
+            # the village's banners together: noticed passes this week (on the readers alone), each remembered
+            # with mid-week retention
+            n = poisson(rng, vp.banners * p["banner.passes_per_week"] * p["awareness.p_banner_pass"] / c)
             noticed += n
             remembered += sum(rng.random() < m.week_keep[week] for _ in range(n))
         if noticed:  # noticed passes count as one exposure; each remembered one is an effective memory

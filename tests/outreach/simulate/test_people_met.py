@@ -272,14 +272,18 @@ def test_banner_passes_spread_evenly_over_the_weeks(k: int) -> None:
 
     With ``k`` effective exposures needed, the door visit is the one that
     makes a household aware when exactly ``k - 1`` of its effective banner
-    passes (Poisson, mean ``lam``) fell in weeks 1-2, half of them:
-    door-first = H P p_door Poisson(k - 1; lam / 2) (passes all at the end
-    would give H P p_door for k = 1, and 0 for k = 2).
+    passes fell in weeks 1-2, half of them. Non-readers of the banner (share
+    ``1 - c``) have none; a reader's are Poisson with mean ``lam / c``:
+    door-first = H P p_door ((1 - c) [k = 1] + c Poisson(k - 1; lam / 2c))
+    (passes all at the end would give H P p_door for k = 1, and 0 for k = 2).
     """
     camp = make_campaign((H,), {**QUIET, "banner.passes_per_week": 14, "awareness.effective_frequency_k": k})
     door = rounds(camp, 1, day0=10)  # Monday of week 3
     banners = {camp.geography.villages[0].code: 2}
     lam = 2 * 14 * camp.params["awareness.p_banner_pass"] * 4  # noticed passes, all remembered (no decay)
     both = _first(_run(camp, make_plan(door, banners=banners)))
-    q = P * camp.params["awareness.p_door"] * (lam / 2) ** (k - 1) / math.factorial(k - 1) * math.exp(-lam / 2)
+    c = camp.params["banner.reader_share"]
+    m = lam / 2 / c
+    q = P * camp.params["awareness.p_door"] * ((1 - c) * (k == 1) + c * m ** (k - 1) / math.factorial(k - 1)
+                                               * math.exp(-m))
     _near(both["door"], H * q, H * q * (1 - q))

@@ -57,15 +57,18 @@ def test_inputs_follow_the_channels_the_plan_uses(fixed) -> None:
 def test_ranking_finds_what_the_plan_depends_on(sens) -> None:
     keys = [i.key for i in sens.inputs]
     aware, value = sens.outputs["end_awareness"], sens.outputs["plan_value"]
-    assert aware.surrogate.q2 > 0.95 and value.surrogate.q2 > 0.99
+    # the banner's value saturates at its readers (c (1 - exp(-lambda / c))): a quadratic follows it less closely
+    assert aware.surrogate.q2 > 0.95 and value.surrogate.q2 > 0.98
     # A morning-only plan meets nobody in the evening or at a weekend: that multiplier explains nothing.
     assert aware.indices.total[keys.index("canvass.evening_weekend_multiplier")] < 0.005
     # The allocation holds only the banner (the bare plan's rounds and passes are in its roster and tours).
     # so its value moves with the banner's memory (and how long it lasts), never with the door or loudspeaker.
-    assert value.indices.total[keys.index("awareness.p_banner_pass")] > 0.8
+    # Its two parameters: how often a pass is noticed, and how many households ever read a banner.
+    banner = [value.indices.total[keys.index(k)] for k in ("awareness.p_banner_pass", "banner.reader_share")]
+    assert sum(banner) > 0.8 and min(banner) > 0.1, banner
     for k in ("canvass.p_answer_first_visit", "awareness.p_door", "awareness.p_loudspeaker"):
         assert abs(value.indices.total[keys.index(k)]) < 0.005, k
-    assert keys[ranking(sens, "plan_value")[0]] == "awareness.p_banner_pass"
+    assert keys[ranking(sens, "plan_value")[0]] in ("awareness.p_banner_pass", "banner.reader_share")
     # First order never exceeds total order beyond estimation error, and the totals are shares.
     assert np.all(aware.indices.first <= aware.indices.total + 0.02)
     assert np.all((aware.indices.total > -0.01) & (aware.indices.total < 1.01))
