@@ -16,8 +16,8 @@ _DROPPABLE = ("jquery", "bootstrap", "fontawesome", "awesome-markers", "awesome.
 #: A tag that would make the browser fetch something (inlined library text may mention URLs freely).
 REMOTE_TAG = re.compile(r'<script[^>]*\ssrc="https?://|<link[^>]*\shref="https?://|<img[^>]*\ssrc="https?://')
 _TAG = re.compile(r'<script src="(https?://[^"]+)"></script>|<link rel="stylesheet" href="(https?://[^"]+)"\s*/?>')
-#: Folium names every element ``<kind>_<uuid4 hex>``: random per run.
-_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}\b")
+#: Folium names every element ``<kind>_<uuid4 hex>``, random per run (and some ``<kind>_<hex>_<suffix>``).
+_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9A-Za-z])")
 
 
 def _store() -> dict[str, str]:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import html as _html
+from collections.abc import Mapping
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import folium
 from branca.element import Figure
 
 from outreach.atomic import atomic_write_text
 from outreach.model import Campaign, Geography, Plan, Priorities, Reach
+from outreach.sangkatcells import APPROXIMATE_LABEL, approximate_cells
 
 from ._offline import inline_assets
 from .labels import label_css, label_layer, zoom_script
-from .layers import LAYER_CSS, PRINT_CSS, forum_layer, popup_script, priority_layer, village_popups
-from .palette import DEPOT_COLOUR, reach_colour, reach_gradient_css, route_style
+from .layers import LAYER_CSS, PRINT_CSS, forum_layer, popup_script, priority_layer, turf_layer, village_popups
+from .palette import DEPOT_COLOUR, TURF_COLOUR, reach_colour, reach_gradient_css, route_style
+
+#: Background maps the reader may ask for (``--basemap``); none by default, since the file must work offline.
+BASEMAPS = ("none", "osm")
 
 
 def _figure(m: folium.Map) -> Figure:
@@ -33,23 +38,30 @@ def _base_map(geo: Geography) -> folium.Map:
     _figure(m).header.add_child(folium.Element(
         "<style>.leaflet-container{background:#f4f1ea}"
         # one entry per tuk-tuk day: the list scrolls rather than running off the screen
-        ".leaflet-control-layers-list{max-height:70vh;overflow-y:auto}</style>"))
+        ".leaflet-control-layers-list{max-height:70vh;overflow-y:auto}"
+        # a long layer name (the approximate sangkats) wraps rather than widening the list over the map
+        ".leaflet-control-layers-expanded{max-width:300px}</style>"))
     _figure(m).header.add_child(folium.Element(label_css()))
     _figure(m).header.add_child(folium.Element(LAYER_CSS + PRINT_CSS))
     return m
 
 
-def _sangkat_layer(geo: Geography, reach: Reach | None) -> folium.FeatureGroup:
-    """Sangkat boundaries (when known), coloured by the share of households reached."""
-    sk = folium.FeatureGroup(name="Sangkats", show=True)
+def _sangkat_layer(geo: Geography, reach: Reach | None, approx: Mapping[str, Any]) -> folium.FeatureGroup:
+    """Sangkat outlines, coloured by the share of households reached: the boundary file's, or, for a district
+    without one, the approximate cells ``approx`` drawn from the village points
+    (:func:`outreach.sangkatcells.approximate_cells`), and the layer then says so."""
+    sk = folium.FeatureGroup(name=f"Sangkats ({APPROXIMATE_LABEL})" if approx else "Sangkats", show=True)
     for s in geo.sangkats:
-        if s.boundary is None:
+        shape = s.boundary if s.boundary is not None else approx.get(s.code)
+        if shape is None:
             continue
         reached = reach.reached_by_sangkat.get(s.code, 0.0) if reach else 0.0
         hh = sum(v.households for v in geo.villages_in(s.code)) or 1
         tip = f"{s.name_kh} · {s.name_en} ({s.code}) — {reached:,.0f} of {hh:,} households reached"
+        if s.boundary is None:
+            tip += " · outline approximate (Voronoi cells of its villages)"
         folium.GeoJson(
-            s.boundary.__geo_interface__,
+            shape.__geo_interface__,
             style_function=lambda _f, c=reach_colour(reached / hh): {"color": "#333", "weight": 1.5,
                                                                      "fillColor": c, "fillOpacity": 0.18},
             tooltip=_html.escape(tip),
@@ -100,17 +112,6 @@ def _vehicle_layers(campaign: Campaign, plan: Plan) -> list[folium.FeatureGroup]
     return [*layers, depots]
 
 
-def _pair_layer(geo: Geography, plan: Plan) -> folium.FeatureGroup:
-    """The volunteer pairs' turf villages (hidden until switched on)."""
-    pg = folium.FeatureGroup(name="Volunteer pairs", show=False)
-    for i, p in enumerate(plan.roster.pairs):
-        pts = [geo.village_by_code[c] for c in p.villages if c in geo.village_by_code]
-        for v in pts:
-            folium.CircleMarker([v.lat, v.lon], radius=11, color=route_style(i)[0], weight=2, dash_array="2 3",
-                                fill=False, tooltip=_html.escape(f"{p.id}: {' + '.join(p.members)}")).add_to(pg)
-    return pg
-
-
 def _title(campaign: Campaign) -> folium.Element:
     note = ("Village positions are SYNTHETIC in this scenario." if campaign.geography.synthetic_positions
             else f"Road network: {campaign.roads.kind}.")
@@ -121,8 +122,26 @@ def _title(campaign: Campaign) -> folium.Element:
         f"{_html.escape(districts)}<br>{_html.escape(note)}</div>")
 
 
-def _legend(campaign: Campaign, plan: Plan) -> folium.Element:
-    """What the colours mean: the blue scale of the share reached, and each vehicle's route colour."""
+def _basemap(m: folium.Map, basemap: str) -> None:
+    """OpenStreetMap tiles under the map, when asked for: a base layer beside a plain one, with its attribution.
+
+    Only a page that asks for them loads tiles; without the network the tiles stay blank and every layer of
+    the plan still draws. The attribution stays on the printed page (the tiles' licence asks for it).
+    """
+    if basemap == "none":
+        return
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {', '.join(BASEMAPS)}, not '{basemap}'")
+    folium.FeatureGroup(name="No background (offline)", overlay=False, control=True, show=False).add_to(m)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True, show=True,
+                     max_zoom=19).add_to(m)
+    _figure(m).header.add_child(folium.Element(
+        "<style>@media print { .leaflet-control-attribution { display: block !important; } }</style>"))
+
+
+def _legend(campaign: Campaign, plan: Plan, approximate: bool) -> folium.Element:
+    """What the colours mean: the blue scale of the share reached, each vehicle's route colour, the marks of
+    the other layers, and whether the sangkat outlines are approximate."""
     rows = []
     vehicles = sorted({d.vehicle_id for d in plan.tours.days})
     for i, vid in enumerate(vehicles):
@@ -139,36 +158,46 @@ def _legend(campaign: Campaign, plan: Plan) -> folium.Element:
         f"<div style='height:12px;margin:3px 0;border:1px solid #555;background:{reach_gradient_css()}'></div>"
         "<div style='display:flex;justify-content:space-between'><span>0 %</span><span>50 %</span>"
         "<span>100 %</span></div><div style='margin-top:2px'>circle size: households</div>"
-        "<b style='display:block;margin-top:6px'>Loudspeaker routes</b>" + "".join(rows) + depot
+        + (f"<div style='color:#555;max-width:230px'>sangkat outlines {_html.escape(APPROXIMATE_LABEL)}</div>"
+           if approximate else "")
+        + "<b style='display:block;margin-top:6px'>Loudspeaker routes</b>" + "".join(rows) + depot
         + "<div style='margin-top:4px'><span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
           "border:1.6px solid #000;vertical-align:middle'></span> survey priority (bigger: sooner)</div>"
           "<div><span class='owso-forum' style='display:inline-block;width:10px;height:10px'></span>"
           " forum venue (number of forums)</div>"
+          f"<div><span style='display:inline-block;width:28px;border-top:2.2px dashed {TURF_COLOUR};"
+          "vertical-align:middle'></span> volunteer turf (pair)</div>"
         + (f"<div style='color:#555'>{len(campaign.vehicles)} vehicle(s); route colours are never "
            "used for villages</div>" if rows else "") + "</div>")
 
 
 def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None,
-                 priorities: Priorities | None = None) -> folium.Map:
+                 priorities: Priorities | None = None, *, basemap: str = "none") -> folium.Map:
     """Build the folium map (layers can be switched on and off).
 
-    Layers: sangkat boundaries (when known), villages sized by households and
+    Layers: sangkat outlines (the boundary file's, else approximate cells
+    of the village points, named so), villages sized by households and
     coloured by the share reached (a blue scale), one layer per loudspeaker
-    vehicle with its daily routes (warm hues: :mod:`maps.palette`), and the
-    volunteer pairs' turf villages; the survey priorities and the forum
-    venues (:mod:`maps.layers`, hidden at first); a legend names them all.
-    A click on a village opens its popup; printed, the map fills an A4
-    landscape page with the legend and without the controls.
+    vehicle with its daily routes (warm hues: :mod:`maps.palette`); the
+    volunteer pairs' turfs, the survey priorities and the forum venues
+    (:mod:`maps.layers`, hidden at first); a legend names them all. A click
+    on a village or a turf opens its popup; printed, the map fills an A4
+    landscape page with the legend and without the controls. ``basemap``
+    ``"osm"`` adds OpenStreetMap tiles (online) as a base layer; with the
+    default ``"none"`` the page asks nothing of the network.
     """
     geo = campaign.geography
     m = _base_map(geo)
-    _sangkat_layer(geo, reach).add_to(m)
+    _basemap(m, basemap)
+    approx = approximate_cells(geo)
+    _sangkat_layer(geo, reach, approx).add_to(m)
     villages, popups = _village_layer(geo, plan, reach, village_popups(campaign, plan, reach, priorities))
     villages.add_to(m)
     # routes over the villages: at the district view the dots would hide them (their hues differ: see palette)
     for layer in _vehicle_layers(campaign, plan):
         layer.add_to(m)
-    _pair_layer(geo, plan).add_to(m)
+    turfs, turf_popups = turf_layer(campaign, plan)
+    turfs.add_to(m)
     rings = priority_layer(geo, priorities)
     if rings is not None:
         rings.add_to(m)
@@ -176,14 +205,16 @@ def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None,
     label_layer(geo).add_to(m)
     _figure(m).script.add_child(folium.Element(zoom_script(m.get_name())))
     _figure(m).script.add_child(folium.Element(popups))
+    if turf_popups:
+        _figure(m).script.add_child(folium.Element(popup_script(turf_popups)))
     _figure(m).html.add_child(_title(campaign))
-    _figure(m).html.add_child(_legend(campaign, plan))
+    _figure(m).html.add_child(_legend(campaign, plan, approximate=bool(approx)))
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 
 def write_campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None, path: Path,
-                       priorities: Priorities | None = None) -> Path:
-    """Render the map to a self-contained HTML file (works offline)."""
-    html = inline_assets(campaign_map(campaign, plan, reach, priorities).get_root().render())
+                       priorities: Priorities | None = None, *, basemap: str = "none") -> Path:
+    """Render the map to one HTML file: self-contained and offline, unless ``basemap`` asks for online tiles."""
+    html = inline_assets(campaign_map(campaign, plan, reach, priorities, basemap=basemap).get_root().render())
     return atomic_write_text(path, html)

@@ -15,6 +15,9 @@ from collections.abc import Mapping
 import folium
 
 from outreach.model import Campaign, Geography, Plan, Priorities, Reach, Village
+from outreach.turfmap import turf_codes, turf_outline, turf_villages
+
+from .palette import TURF_COLOUR, turf_dash
 
 #: Ring radius of the priority layer, in screen pixels: the least and the most urgent village (the least still
 #: clears the largest village dot, 3 + √households / 4 px).
@@ -146,9 +149,50 @@ def forum_layer(geo: Geography, forums_by_sangkat: Mapping[str, int]) -> folium.
     return fg
 
 
-#: The forum square and the popup table.
+def _turf_popup(campaign: Campaign, pair_id: str, members: tuple[str, ...], codes: set[str]) -> str:
+    names = {v.id: v.name for v in campaign.volunteers}
+    who = ", ".join(f"{m} {names[m]}" if m in names else m for m in members)
+    turf, _ = turf_villages(campaign.geography, codes)
+    where = "".join(f"<li>{_html.escape(v.name_kh)} · {_html.escape(v.name_en)} ({v.code})</li>" for v in turf)
+    return (f"<div class='owso-popup'><b>Pair {_html.escape(pair_id)}</b>: {_html.escape(who)}"
+            f"<br>{len(turf)} village(s) over the campaign<ul class='owso-turf-list'>{where}</ul></div>")
+
+
+def turf_layer(campaign: Campaign, plan: Plan) -> tuple[folium.FeatureGroup, dict[str, str]]:
+    """Each pair's turf: the buffered hull of every village it walks, a dashed black outline named by the pair.
+
+    Returns the layer (hidden until switched on) and the popups (folium name -> HTML, for :func:`popup_script`):
+    a click on the outline or on the pair's name lists its members and villages. The outline has no fill, so
+    the village dots under it keep their own popups.
+    """
+    fg = folium.FeatureGroup(name="Volunteer turfs (one outline per pair)", show=False)
+    popups: dict[str, str] = {}
+    for i, p in enumerate(plan.roster.pairs):
+        codes = turf_codes(p, plan.roster.outings)
+        shape = turf_outline(campaign.geography, codes)
+        if shape is None:
+            continue
+        html = _turf_popup(campaign, p.id, p.members, codes)
+        line = folium.GeoJson(shape.__geo_interface__, style_function=lambda _f, d=turf_dash(i): {
+            "color": TURF_COLOUR, "weight": 2.2, "dashArray": d, "fill": False},
+            tooltip=_html.escape(f"Turf of pair {p.id}"))
+        line.add_to(fg)
+        c = shape.representative_point()
+        name = folium.Marker([c.y, c.x], icon=folium.DivIcon(
+            html=f"<div class='owso-turf'>{_html.escape(p.id)}</div>", class_name="owso-turf-icon",
+            icon_size=(34, 16), icon_anchor=(17, 8)))
+        name.add_to(fg)
+        popups[line.get_name()] = popups[name.get_name()] = html
+    return fg, popups
+
+
+#: The forum square, the turf name and the popup table.
 LAYER_CSS = ("<style>.owso-forum { width: 14px; height: 14px; background: #000; color: #fff; font: bold 10px/14px "
              "sans-serif; text-align: center; border: 1px solid #fff; }\n"
+             ".owso-turf { font: bold 11px/14px sans-serif; color: #000; background: #fff; border: 1.5px dashed #000; "
+             "text-align: center; }\n"
+             ".owso-turf-list { margin: 3px 0 0 0; padding-left: 16px; font-size: 12px; max-height: 160px; "
+             "overflow-y: auto; }\n"
              ".owso-popup table { border-collapse: collapse; font-size: 12px; }\n"
              ".owso-popup th { text-align: left; font-weight: normal; color: #555; padding: 1px 8px 1px 0; }"
              "</style>")

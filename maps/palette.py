@@ -12,6 +12,12 @@ for normal vision and under simulated protanopia, deuteranopia and
 tritanopia (Machado et al. 2009, severity 1): ``tests/maps/test_palette.py``
 checks it on the colours the map actually draws. More vehicles than
 colours cycle the colours with a dash pattern per cycle.
+
+The volunteer pairs' turfs take no hue at all: a black outline, without
+fill, whose dash pattern changes from one pair to the next and which carries
+the pair's name. Black stays at least 25 units from every colour of the
+scale and every route colour under the same four visions, and a dashed
+unfilled outline is a different mark from a filled dot or a route line.
 """
 
 from __future__ import annotations
@@ -25,6 +31,12 @@ ROUTE_COLOURS: tuple[str, ...] = ("#663333", "#e69f00", "#d73027", "#ee6677")
 
 #: Dash pattern per cycle through the route colours (solid first).
 ROUTE_DASHES: tuple[str | None, ...] = (None, "10 6", "3 5")
+
+#: The turf outline (no fill): black, neither a blue of the scale nor a route hue.
+TURF_COLOUR = "#000000"
+
+#: Dash patterns of the turf outlines, in turn from one pair to the next, so that neighbouring turfs differ.
+TURF_DASHES: tuple[str, ...] = ("9 5", "2 5", "12 4 2 4")
 
 #: The depot marker's fill (gold: neither a blue of the scale nor a route hue).
 DEPOT_COLOUR = "#ffd700"
@@ -53,3 +65,8 @@ def route_style(index: int) -> tuple[str, str | None]:
 def reach_gradient_css() -> str:
     """The scale as a CSS ``linear-gradient`` for the legend."""
     return f"linear-gradient(to right, {', '.join(REACH_STOPS)})"
+
+
+def turf_dash(index: int) -> str:
+    """Dash pattern of the ``index``-th pair's turf outline (0-based)."""
+    return TURF_DASHES[index % len(TURF_DASHES)]

@@ -10,7 +10,7 @@ centre of each district:
 * each sangkat's villages lie on a smaller spiral around its centre, scaled so
   that every village stays inside its own sangkat's Voronoi cell;
 * sangkat boundaries are the Voronoi cells of the sangkat centres, clipped to
-  the villages' hull buffered by 1.5 km;
+  the villages' hull buffered by 1.5 km (:mod:`outreach.sangkatcells`);
 * the district's household total (e.g. 2008 census) is split over villages with
   lognormal weights seeded by each village code (so a village keeps its size
   whatever else changes), villages of the central sangkat twice as large, and
@@ -29,6 +29,7 @@ import numpy as np
 
 from .gazetteer import DistrictListing
 from .geo import to_utm, to_wgs84
+from .sangkatcells import HULL_BUFFER_M, buffered_hull, utm_to_wgs84, voronoi_cells
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
@@ -103,28 +104,16 @@ def _mark_market(rows: list[dict[str, Any]]) -> None:
 
 
 def _sangkat_cells(sangkats: list[str], centres: np.ndarray, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Sangkat code -> WGS84 polygon: Voronoi cells of the centres, clipped to the buffered village hull."""
-    from shapely import MultiPoint, transform, voronoi_polygons
-    from shapely.geometry import Point, Polygon
+    """Sangkat code -> WGS84 polygon: Voronoi cells of the centres, clipped to the buffered village hull.
 
+    Cells of the centres, not of the villages (:mod:`outreach.sangkatcells`): the layout put each sangkat's
+    villages inside its centre's cell, so both give the same sangkats and the centres' cells are smoother.
+    """
+    hull = buffered_hull(np.array([(r["x"], r["y"]) for r in rows]), HULL_BUFFER_M)
     boundaries: dict[str, Any] = {}
-    hull = MultiPoint([(r["x"], r["y"]) for r in rows]).convex_hull.buffer(1500.0)
-    if len(sangkats) == 1:
-        cells = [hull]
-    else:
-        cells_gc = voronoi_polygons(MultiPoint([tuple(c) for c in centres]), extend_to=hull)
-        cells = list(cells_gc.geoms)
-
-    def to_lonlat(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack(to_wgs84(xy[:, 0], xy[:, 1]))
-
-    for s_code, c in zip(sangkats, centres):
-        cell = next((g for g in cells if g.contains(Point(*c))), None) if len(cells) > 1 else cells[0]
-        if cell is None:
-            continue
-        poly = cell.intersection(hull)
-        if isinstance(poly, Polygon) or poly.geom_type == "MultiPolygon":
-            boundaries[s_code] = transform(poly, to_lonlat)
+    for s_code, poly in zip(sangkats, voronoi_cells(centres, hull)):
+        if poly.geom_type in ("Polygon", "MultiPolygon"):
+            boundaries[s_code] = utm_to_wgs84(poly)
     return boundaries
 
 

@@ -10,11 +10,12 @@ numbered; the key under the map names them in the sheet's language.
 from __future__ import annotations
 
 import html
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 from .daymap import projector
 from .lang import Lang
-from .model import Geography, Village
+from .model import Geography, Outing, Pair, Village
 
 #: Village dot radius: a floor so small villages stay visible, growing with the square root of households.
 _R_MIN, _R_PER_SQRT_HH, _R_MAX = 3.0, 0.25, 9.0
@@ -130,3 +131,25 @@ def _turf_marks(turf: Sequence[Village], week: set[str], project, width: int, he
         names.append(f'<text x="{tx}" y="{ty}" font-size="10" text-anchor="{anchor}" fill="#111">'
                      f'{html.escape(name)}</text>')
     return dots + names
+
+
+#: Margin of a turf's outline around its outermost villages, in metres: wide enough to hold the village dots
+#: at the district view, narrow enough that neighbouring pairs' outlines stay apart.
+TURF_BUFFER_M = 400.0
+
+
+def turf_codes(pair: Pair, outings: Iterable[Outing]) -> set[str]:
+    """Every village a pair walks over the campaign: its turf and any village it covers for another pair."""
+    return {*pair.villages, *(c for o in outings if o.pair_id == pair.id for c, _ in o.visits)}
+
+
+def turf_outline(geo: Geography, codes: Collection[str], buffer_m: float = TURF_BUFFER_M) -> Any:
+    """The pair's area as a WGS84 polygon: the convex hull of its villages grown by ``buffer_m`` (None if none)."""
+    import numpy as np
+
+    from .sangkatcells import buffered_hull, utm_to_wgs84
+
+    turf, _ = turf_villages(geo, codes)
+    if not turf:
+        return None
+    return utm_to_wgs84(buffered_hull(np.array([(v.x_m, v.y_m) for v in turf]), buffer_m))

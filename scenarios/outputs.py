@@ -19,7 +19,8 @@ def output_files(result: PlanResult) -> list[str]:
     return files + (["survey/report.html"] if result.survey is not None else [])
 
 
-def write_outputs(result: PlanResult, out: str | Path, *, lang: Lang = "both", pdf: bool = True) -> Path:
+def write_outputs(result: PlanResult, out: str | Path, *, lang: Lang = "both", pdf: bool = True,
+                  basemap: str = "none") -> Path:
     """Write summary, plan, map, schedules, route sheets, budget and survey report into ``out``.
 
     Parameters
@@ -32,6 +33,8 @@ def write_outputs(result: PlanResult, out: str | Path, *, lang: Lang = "both", p
         Language of the printed schedules.
     pdf : bool
         Also render the schedules to PDF (about 3 s per pair on two cores).
+    basemap : {"none", "osm"}
+        Background of ``map.html``: none (the file works offline), or OpenStreetMap tiles loaded online.
 
     Returns
     -------
@@ -53,7 +56,8 @@ def write_outputs(result: PlanResult, out: str | Path, *, lang: Lang = "both", p
         plan_doc = plan_to_dict(plan, scenario_file=link, seed=campaign.seed)
         (tmp / "plan.json").write_text(json.dumps(plan_doc, ensure_ascii=False), encoding="utf-8")
         write_campaign_map(campaign, plan, reach, tmp / "map.html",
-                           priorities=result.survey.priorities if result.survey is not None else None)
+                           priorities=result.survey.priorities if result.survey is not None else None,
+                           basemap=basemap)
         write_schedules(campaign, plan.roster, tmp / "schedules", lang=lang, pdf=pdf)
         write_route_sheets(campaign, plan.tours, tmp / "routes", lang=lang)
         write_budget_sheet(campaign, plan.allocation, tmp / "budget",

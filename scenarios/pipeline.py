@@ -228,6 +228,7 @@ def summarise(campaign: Campaign, plan: Plan, reach: Reach, priorities: Prioriti
               posterior: PosteriorBands | None = None, uncertainty: dict[str, Any] | None = None) -> dict[str, Any]:
     """Stage ``summarise``: the summary document, with the pipeline's own notes, margins and posterior bands,
     and the allocation under the posterior's draws (:mod:`scenarios.uncertainty`)."""
+    from outreach.sangkatcells import approximate_note
     from outreach.summary import build_summary
 
     summary = build_summary(campaign, plan, reach, priorities=priorities)
@@ -236,6 +237,9 @@ def summarise(campaign: Campaign, plan: Plan, reach: Reach, priorities: Prioriti
     if uncertainty is not None:
         summary["allocation_under_uncertainty"] = uncertainty
     summary["notes"].extend(notes)
+    outline = approximate_note(campaign.geography)  # the map's sangkats drawn from the village points
+    if outline is not None:
+        summary["notes"].append(outline)
     if marginal is not None:
         summary["notes"].append(MARGINAL_NOTE)
         budget = summary["budget"]

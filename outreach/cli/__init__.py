@@ -97,7 +97,7 @@ def _settings(replications: Optional[int], time_limit: float, strategy: Strategy
             "point_estimate": point_estimate, "robustness": robustness}
 
 
-def _run(scenario: Path, out: Path, settings: dict[str, Any], lang: Lang, pdf: bool) -> None:
+def _run(scenario: Path, out: Path, settings: dict[str, Any], lang: Lang, pdf: bool, basemap: str = "none") -> None:
     """Plan ``scenario`` with the options ``settings`` (:func:`_settings`) and write its outputs."""
     from ..scenariofile import read_scenario
 
@@ -116,7 +116,7 @@ def _run(scenario: Path, out: Path, settings: dict[str, Any], lang: Lang, pdf: b
         options = PlanOptions(**settings)
         result = plan_campaign(campaign, options, progress=step)
         step("Writing outputs")
-        write_outputs(result, out, lang=lang, pdf=pdf)
+        write_outputs(result, out, lang=lang, pdf=pdf, basemap=basemap)
         progress.update(task, description="Done", completed=STAGES)
     console.print(_summary_table(result.summary))
     from scenarios.uncertainty import robustness_line
@@ -137,6 +137,21 @@ POINT_OPTION = typer.Option("--point-estimate", help="Allocate at the posterior 
 #: Each draw's own optimum and the chosen plan's regret.
 ROBUSTNESS_OPTION = typer.Option("--robustness", help="Re-solve the allocation under each posterior draw: regret "
                                                       "of the chosen plan and channel shares that move (slower).")
+
+
+#: An online background under the campaign map; off by default, so the map needs no network.
+BASEMAP_OPTION = typer.Option(help="Background of map.html: none (default; works offline) or osm (OpenStreetMap "
+                                   "tiles, loaded online; the map is complete without them).")
+
+
+def _basemap(basemap: str) -> str:
+    from maps.campaign_map import BASEMAPS
+
+    from ..errors import InputError
+
+    if basemap not in BASEMAPS:
+        raise InputError(f"--basemap must be one of {', '.join(BASEMAPS)}, not '{basemap}'", field="--basemap")
+    return basemap
 
 
 def _lang(lang: str) -> Lang:
@@ -173,10 +188,11 @@ def plan(  # noqa: PLR0913 - typer makes every command-line option a parameter
     workers: Annotated[int, WORKERS_OPTION] = 2,
     point_estimate: Annotated[bool, POINT_OPTION] = False,
     robustness: Annotated[bool, ROBUSTNESS_OPTION] = False,
+    basemap: Annotated[str, BASEMAP_OPTION] = "none",
 ) -> None:
     """Plan a campaign from a scenario file and write maps, schedules, route sheets and the summary."""
     _run(scenario, out, _settings(replications, time_limit, _strategy(strategy), workers, point_estimate, robustness),
-         _lang(lang), pdf)
+         _lang(lang), pdf, _basemap(basemap))
 
 
 @app.command()
@@ -192,10 +208,11 @@ def demo(  # noqa: PLR0913 - typer makes every command-line option a parameter
     workers: Annotated[int, WORKERS_OPTION] = 2,
     point_estimate: Annotated[bool, POINT_OPTION] = False,
     robustness: Annotated[bool, ROBUSTNESS_OPTION] = False,
+    basemap: Annotated[str, BASEMAP_OPTION] = "none",
 ) -> None:
     """Run the built-in demo: Pursat, Kampong Chhnang and Chbar Mon (synthetic village positions)."""
     settings = _settings(replications, time_limit, _strategy(strategy), workers, point_estimate, robustness)
-    _run(demo_scenario_path(), out, settings, _lang(lang), pdf)
+    _run(demo_scenario_path(), out, settings, _lang(lang), pdf, _basemap(basemap))
 
 
 def _interactive() -> bool:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from outreach.cli import app
 from tests.conftest import write_scenario
+from tests.maps.test_campaign_map import small_plan  # noqa: F401  (the fixture)
 
 runner = CliRunner()
 #: A4 printable width at 96 px/inch with the sheets' 14 mm margins: (210 - 28) mm.
@@ -134,12 +135,19 @@ def test_printed_pages_fit_a4(browser, outputs, kind, tmp_path):
     page.close()
 
 
+#: The map's layers a reader can switch (one more per tuk-tuk day).
+EXPECTED_LAYERS = ("Sangkats", "Villages", "Depots", "Volunteer turfs", "Survey priority", "Forum venues",
+                   "Place names")
+
+
 def test_map_has_layers_and_legend(browser, outputs, tmp_path):
     page, leaving = _open(browser, outputs / "map.html", tmp_path)
     assert leaving == []
     assert page.locator(".leaflet-control-layers").count() == 1
     names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert any("Villages" in n or "villages" in n for n in names), names
+    for layer in EXPECTED_LAYERS:
+        assert any(layer in n for n in names), (layer, names)
+    assert page.locator(".leaflet-control-layers-base label").count() == 0  # no background unless asked for
     assert page.locator(".owso-legend").count() == 1
     assert "Loudspeaker routes" in page.locator(".owso-legend").inner_text()
     # names appear as the reader zooms in: none at the district view, village names at zoom 14
@@ -210,4 +218,39 @@ def test_map_popups_and_planning_layers(browser, outputs, tmp_path):
                 "Expected aware at the end"):
         assert row in text, text
     page.screenshot(path=str(tmp_path / "map-popup.png"))
+    page.close()
+
+
+def test_map_turfs_name_each_pair_and_open_its_popup(browser, outputs, tmp_path):
+    import json
+
+    pairs = json.loads((outputs / "plan.json").read_text(encoding="utf-8"))["roster"]["pairs"]
+    page, _ = _open(browser, outputs / "map.html", tmp_path)
+    assert page.locator(".owso-turf:visible").count() == 0  # hidden until switched on
+    page.locator(".leaflet-control-layers-overlays label", has_text="Volunteer turfs").locator("input").check()
+    assert page.locator(".owso-turf:visible").count() == len(pairs) > 0
+    page.locator(".owso-turf").first.dispatch_event("click")  # the first may lie under the layer list
+    text = page.locator(".leaflet-popup-content").inner_text()
+    assert "Pair " in text and "village(s) over the campaign" in text, text
+    page.screenshot(path=str(tmp_path / "map-turfs.png"))
+    page.close()
+
+
+def test_map_with_osm_basemap_is_complete_without_the_tiles(browser, demo_campaign, small_plan, tmp_path):  # noqa: F811
+    """Asked for, the tiles are requested (here refused, as offline); every layer and the legend still draw."""
+    from maps import write_campaign_map
+
+    plan, reach = small_plan
+    path = write_campaign_map(demo_campaign, plan, reach, tmp_path / "map.html", basemap="osm")
+    page, leaving = _open(browser, path, tmp_path)
+    assert leaving and all(u.startswith("https://tile.openstreetmap.org/") for u in leaving), leaving
+    bases = page.locator(".leaflet-control-layers-base label").all_inner_texts()
+    assert [b.strip() for b in bases] == ["No background (offline)", "OpenStreetMap (online)"]
+    names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert all(any(layer in n for n in names) for layer in EXPECTED_LAYERS[:4]), names
+    assert page.locator(".owso-legend").is_visible() and page.locator(".owso-title").is_visible()
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    drawn = page.evaluate("() => { const m = window[Object.keys(window).find(k => k.startsWith('map_'))];"
+                          " let n = 0; m.eachLayer(l => { if (l instanceof L.CircleMarker) n += 1; }); return n; }")
+    assert drawn >= len(demo_campaign.geography.villages)
     page.close()

@@ -31,7 +31,7 @@ def test_map_is_offline_and_has_layers(demo_campaign, small_plan, tmp_path):
     path = write_campaign_map(demo_campaign, plan, reach, tmp_path / "map.html")
     html = path.read_text(encoding="utf-8")
     assert not REMOTE_TAG.search(html)
-    for layer in ("Sangkats", "Villages", "Depots", "Volunteer pairs", "Place names (zoom in)"):
+    for layer in ("Sangkats", "Villages", "Depots", "Volunteer turfs (one outline per pair)", "Place names (zoom in)"):
         assert layer in html
     for d in plan.tours.days:  # one layer per vehicle-day, named by its date: the day list
         assert f"{d.date:%a %d %b} \\u00b7 {d.vehicle_id}" in html  # as folium writes it in the page script

@@ -23,3 +23,10 @@ def test_each_id_keeps_one_number_everywhere():
     html = f"var map_{a} = L.map('map_{a}'); var marker_{b} = L.circleMarker().addTo(map_{a});"
     assert stable_ids(html) == ("var map_000000 = L.map('map_000000'); "
                                 "var marker_000001 = L.circleMarker().addTo(map_000000);")
+
+
+def test_an_id_followed_by_a_suffix_is_numbered_too():
+    # the layer control names its table ``layer_control_<hex>_layers``: left alone, two runs differed
+    a = "0123456789abcdef" * 2
+    assert stable_ids(f"var layer_control_{a}_layers = {{}}; f(layer_control_{a}_layers);") == (
+        "var layer_control_000000_layers = {}; f(layer_control_000000_layers);")

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from maps import write_campaign_map
-from maps.palette import REACH_STOPS, ROUTE_COLOURS, reach_colour, route_style
+from maps.palette import REACH_STOPS, ROUTE_COLOURS, TURF_COLOUR, reach_colour, route_style
 from outreach.model import Allocation, Band, Plan, Reach, Roster, Stop, Tours, VehicleDay
 
 _CVD = {
@@ -126,3 +126,11 @@ def test_reach_scale_runs_light_to_dark_in_one_hue():
     assert reach_colour(-1) == REACH_STOPS[0] and reach_colour(2) == REACH_STOPS[-1]
     # halfway between stops 3 (#6baed6) and 4 (#4292c6): ((107+66)/2, (174+146)/2, (214+198)/2) = (86, 160, 206)
     assert reach_colour(0.5) == "#56a0ce"
+
+
+@pytest.mark.parametrize("vision", list(_CVD))
+def test_turf_outline_is_neither_a_route_nor_a_village_colour(drawn, vision):
+    _, routes, villages = drawn
+    others = set(villages) | {reach_colour(k / 100) for k in range(101)} | set(REACH_STOPS) | set(ROUTE_COLOURS)
+    worst = min((delta_e(TURF_COLOUR, c, vision), c) for c in others)
+    assert worst[0] >= MIN_ROUTE_TO_ROUTE, worst
