@@ -103,7 +103,7 @@ EQUIVALENT: dict[str, str] = {
         "costs.x_load_cost_overrides__mutmut_27", "progress.x_load_progress__mutmut_32",
         "volunteers.x_load_volunteers__mutmut_30", "villages.x_load_villages__mutmut_44",
         "villages.x_load_village_list__mutmut_43")},
-    **{f"outreach.io.progress.x_load_progress__mutmut_{n}": _MAPKEY for n in (72, 74, 75, 91, 93, 96)},
+    **{f"outreach.io.progress.x_load_progress__mutmut_{n}": _MAPKEY for n in (72, 74, 75, 102, 104, 107)},
     **{f"outreach.io.volunteers.x_load_volunteers__mutmut_{n}": _FALSY
        for n in (108, 110, 156, 158, 174, 176, 220, 222)},
     **{f"outreach.io.villages.x__census_counts__mutmut_{n}": _ABSENT for n in (15, 17, 19, 21, 22)},
