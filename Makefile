@@ -39,7 +39,7 @@ posterior: install
 
 # Mutation testing (issue 19): mutmut on the loaders (outreach/io/), the acoustics, the response model and the
 # roster's callback rules (optimizer/roster/jobs.py, schedule.py), with the tests listed
-# under [tool.mutmut] in pyproject.toml; one worker (about an hour when new). Progress goes to benchmarks/out/mutmut.log;
+# under [tool.mutmut] in pyproject.toml; one worker (about half an hour when new). Progress goes to benchmarks/out/mutmut.log;
 # the score per module, after the equivalent mutants listed in benchmarks/mutants.py, to benchmarks/out/mutants.json
 # and .md. Rerunning only tests the mutants whose code changed (name others: mutmut run NAME...).
 SHARED ?= $(abspath ../shared)

@@ -44,8 +44,11 @@ _FALSY = ("default of an optional column (None instead of ''): the code after it
 _ABSENT = ("default column name of an absent optional column (None/'XXXX' instead of ''): no row has such a key, "
            "so the cell reads '' either way")
 
-_SAME_SHAPE = ("a shape taken from the other operand: the count distributions here all have the full shape "
-               "(k + 1, nodes, *units), and zeros_like reads only the shape and dtype of its template")
+_SAME_SHAPE = ("a template of the same shape: d[0] and d[1] are slices of one array (2, k + 1, nodes, *own), and "
+               "zeros_like reads only the shape and dtype of its template")
+_FIT = ("_unit's early check that a value broadcasts to the units dropped: a value that does not gives a result "
+        "axis at_units cannot broadcast to the units' shape, the same ValueError, raised later (tried for every "
+        "event field and hand, at shapes (), (1,), (2,), (2, 2)); village_response_array never passes one")
 _BROADCAST = ("ones over the units instead of (nodes, *units), or a division by ones: broadcasting in _poisson gives "
               "the same array")
 _NODES = "the quadrature's node count: 48 is the default of beta_nodes, and 49 is only a finer quadrature"
@@ -65,11 +68,11 @@ _TWICE = ("the greedy hint states the two-day rule twice (lo = day + 1 with s.da
 #: Mutants that cannot change behaviour, with the reason. Keys are mutmut's names (``mutmut show NAME``).
 EQUIVALENT: dict[str, str] = {
     **{f"outreach.response.{f}__mutmut_{n}": _DTYPE for f, ns in {
-        "x_retention": (7, 9), "x_banner_rates": (5, 7), "x__unit": (6, 8), "x_word_of_mouth": (7, 9, 18, 20, 23, 25),
+        "x_retention": (7, 9), "x_banner_rates": (5, 7), "x__unit": (3, 5), "x_word_of_mouth": (7, 9, 18, 20, 23, 25),
         "x_final_awareness": (3, 5), "x__door_schedule": (4,), "x_village_response_array": (7, 9, 95, 199, 201),
     }.items() for n in ns},
-    **{f"outreach.response.{n}": _SAME_SHAPE for n in (
-        "x__poisson__mutmut_29", "x__conv__mutmut_9", "x__conv__mutmut_10", "x__door_states__mutmut_63")},
+    "outreach.response.x__door_states__mutmut_85": _SAME_SHAPE,
+    **{f"outreach.response.x__unit__mutmut_{n}": _FIT for n in (8, 9)},
     **{f"outreach.response.x__add_banner__mutmut_{n}": _BROADCAST for n in (3, 21)},
     **{f"outreach.response.x_direct_response__mutmut_{n}": _NODES for n in (1, 8)},
     **{f"outreach.response.x_village_response__mutmut_{n}": _LOOP_OFF for n in (22, 29)},
@@ -100,7 +103,7 @@ EQUIVALENT: dict[str, str] = {
         "costs.x_load_cost_overrides__mutmut_27", "progress.x_load_progress__mutmut_32",
         "volunteers.x_load_volunteers__mutmut_30", "villages.x_load_villages__mutmut_44",
         "villages.x_load_village_list__mutmut_43")},
-    **{f"outreach.io.progress.x_load_progress__mutmut_{n}": _MAPKEY for n in (72, 74, 75, 91, 93, 96)},
+    **{f"outreach.io.progress.x_load_progress__mutmut_{n}": _MAPKEY for n in (72, 74, 75, 102, 104, 107)},
     **{f"outreach.io.volunteers.x_load_volunteers__mutmut_{n}": _FALSY
        for n in (108, 110, 156, 158, 174, 176, 220, 222)},
     **{f"outreach.io.villages.x__census_counts__mutmut_{n}": _ABSENT for n in (15, 17, 19, 21, 22)},

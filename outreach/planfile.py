@@ -207,6 +207,10 @@ def load_plan_dir(plan_dir: str | Path) -> tuple[dict[str, Any], Plan]:
         raise InputError("no plan.json in this folder; run 'outreach plan' first", file=str(plan_dir))
     try:
         data = json.loads(pfile.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise InputError(f"not a plan file (a JSON {type(data).__name__}, not an object)", file=str(pfile))
         return data, plan_from_dict(data)
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+    except KeyError as exc:  # say which entry, not a bare "'allocation'"
+        raise InputError(f"not a plan file (it has no {exc} entry)", file=str(pfile)) from None
+    except (ValueError, TypeError, AttributeError, IndexError) as exc:
         raise InputError(f"not a plan file ({exc})", file=str(pfile)) from None

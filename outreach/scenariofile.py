@@ -66,12 +66,20 @@ class CalendarSection(_Strict):
     blackout: list[dt.date] = Field(default_factory=list)
     season: Literal["dry", "wet"] = "dry"  # wet: roads slower (travel.wet_season_speed_factor)
 
+    @field_validator("start")
+    @classmethod
+    def _start_within_span(cls, v: dt.date) -> dt.date:
+        # its own check, so the message names calendar.start (a slip such as 9999-12-20 or 0001-01-01)
+        if not FIRST_DATE <= v <= LAST_DATE:
+            raise ValueError(f"the start {v} is outside {FIRST_DATE} to {LAST_DATE}")
+        return v
+
     @model_validator(mode="after")
     def _within_span(self) -> CalendarSection:
-        # Compare before adding: 9999-12-20 plus weeks is past the last date Python knows.
-        end = self.start + dt.timedelta(weeks=self.weeks) if self.start <= LAST_DATE else self.start
-        if self.start < FIRST_DATE or end > LAST_DATE:
-            raise ValueError(f"the campaign ({self.start} to {end}) must fall within {FIRST_DATE} and {LAST_DATE}")
+        # the start is within the span (checked above), so adding the weeks stays a valid date
+        end = self.start + dt.timedelta(weeks=self.weeks)
+        if end > LAST_DATE:
+            raise ValueError(f"the campaign ({self.weeks} weeks from {self.start}) must end by {LAST_DATE}")
         return self
 
 

@@ -120,6 +120,22 @@ def test_moved_plan_folder(pursat_real_scenario, tmp_path):
     shutil.move(str(work), str(moved))
     res = runner.invoke(app, ["simulate", str(moved / "out"), "--replications", "10"])
     assert res.exit_code == 0, res.output
+    # replan reads the moved plan too: one outing reported, two households not at home
+    first = json.loads((moved / "out" / "plan.json").read_text(encoding="utf-8"))["roster"]["outings"][0]
+    code, n = first["visits"][0]
+    report = ("pair_id,date,village_code,visited,not_at_home,refused,cancelled\n"
+              f"{first['pair_id']},{first['date']},{code},")
+    (moved / "progress.csv").write_text(report + f"{n - 2},2,0,\n", encoding="utf-8")
+    res = runner.invoke(app, ["replan", str(moved / "out"), str(moved / "progress.csv"), "--out",
+                              str(moved / "replan"), "--no-pdf", "--time-limit", "2"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((moved / "replan" / "plan.json").read_text(encoding="utf-8"))["roster"]["outings"]
+    # a slip in the report (1e30 households not at home) is refused before any callback is planned
+    (moved / "progress.csv").write_text(report + f"{n},1e30,0,\n", encoding="utf-8")
+    res = runner.invoke(app, ["replan", str(moved / "out"), str(moved / "progress.csv"), "--out",
+                              str(moved / "replan2"), "--no-pdf", "--time-limit", "2"])
+    assert res.exit_code == 2 and "field 'not_at_home': '1e30' households" in res.output, res.output
+    assert "Traceback" not in res.output and not (moved / "replan2").exists()
     alone = tmp_path / "alone"
     shutil.move(str(moved / "out"), str(alone))
     res = runner.invoke(app, ["simulate", str(alone), "--replications", "10"])

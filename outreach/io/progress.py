@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Roster
 from .tables import parse_number, read_table
+from .villages import MAX_VILLAGE_HOUSEHOLDS
 
 # --------------------------------------------------------------------------- field reports
 #: Columns of progress.csv, in order (extra columns are ignored).
@@ -72,6 +73,9 @@ def load_progress(path: str | Path, *, roster: Roster) -> list[ProgressRow]:
             nums[f] = int(parse_number(rec.get(f, ""), file=file, row=r, field=f, integer=True) or 0)
             if nums[f] < 0:
                 raise InputError(f"{nums[f]} is negative", file=file, row=r, field=f)
+            if nums[f] > MAX_VILLAGE_HOUSEHOLDS:  # a slip; re-planning 1e30 callbacks would exhaust the memory
+                raise InputError(f"'{rec[f]}' households in one village visit is more than {MAX_VILLAGE_HOUSEHOLDS:,}: "
+                                 "the largest village of the 2008 census had 5,455", file=file, row=r, field=f)
         c = rec.get("cancelled", "").lower()
         if c not in _CANCELLED | _NOT_CANCELLED:
             raise InputError(f"'{rec['cancelled']}' is not yes/no", file=file, row=r, field="cancelled")

@@ -168,8 +168,10 @@ def _village_position(table: _VillageTable, rec: Mapping[str, Any], r: int,
         raise InputError(f"households must be a positive whole number, got '{rec[cols['households']]}'",
                          file=file, row=r, field=cols["households"])
     if hh > MAX_VILLAGE_HOUSEHOLDS:
-        raise InputError(f"{int(hh):,} households in one village is more than {MAX_VILLAGE_HOUSEHOLDS:,}: the "
-                         "largest village of the 2008 census had 5,455", file=file, row=r, field=cols["households"])
+        # quote the cell as typed: 1e30 read as a float prints as 1,000,000,000,000,000,019,884,624,838,656
+        raise InputError(f"'{rec[cols['households']]}' households in one village is more than "
+                         f"{MAX_VILLAGE_HOUSEHOLDS:,}: the largest village of the 2008 census had 5,455",
+                         file=file, row=r, field=cols["households"])
     return lon, lat, int(hh)
 
 

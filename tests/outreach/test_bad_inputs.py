@@ -6,40 +6,80 @@ defect per file, and the expected message names the rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from outreach.errors import InputError
-from outreach.io import load_villages, load_volunteers
+from outreach.io import load_cost_overrides, load_progress, load_sangkat_boundaries, load_villages, load_volunteers
+from outreach.model import Outing, Pair, Roster
+from outreach.parameters import COSTS, resolve
+from outreach.planfile import load_plan_dir
+from outreach.roads import load_osm
+from outreach.scenario import load_campaign
+from outreach.survey.importer import import_survey
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 CASES = tomllib.loads((BAD / "cases.toml").read_text(encoding="utf-8"))
 ALL = [(kind, name, spec) for kind, group in CASES.items() for name, spec in group.items()]
+#: The plan the progress corpus reports on: pair P01 out on 2027-01-18 in two villages.
+ROSTER = Roster((Pair("P01", ("V1", "V2"), ("15050101", "15050102")),),
+                (Outing("P01", dt.date(2027, 1, 18), "afternoon", (("15050101", 20), ("15050102", 10))),), "corpus")
+LOADERS = {
+    "villages": lambda p: load_villages(p, districts=["1505"]),
+    "volunteers": lambda p: load_volunteers(p, village_codes={"15050101", "15050102"}),
+    "scenarios": load_campaign,
+    "costs": lambda p: load_cost_overrides(p, known=COSTS),
+    "progress": lambda p: load_progress(p, roster=ROSTER),
+    "survey": import_survey,
+    "sangkats": lambda p: load_sangkat_boundaries(p, districts=["1505"]),
+    "roads": lambda p: load_osm(p, resolve()),
+    "plans": load_plan_dir,
+}
+
+
+def corpus_file(kind: str, name: str) -> Path:
+    """The bad file (a folder for plans) of one case."""
+    if kind == "plans":
+        return BAD / kind / name
+    (path,) = (BAD / kind).glob(f"{name}.*")
+    return path
+
+
+def named_file(kind: str, name: str, spec: dict) -> Path:
+    """The file the message must name: the case's own, or the one its ``file`` gives (under the kind's folder)."""
+    return BAD / kind / spec["file"] if "file" in spec else corpus_file(kind, name)
 
 
 def _load(kind: str, path: Path) -> object:
-    if kind == "villages":
-        return load_villages(path, districts=["1505"])
-    return load_volunteers(path, village_codes={"15050101", "15050102"})
+    return LOADERS[kind](path)
 
 
 @pytest.mark.parametrize("kind, name, spec", ALL, ids=[f"{k}/{n}" for k, n, _ in ALL])
 def test_refused_with_file_row_field(kind, name, spec):
-    path = BAD / kind / f"{name}.csv"
     with pytest.raises(InputError) as e:
-        _load(kind, path)
+        _load(kind, corpus_file(kind, name))
     err = e.value
-    assert err.file == str(path)
+    assert err.file == str(named_file(kind, name, spec))
     assert spec["words"] in err.message, err
     assert err.row == spec.get("row"), err
     assert err.field == spec.get("field"), err
 
 
 def test_every_file_has_a_case():
-    files = {(p.parent.name, p.stem) for p in BAD.glob("*/*.csv")}
+    files = {(p.parent.name, p.stem) for p in BAD.glob("*/*") if p.is_file() or p.parent.name == "plans"}
     assert files == {(k, n) for k, n, _ in ALL}
+    assert set(LOADERS) == set(CASES)
+
+
+def test_the_base_scenario_loads(tmp_path):
+    """Each bad scenario is one setting away from this one, which plans: the refusal is the setting's."""
+    base = (BAD / "scenarios" / "seed_negative.toml").read_text(encoding="utf-8").replace("seed = -1\n", "")
+    (tmp_path / "ok.toml").write_text(base, encoding="utf-8")
+    c = load_campaign(tmp_path / "ok.toml")
+    assert {v.district_code for v in c.geography.villages} == {"1505"} and len(c.volunteers) == 4
 
 
 def test_the_good_rows_load():

@@ -146,6 +146,11 @@ def test_progress_errors_name_file_row_and_field(tmp_path, line, field, words):
     assert e.value.row == 2 and e.value.field == field and words in str(e.value) and str(p) in str(e.value)
 
 
+def test_progress_counts_up_to_the_village_limit(tmp_path):
+    p = _write(tmp_path, PROGRESS + "P01,2027-01-18,15050101,50000,0,50000,\n", name="progress.csv")
+    assert [(r.visited, r.refused) for r in load_progress(p, roster=ROSTER)] == [(50000, 50000)]
+
+
 def test_progress_missing_column(tmp_path):
     p = _write(tmp_path, "pair_id,date,village_code,visited\nP01,2027-01-18,15050101,1\n", name="progress.csv")
     with pytest.raises(InputError, match="not_at_home") as e:
@@ -487,7 +492,9 @@ V4 = "village_code,lat,lon,households,population,women,men\n"
         (V4 + "15050101,12.5,103.9,10,,,-1\n", 2, "men", "men cannot be negative"),
         (V4 + "15050101,12.5,103.9,10,,,1.5\n", 2, "men", "'1.5' is not a whole number"),
         (V4 + "15050101,12.5,103.9,60001,,,\n", 2, "households",
-         "60,001 households in one village is more than 50,000: the largest village of the 2008 census had 5,455"),
+         "'60001' households in one village is more than 50,000: the largest village of the 2008 census had 5,455"),
+        (V4 + "15050101,12.5,103.9,1e30,,,\n", 2, "households",
+         "'1e30' households in one village is more than 50,000: the largest village of the 2008 census had 5,455"),
         (V4 + "150501,12.5,103.9,10,,,\n", 2, "village_code", "'150501' is not an 8-digit village code"),
         (V4 + "15050101,12.5,103.9,10,,,\n15050101,12.5,103.9,10,,,\n", 3, "village_code",
          "village code 15050101 appears twice (first on row 2)"),
@@ -556,6 +563,12 @@ def test_village_list_refusals_exactly(tmp_path, body, row, field, message):
          "village_code, visited, not_at_home, refused, cancelled"),
         (PROGRESS + "P01,2027-01-18,15050101,1.5,0,0,\n", "visited", "'1.5' is not a whole number"),
         (PROGRESS + "P09,2027-01-18,15050101,1,0,0,\n", "pair_id", "unknown pair 'P09' (the plan has P01, P02)"),
+        (PROGRESS + "P01,2027-01-18,15050101,1,1e30,0,\n", "not_at_home",
+         "'1e30' households in one village visit is more than 50,000: the largest village of the 2008 census had "
+         "5,455"),
+        (PROGRESS + "P01,2027-01-18,15050101,50001,0,0,\n", "visited",
+         "'50001' households in one village visit is more than 50,000: the largest village of the 2008 census had "
+         "5,455"),
     ],
 )
 def test_progress_refusals_exactly(tmp_path, text, field, message):

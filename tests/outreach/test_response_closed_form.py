@@ -234,6 +234,33 @@ def test_units_broadcast_and_keep_their_values() -> None:
     assert d.aware == pytest.approx([0.0, 0.075, 0.15])
 
 
+def test_leaflets_handed_in_some_units_only() -> None:
+    # hand varies over the units while the door visit is the same everywhere: the door's count distribution must
+    # take the shape of hand, not only of its own values. Unit 0 hands no leaflet, unit 1 does (e 0.5, lf 0.2):
+    # aware is 0.5 pi and (1 - 0.5 * 0.8) pi; a leaflet adds no reach, so both reach 0.3
+    e, lf = 0.5, 0.2
+    hand = np.array([0.0, 1.0])
+    one = _direct(Events(door=[DoorEvent(1.0, 1.0, e, leaflet=lf)], hand=hand), shape=(2,))
+    assert one.aware == pytest.approx([hit(1) * e, hit(1) * (1 - (1 - e) * (1 - lf))])
+    assert one.by_channel["leaflet"] == pytest.approx([0.0, 0.3])
+    assert one.reached == pytest.approx([0.3, 0.3])
+    # the same through the callback branch: a round then its callback, k = 2 (two memories of the first contact)
+    cb = [DoorEvent(1.0, 1.0, e, leaflet=lf), DoorEvent(1.0, 1.0, e, callback=True, leaflet=lf)]
+    two = _direct(Events(door=cb, hand=hand), k=2, shape=(2,))
+    assert two.aware == pytest.approx([0.0, e * lf * (2 * hit(1) - hit(2))])
+
+
+def test_no_banner_raises_no_numpy_warning() -> None:
+    # most villages get no banner (Poisson mean 0): the count arithmetic must not divide by it, or every plan
+    # prints numpy's divide-by-zero warnings
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d = _direct(Events(door=[DoorEvent(1.0, 1.0, 0.5)], banner=(0.0, 0.0)))
+    assert d.aware == pytest.approx(0.15)
+
+
 # --------------------------------------------------------------------------- village_response_array by hand
 P = {
     "canvass.p_answer_first_visit": 0.3, "canvass.at_home_beta_concentration": 2.0, "canvass.max_callbacks": 2,

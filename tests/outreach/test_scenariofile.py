@@ -36,8 +36,10 @@ EDGES = [
      "geography.synthetic_households.15050101"),
     ("geography", "household_growth", "0.5", "0.49", "geography.household_growth"),
     ("geography", "household_growth", "3.0", "3.01", "geography.household_growth"),
-    # the campaign within 2000-01-01 ... 2100-12-31: 8 weeks from 2100-11-05 end on the last day
-    ("calendar", "start", "2000-01-01", "1999-12-31", "calendar"),
+    # the campaign within 2000-01-01 ... 2100-12-31: 8 weeks from 2100-11-05 end on the last day; a start outside
+    # is the start's fault (calendar.start), an end past it the length's and the start's together (calendar)
+    ("calendar", "start", "2000-01-01", "1999-12-31", "calendar.start"),
+    ("calendar", "start", "2100-11-05", "2101-01-01", "calendar.start"),
     ("calendar", "start", "2100-11-05", "2100-11-06", "calendar"),
     ("calendar", "weeks", "1", "0", "calendar.weeks"),
     ("calendar", "weeks", "52", "53", "calendar.weeks"),
