@@ -44,8 +44,8 @@ _FALSY = ("default of an optional column (None instead of ''): the code after it
 _ABSENT = ("default column name of an absent optional column (None/'XXXX' instead of ''): no row has such a key, "
            "so the cell reads '' either way")
 
-_SAME_SHAPE = ("a template of the same shape: d[0] and d[1] are slices of one array (2, k + 1, nodes, *own), and "
-               "zeros_like reads only the shape and dtype of its template")
+_ZERO_SLOT = ("'=' for '+=' into new[s] for the never-contacted states: each is written once per event, into a "
+              "slot of np.zeros_like, before the left leaflets are moved; adding to zero is assigning")
 _FIT = ("_unit's early check that a value broadcasts to the units dropped: a value that does not gives a result "
         "axis at_units cannot broadcast to the units' shape, the same ValueError, raised later (tried for every "
         "event field and hand, at shapes (), (1,), (2,), (2, 2)); village_response_array never passes one")
@@ -69,11 +69,11 @@ _TWICE = ("the greedy hint states the two-day rule twice (lo = day + 1 with s.da
 EQUIVALENT: dict[str, str] = {
     **{f"outreach.response.{f}__mutmut_{n}": _DTYPE for f, ns in {
         "x_retention": (7, 9), "x_banner_rates": (5, 7), "x__unit": (3, 5), "x_word_of_mouth": (7, 9, 18, 20, 23, 25),
-        "x_final_awareness": (3, 5), "x__door_schedule": (4,), "x_village_response_array": (7, 9, 95, 199, 201),
+        "x_final_awareness": (3, 5), "x__door_schedule": (4,), "x_village_response_array": (7, 9, 95, 207, 209),
     }.items() for n in ns},
-    "outreach.response.x__door_states__mutmut_85": _SAME_SHAPE,
+    "outreach.response.x__door_states__mutmut_83": _ZERO_SLOT,
     **{f"outreach.response.x__unit__mutmut_{n}": _FIT for n in (8, 9)},
-    **{f"outreach.response.x__add_banner__mutmut_{n}": _BROADCAST for n in (3, 21)},
+    **{f"outreach.response.x__add_banner__mutmut_{n}": _BROADCAST for n in (3, 33)},
     **{f"outreach.response.x_direct_response__mutmut_{n}": _NODES for n in (1, 8)},
     **{f"outreach.response.x_village_response__mutmut_{n}": _LOOP_OFF for n in (22, 29)},
     "optimizer.roster.schedule.x__job_vars__mutmut_22": _LEVEL0,

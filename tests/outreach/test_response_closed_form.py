@@ -363,6 +363,15 @@ def test_banners_by_hand() -> None:
     assert float(r.aware) == pytest.approx(_aware(100, 0.0, 0.4 * (1 - math.exp(-le / 0.4)), 0.0))
 
 
+def test_door_leaflets_by_hand() -> None:
+    """One round with leaflets: met (0.3) or, nobody home, one left with probability l; none without leaflets."""
+    p = {**P, "leaflet.left_when_absent": 0.6}
+    r = village_response_array(_inputs(door_rounds=1, leaflets=1), p)
+    assert float(r.door_leaflets) == pytest.approx(100 * (0.3 + 0.7 * 0.6))
+    assert float(r.met_at_door) == pytest.approx(30.0)
+    assert float(village_response_array(_inputs(door_rounds=1, leaflets=0), p).door_leaflets) == 0.0
+
+
 def test_scalar_form_sizes_its_loops_to_the_counts() -> None:
     one = village_response(_inputs(door_rounds=7, loudspeaker_passes=9, loudspeaker_share=1.0), P)
     assert isinstance(one.reached, float) and isinstance(one.aware, float)

@@ -55,3 +55,26 @@ def test_resample_follows_the_weights():
     pop = Population(np.array([[0.1], [0.9]]), np.array([0.25, 0.75]), np.zeros(2), (0.0,), 2)
     idx = resample(pop, 1000, seed=0)
     assert abs((idx == 1).mean() - 0.75) < 0.002
+
+
+def test_a_proposal_twice_the_population_keeps_more_effective_particles(monkeypatch):
+    """Twenty parameters, seven noisy figures each speaking to a few of them (as in the API fit): a proposal as
+    narrow as the last population leaves far fewer effective particles than one twice as wide."""
+    import scenarios.calibration.abc as abc
+
+    d, n_fig = 20, 7
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(n_fig, d)) * (rng.uniform(size=(n_fig, d)) < 0.3)
+    truth = rng.uniform(size=d)
+    observed = np.tanh(truth @ a.T)
+    scale = np.full(n_fig, 0.05)
+
+    def sim(u, g):
+        return np.tanh(u @ a.T) + g.normal(scale=0.05, size=(len(u), n_fig))
+
+    priors = [Prior(f"p{i}", 0.0, 1.0) for i in range(d)]
+    ess = {}
+    for k in (1.0, 2.0):
+        monkeypatch.setattr(abc, "PROPOSAL_SCALE", k)
+        ess[k] = abc_smc(sim, observed, scale, priors, particles=500, generations=6, seed=1).ess
+    assert ess[2.0] > 1.5 * ess[1.0], ess
