@@ -72,6 +72,8 @@ EQUIVALENT: dict[str, str] = {
         "x_final_awareness": (3, 5), "x__door_schedule": (4,), "x_village_response_array": (7, 9, 95, 207, 209),
     }.items() for n in ns},
     "outreach.response.x__door_states__mutmut_83": _ZERO_SLOT,
+    "outreach.response.x__door_states__mutmut_26": ("six door states instead of five: the sixth is never written "
+                                                    "nor read (every read names its states)"),
     **{f"outreach.response.x__unit__mutmut_{n}": _FIT for n in (8, 9)},
     **{f"outreach.response.x__add_banner__mutmut_{n}": _BROADCAST for n in (3, 33)},
     **{f"outreach.response.x_direct_response__mutmut_{n}": _NODES for n in (1, 8)},
