@@ -20,15 +20,26 @@ that succeeded, each stage's share of the median total, failures (a repeat
 that raised, with its error), whether every repeat gave the same summary and
 plan bytes, the machine's cores and its load average before and after (the
 machine is shared: a figure means little without the load beside it).
+Per stage also the CPU seconds spent, this process's and its finished child
+processes' (forked workers, the PDF pool): CPU over wall near 2 means both
+cores worked, near 1 that the second one waited.
+
+``--profile`` runs one more repeat under :mod:`cProfile` (in a fresh process
+too; slower than the timed ones, so it is not counted in the stages) and adds
+the top functions by cumulative time (``profile_top``, ``--profile-top``
+rows). Work done in forked workers is not in the profile; their CPU is in
+the stages' ``cpu_s``.
 Target (issue #17): the demo with PDFs within 60 s on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import hashlib
 import json
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -53,46 +64,80 @@ STAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def _timed(fn: Callable[..., Any], name: str, times: dict[str, float]) -> Callable[..., Any]:
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished (waited-for) children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+class _Clock:
+    """Wall and CPU seconds per stage, summed over the stage's calls."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def add(self, name: str, wall0: float, cpu0: float) -> None:
+        self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - wall0
+        self.cpu[name] = self.cpu.get(name, 0.0) + _cpu() - cpu0
+
+
+def _timed(fn: Callable[..., Any], name: str, clock: _Clock) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), _cpu()
         try:
             return fn(*args, **kwargs)
         finally:
-            times[name] = times.get(name, 0.0) + time.perf_counter() - t0
+            clock.add(name, w0, c0)
     return wrapper
 
 
 def run_once(scenario: str, pdf: bool, workers: int) -> dict[str, Any]:
-    """One repeat in this process: stage seconds and digests of summary.json and plan.json."""
-    start = time.perf_counter()
+    """One repeat in this process: stage wall and CPU seconds, digests of summary.json and plan.json."""
+    start, cpu_start = time.perf_counter(), _cpu()
     import importlib
 
     from outreach.scenario import load_campaign
     from scenarios.outputs import write_outputs
     from scenarios.pipeline import PlanOptions, plan_campaign
 
-    times: dict[str, float] = {"import": time.perf_counter() - start}
+    clock = _Clock()
+    clock.add("import", start, cpu_start)
     for name, (mod, attr) in STAGES.items():
         module = importlib.import_module(mod)
-        setattr(module, attr, _timed(getattr(module, attr), name, times))
-    t0 = time.perf_counter()
+        setattr(module, attr, _timed(getattr(module, attr), name, clock))
+    w0, c0 = time.perf_counter(), _cpu()
     campaign = load_campaign(scenario)
-    times["load"] = time.perf_counter() - t0
+    clock.add("load", w0, c0)
     result = plan_campaign(campaign, PlanOptions(workers=workers))
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), _cpu()
         out = write_outputs(result, Path(tmp) / "out", pdf=pdf)
-        times["write"] = time.perf_counter() - t0
+        clock.add("write", w0, c0)
         digests = {f: hashlib.sha256((out / f).read_bytes()).hexdigest()[:16] for f in ("summary.json", "plan.json")}
-    times["total"] = time.perf_counter() - start
+    clock.add("total", start, cpu_start)
     unmet = result.plan.roster.unmet_households if result.plan.roster is not None else None
-    return {"seconds": times, "digests": digests, "unscheduled_round_visits": unmet}
+    return {"seconds": clock.wall, "cpu_s": clock.cpu, "digests": digests, "unscheduled_round_visits": unmet}
 
 
-def _child(args: argparse.Namespace) -> dict[str, Any]:
+def profile_once(scenario: str, pdf: bool, workers: int, top: int) -> list[dict[str, Any]]:
+    """One repeat under cProfile: the ``top`` functions by cumulative time (this process only)."""
+    prof = cProfile.Profile()
+    prof.runcall(run_once, scenario, pdf, workers)
+    stats = pstats.Stats(prof)
+    rows = []
+    for (path, line, func), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        where = os.path.relpath(path, ROOT) if path.startswith(str(ROOT)) else path
+        rows.append({"function": f"{where}:{line}({func})", "calls": ncalls, "tottime_s": round(tottime, 3),
+                     "cumtime_s": round(cumtime, 3)})
+    rows.sort(key=lambda r: (-r["cumtime_s"], r["function"]))
+    return rows[:top]
+
+
+def _child(args: argparse.Namespace, *, profile: bool = False) -> Any:
     cmd = [sys.executable, __file__, "--child", "--scenario", args.scenario, "--workers", str(args.workers)]
     cmd += ["--pdf"] if args.pdf else []
+    cmd += ["--profile", "--profile-top", str(args.profile_top)] if profile else []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     if proc.returncode != 0:
@@ -107,8 +152,10 @@ def summarise_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
     stages = {}
     for n in names:
         xs = [r["seconds"].get(n, 0.0) for r in ok]
+        cpu = [r["cpu_s"][n] for r in ok if n in r.get("cpu_s", {})]
         stages[n] = {"median_s": round(statistics.median(xs), 2), "min_s": round(min(xs), 2),
-                     "max_s": round(max(xs), 2)}
+                     "max_s": round(max(xs), 2),
+                     "median_cpu_s": round(statistics.median(cpu), 2) if cpu else None}
     total = stages.get("total", {}).get("median_s") or 0.0
     for n, s in stages.items():
         s["share_of_total"] = round(s["median_s"] / total, 3) if total and n != "total" else None
@@ -124,17 +171,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--pdf", action="store_true", help="also render the PDF schedules (as `outreach demo` does)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--profile", action="store_true",
+                    help="one more repeat under cProfile: the top functions by cumulative time (profile_top)")
+    ap.add_argument("--profile-top", type=int, default=40, help="rows of profile_top (default 40)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(run_once(args.scenario, args.pdf, args.workers)))
+        got: Any = (profile_once(args.scenario, args.pdf, args.workers, args.profile_top) if args.profile
+                    else run_once(args.scenario, args.pdf, args.workers))
+        print(json.dumps(got))
         return 0
     load_before = os.getloadavg()
     runs = [_child(args) for _ in range(args.repeats)]
     doc = {"scenario": args.scenario, "pdf": args.pdf, "workers": args.workers, "repeats": args.repeats,
            "cores": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
            "load_average_after": [round(x, 2) for x in os.getloadavg()], **summarise_runs(runs),
-           "runs": [r.get("seconds", r) for r in runs]}
+           "runs": [{"seconds": r["seconds"], "cpu_s": r.get("cpu_s")} if "seconds" in r else r for r in runs]}
+    if args.profile:
+        prof = _child(args, profile=True)
+        doc["profile_top"] = prof if isinstance(prof, list) else prof.get("error")
     print(json.dumps(doc, indent=2))
     return 1 if doc["failures"] else 0
 

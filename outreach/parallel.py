@@ -8,6 +8,10 @@ travel back, pickled through a pipe. No module global is read or written.
 
 Results come back in the order of ``items`` and are the same for any number
 of workers, provided ``fn`` itself is deterministic.
+
+:func:`fork_ahead` starts one such job and returns at once: the caller works
+on (a single-threaded solver, say) while the job uses the other core, and
+collects or cancels it later.
 """
 
 from __future__ import annotations
@@ -95,3 +99,57 @@ def fork_map(fn: Callable[[S, T], R], items: Sequence[T], *, shared: S, workers:
     if failure is not None:
         raise WorkerError(failure)
     return [results[i] for i in range(len(items))]
+
+
+class Ahead:
+    """A job running in a forked process (:func:`fork_ahead`): collect it with :meth:`result` or drop it with
+    :meth:`cancel`; one of the two must be called."""
+
+    def __init__(self, proc: mp.process.BaseProcess, conn: Connection) -> None:
+        self._proc = proc
+        self._conn = conn
+
+    def result(self) -> object:
+        """Wait for the job and return its result.
+
+        Raises
+        ------
+        WorkerError
+            When the job raised (its traceback is in the message) or its process ended without a result.
+        """
+        try:
+            status, payload = self._conn.recv()
+        except EOFError:
+            self._proc.join()
+            status, payload = "error", f"worker {self._proc.pid} ended without a result (exit {self._proc.exitcode})"
+        finally:
+            self._conn.close()
+            self._proc.join()
+        if status != "ok":
+            raise WorkerError(payload)
+        return payload[0][1]
+
+    def cancel(self) -> None:
+        """Stop the job (its result is not needed) and reap its process."""
+        self._conn.close()
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+
+
+def fork_ahead(fn: Callable[[S, T], R], item: T, *, shared: S) -> Ahead | None:
+    """Start ``fn(shared, item)`` in a forked process and return at once; None where no process can be forked.
+
+    Why: a single-threaded solve leaves the second core idle; a job whose
+    inputs are already known (or guessed) can run there meanwhile. The job
+    runs in a daemonic process, so any :func:`fork_map` inside it runs its
+    jobs in place (the same results, on one core).
+    """
+    if usable_workers(2, 2) < 2:
+        return None
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_run_share, args=(fn, shared, [(0, item)], send), daemon=True)
+    p.start()
+    send.close()
+    return Ahead(p, recv)

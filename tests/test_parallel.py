@@ -39,3 +39,32 @@ def _nested(shared, x):
 def test_fork_map_inside_a_worker_runs_in_place():
     shared = MappingProxyType({"k": 2, "tag": "ab"})
     assert fork_map(_nested, [1, 5], shared=shared, workers=2) == [(2 + 2) + (4 + 2), (10 + 2) + (12 + 2)]
+
+
+def _slow_scaled(shared, x):
+    import time
+
+    time.sleep(x)
+    return _scaled(shared, x)
+
+
+def test_fork_ahead_gives_the_serial_answer_later():
+    from outreach.parallel import fork_ahead
+
+    shared = MappingProxyType({"k": 5, "tag": "abcd"})  # does not pickle: must reach the job by fork
+    job = fork_ahead(_scaled, 7, shared=shared)
+    assert job is not None
+    assert job.result() == 5 * 7 + 4
+
+
+def test_fork_ahead_reports_the_job_failure_and_cancel_reaps_the_process():
+    from outreach.parallel import fork_ahead
+
+    job = fork_ahead(lambda _s, x: 1 / x, 0, shared=None)
+    assert job is not None
+    with pytest.raises(WorkerError, match="ZeroDivisionError"):
+        job.result()
+    slow = fork_ahead(_slow_scaled, 60, shared=MappingProxyType({"k": 1, "tag": ""}))
+    assert slow is not None
+    slow.cancel()  # must not wait the minute out
+    assert not slow._proc.is_alive()

@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from outreach.model import Allocation, Campaign, Priorities, Tours
+from outreach.parallel import Ahead, fork_ahead
 
 from .backends import DEFAULT_BACKEND
-from .budget import cents
+from .budget import cents, loudspeaker_days_estimate
 from .greedy import greedy_allocation, trim_to_budget, with_routed_loudspeaker
-from .instance import build_instance
+from .instance import AllocationInstance, build_instance
 from .solve import AllocationResult, FixedLoudspeaker, Resolve, solve_allocation
 
 RouteFn = Callable[..., Tours]
@@ -36,10 +37,78 @@ class _Router:
     route_fn: RouteFn
     prizes: dict[str, float]
 
-    def __call__(self, alloc: Allocation) -> Tours:
+    def __call__(self, alloc: Allocation, ahead: _RouteAhead | None = None) -> Tours:
+        """The allocation's tours; taken from ``ahead`` when it routed these very passes and days."""
         days = sum(b.quantity for b in alloc.budget_lines if b.key == "tuktuk_day")
-        return self.route_fn(self.campaign, passes_by_sangkat=dict(alloc.loudspeaker_passes_by_sangkat),
-                             prizes=self.prizes, max_days=max(1, int(math.ceil(days - 1e-9))))
+        passes, max_days = dict(alloc.loudspeaker_passes_by_sangkat), _max_days(days)
+        if ahead is not None:
+            tours = ahead.take(passes, max_days)
+            if tours is not None:
+                return tours
+        return self.route(passes, max_days)
+
+    def route(self, passes: dict[str, int], max_days: int) -> Tours:
+        """Tours delivering ``passes`` within ``max_days`` tuk-tuk days."""
+        return self.route_fn(self.campaign, passes_by_sangkat=passes, prizes=self.prizes, max_days=max_days)
+
+    def ahead(self, passes: dict[str, int], days: float, workers: int) -> _RouteAhead | None:
+        """Start routing ``passes`` within ``days`` on the other core while the solver works (None with one worker)."""
+        max_days = _max_days(days)
+        job = fork_ahead(_route_job, (passes, max_days), shared=self) if workers > 1 and any(passes.values()) else None
+        return _RouteAhead(passes, max_days, job) if job is not None else None
+
+
+def _max_days(days: float) -> int:
+    """The tuk-tuk days a plan's budget lines buy, whole (at least one)."""
+    return max(1, int(math.ceil(days - 1e-9)))
+
+
+def _route_job(router: _Router, job: tuple[dict[str, int], int]) -> Tours:
+    """:meth:`_Router.route` in the form :func:`outreach.parallel.fork_ahead` calls."""
+    return router.route(*job)
+
+
+@dataclass(frozen=True)
+class _RouteAhead:
+    """Tours routed in a forked process for guessed passes and days, while the solver decides the real ones.
+
+    Why: the allocation solve is single-threaded and the routing of its
+    passes waits for it. The guess is routed meanwhile on the other core; when
+    the solve asks for exactly those passes and days the tours are taken
+    (routing is deterministic, so they are the tours routing them afterwards
+    gives), otherwise the guess is dropped and the passes routed as before.
+    """
+
+    passes: dict[str, int]
+    max_days: int
+    job: Ahead
+
+    def take(self, passes: dict[str, int], max_days: int) -> Tours | None:
+        """The tours when ``passes`` and ``max_days`` are the guess; None (job dropped) otherwise."""
+        if passes == self.passes and max_days == self.max_days:
+            tours = self.job.result()
+            assert isinstance(tours, Tours)
+            return tours
+        self.job.cancel()
+        return None
+
+    def drop(self) -> None:
+        """The guess is not needed after all."""
+        self.job.cancel()
+
+
+def _guess_first(campaign: Campaign, inst: AllocationInstance) -> tuple[dict[str, int], float]:
+    """The first solve's likeliest passes and tuk-tuk days: the menu's most passes in every sangkat a tuk-tuk
+    serves (what the demo's and the real districts' plans buy), the days estimated as the solve estimates them."""
+    passes = {code: int(inst.spec.max_passes) if inst.has_vehicle[s] else 0 for s, code in enumerate(inst.sangkats)}
+    return passes, float(loudspeaker_days_estimate(campaign, passes)[0])
+
+
+def _guess_after_pricing(alloc: Allocation, pass_days_km: tuple[float, float]) -> tuple[dict[str, int], float]:
+    """The re-solve's likeliest passes and days: the first solve's passes at the routed days per pass
+    (as :func:`optimizer.allocation.solve` prices them)."""
+    passes = dict(alloc.loudspeaker_passes_by_sangkat)
+    return passes, round(pass_days_km[0] * sum(passes.values()), 2)
 
 
 def _fixed_to_tours(campaign: Campaign, planned: dict[str, int], tours: Tours) -> FixedLoudspeaker:
@@ -85,7 +154,10 @@ def allocate_and_route(
     draws : sequence of mappings, optional
         Posterior draws: every solve maximises the mean value over them (the first builds the instance).
     workers : int
-        Processes for the draws' evaluations.
+        Processes for the draws' evaluations; with two or more, the routing of
+        each solve's likeliest passes also starts on the other core while the
+        solve runs (the tours are taken only when the solve asks for exactly
+        those passes and days, so the plan does not depend on it).
 
     Returns
     -------
@@ -101,25 +173,31 @@ def allocate_and_route(
                     backend=backend)
     # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
     inst = build_instance(campaign, priorities, draws=draws, workers=workers)
+    route = _Router(campaign, route_fn, prizes)
+    ahead = route.ahead(*_guess_first(campaign, inst), workers) if campaign.vehicles else None
     first = solve(explain=not campaign.vehicles, instance=inst)
     inst = first.instance
-    route = _Router(campaign, route_fn, prizes)
     alloc = first.allocation
     no_tours = Tours((), (), "none", "FEASIBLE", None)
     if not campaign.vehicles:
         return RoutedAllocation(alloc, no_tours, first, None)
     if not any(alloc.loudspeaker_passes_by_sangkat.values()):
+        if ahead is not None:
+            ahead.drop()
         final = solve(instance=inst, resolve=Resolve(hint=first))
         return RoutedAllocation(final.allocation, no_tours, final, None)
-    tours = route(alloc)
+    tours = route(alloc, ahead)
     delivered = sum(tours.passes_by_sangkat(geo).values())
     base, pass_days_km = first, None
     if delivered:
         pass_days_km = (len(tours.days) / delivered, tours.km / delivered)
+        ahead = route.ahead(*_guess_after_pricing(alloc, pass_days_km), workers)
         base = solve(instance=inst, resolve=Resolve(hint=first, pass_days_km=pass_days_km))
         alloc = base.allocation
         if any(alloc.loudspeaker_passes_by_sangkat.values()):
-            tours = route(alloc)
+            tours = route(alloc, ahead)
+        elif ahead is not None:
+            ahead.drop()
     routed_passes = tours.passes_by_sangkat(geo)
     planned = dict(alloc.loudspeaker_passes_by_sangkat)
     routed_alloc = with_routed_loudspeaker(campaign, alloc, len(tours.days), tours.km)

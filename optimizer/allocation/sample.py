@@ -82,9 +82,15 @@ def pareto_over_draws(cost: np.ndarray, aware: np.ndarray, order: np.ndarray) ->
     plan can only be dominated by one already kept. With one draw this is the cost–``R`` frontier.
     """
     kept: list[int] = []
+    # the kept plans' shares, one row each, filled as they are kept (slicing these rows costs nothing, where
+    # gathering ``aware[:, kept]`` anew for every plan copied the whole frontier each time)
+    rows = np.empty((len(order), aware.shape[0]))
     for i in order:
-        if kept and (aware[:, kept] >= aware[:, [int(i)]] - 1e-12).all(axis=0).any():
+        col = aware[:, int(i)]
+        n = len(kept)
+        if n and (rows[:n] >= col - 1e-12).all(axis=1).any():
             continue
+        rows[n] = col
         kept.append(int(i))
     return kept
 

@@ -1,0 +1,69 @@
+"""Allocate and route: tours routed ahead on the other core are used only for exactly the passes they route."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.allocation import allocate_and_route, small_campaign
+from optimizer.allocation.routed import _Router
+from optimizer.routing import plan_tours
+from outreach.model import Allocation, BudgetLine, Tours
+
+
+def _echo_route(campaign, *, passes_by_sangkat, prizes, max_days):
+    """Tours that name the passes and days they were asked for (and nothing else)."""
+    del campaign, prizes
+    return Tours((), (), f"{sorted(passes_by_sangkat.items())}|{max_days}", "FEASIBLE", None)
+
+
+def _allocation(passes: dict[str, int], days: float) -> Allocation:
+    line = BudgetLine("tuktuk_day", "tuk-tuk", "day", days, 25.0, "loudspeaker")
+    return Allocation({}, passes, {}, {}, 0, (line,), "test")
+
+
+def test_tours_routed_ahead_are_taken_when_the_solve_asks_for_those_passes(demo_campaign):
+    calls = []
+
+    def route(campaign, **kw):
+        calls.append(kw)
+        return _echo_route(campaign, **kw)
+
+    router = _Router(demo_campaign, route, {})
+    ahead = router.ahead({"a": 3, "b": 2}, 4.2, workers=2)
+    assert ahead is not None
+    tours = router(_allocation({"b": 2, "a": 3}, 4.2), ahead)
+    assert tours.strategy == "[('a', 3), ('b', 2)]|5"
+    assert calls == []  # routed in the forked process, not here
+
+
+@pytest.mark.parametrize(("passes", "days"), [({"a": 3, "b": 1}, 4.2), ({"a": 3, "b": 2}, 5.5)])
+def test_a_wrong_guess_is_dropped_and_the_real_passes_routed(demo_campaign, passes, days):
+    calls = []
+
+    def route(campaign, **kw):
+        calls.append(kw)
+        return _echo_route(campaign, **kw)
+
+    router = _Router(demo_campaign, route, {})
+    ahead = router.ahead({"a": 3, "b": 2}, 4.2, workers=2)
+    tours = router(_allocation(passes, days), ahead)
+    assert tours.strategy == f"{sorted(passes.items())}|{int(-(-days // 1))}"
+    assert len(calls) == 1 and calls[0]["passes_by_sangkat"] == passes
+    assert not ahead.job._proc.is_alive()
+
+
+def test_one_worker_routes_nothing_ahead(demo_campaign):
+    assert _Router(demo_campaign, _echo_route, {}).ahead({"a": 3}, 2.0, workers=1) is None
+
+
+@pytest.mark.slow
+def test_allocate_and_route_does_not_depend_on_routing_ahead(demo_campaign):
+    small = small_campaign(demo_campaign, 3, n_villages=6, budget=2500.0)
+    assert small.vehicles  # the district's tuk-tuk: there are passes to route
+    route_fn = lambda c, **kw: plan_tours(c, time_limit_s=2.0, **kw)  # noqa: E731
+    one = allocate_and_route(small, None, route_fn=route_fn, workers=1)
+    two = allocate_and_route(small, None, route_fn=route_fn, workers=2)
+    assert one.allocation == two.allocation
+    assert one.tours == two.tours
+    assert one.pass_days_km == two.pass_days_km
+    assert any(two.allocation.loudspeaker_passes_by_sangkat.values())
