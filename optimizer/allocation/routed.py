@@ -97,6 +97,16 @@ class _RouteAhead:
         self.job.cancel()
 
 
+def _solving(ahead: _RouteAhead | None, run: Callable[[], AllocationResult]) -> AllocationResult:
+    """``run()``, dropping the routing started ahead of it if it raises (no process left behind)."""
+    try:
+        return run()
+    except BaseException:
+        if ahead is not None:
+            ahead.drop()
+        raise
+
+
 def _guess_first(campaign: Campaign, inst: AllocationInstance) -> tuple[dict[str, int], float]:
     """The first solve's likeliest passes and tuk-tuk days: the menu's most passes in every sangkat a tuk-tuk
     serves (what the demo's and the real districts' plans buy), the days estimated as the solve estimates them."""
@@ -175,7 +185,7 @@ def allocate_and_route(
     inst = build_instance(campaign, priorities, draws=draws, workers=workers)
     route = _Router(campaign, route_fn, prizes)
     ahead = route.ahead(*_guess_first(campaign, inst), workers) if campaign.vehicles else None
-    first = solve(explain=not campaign.vehicles, instance=inst)
+    first = _solving(ahead, partial(solve, explain=not campaign.vehicles, instance=inst))
     inst = first.instance
     alloc = first.allocation
     no_tours = Tours((), (), "none", "FEASIBLE", None)
@@ -192,7 +202,7 @@ def allocate_and_route(
     if delivered:
         pass_days_km = (len(tours.days) / delivered, tours.km / delivered)
         ahead = route.ahead(*_guess_after_pricing(alloc, pass_days_km), workers)
-        base = solve(instance=inst, resolve=Resolve(hint=first, pass_days_km=pass_days_km))
+        base = _solving(ahead, partial(solve, instance=inst, resolve=Resolve(hint=first, pass_days_km=pass_days_km)))
         alloc = base.allocation
         if any(alloc.loudspeaker_passes_by_sangkat.values()):
             tours = route(alloc, ahead)

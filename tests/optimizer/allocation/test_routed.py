@@ -52,6 +52,23 @@ def test_a_wrong_guess_is_dropped_and_the_real_passes_routed(demo_campaign, pass
     assert not ahead.job._proc.is_alive()
 
 
+def test_a_solve_that_fails_leaves_no_routing_process(demo_campaign):
+    import multiprocessing as mp
+
+    from optimizer.allocation.routed import _solving
+
+    router = _Router(demo_campaign, _echo_route, {})
+    ahead = router.ahead({"a": 3}, 2.0, workers=2)
+    assert ahead is not None
+
+    def fails():
+        raise RuntimeError("solver gone")
+
+    with pytest.raises(RuntimeError, match="solver gone"):
+        _solving(ahead, fails)
+    assert not ahead.job._proc.is_alive() and ahead.job._proc not in mp.active_children()
+
+
 def test_one_worker_routes_nothing_ahead(demo_campaign):
     assert _Router(demo_campaign, _echo_route, {}).ahead({"a": 3}, 2.0, workers=1) is None
 
