@@ -21,14 +21,19 @@ def _allocation(passes: dict[str, int], days: float) -> Allocation:
     return Allocation({}, passes, {}, {}, 0, (line,), "test")
 
 
-def test_tours_routed_ahead_are_taken_when_the_solve_asks_for_those_passes(demo_campaign):
-    calls = []
+def _recording_router(campaign) -> tuple[_Router, list[dict]]:
+    """A router whose routing in this process is recorded (work done in a forked process is not)."""
+    calls: list[dict] = []
 
-    def route(campaign, **kw):
+    def route(c, **kw):
         calls.append(kw)
-        return _echo_route(campaign, **kw)
+        return _echo_route(c, **kw)
 
-    router = _Router(demo_campaign, route, {})
+    return _Router(campaign, route, {}), calls
+
+
+def test_tours_routed_ahead_are_taken_when_the_solve_asks_for_those_passes(demo_campaign):
+    router, calls = _recording_router(demo_campaign)
     ahead = router.ahead({"a": 3, "b": 2}, 4.2, workers=2)
     assert ahead is not None
     tours = router(_allocation({"b": 2, "a": 3}, 4.2), ahead)
@@ -38,13 +43,7 @@ def test_tours_routed_ahead_are_taken_when_the_solve_asks_for_those_passes(demo_
 
 @pytest.mark.parametrize(("passes", "days"), [({"a": 3, "b": 1}, 4.2), ({"a": 3, "b": 2}, 5.5)])
 def test_a_wrong_guess_is_dropped_and_the_real_passes_routed(demo_campaign, passes, days):
-    calls = []
-
-    def route(campaign, **kw):
-        calls.append(kw)
-        return _echo_route(campaign, **kw)
-
-    router = _Router(demo_campaign, route, {})
+    router, calls = _recording_router(demo_campaign)
     ahead = router.ahead({"a": 3, "b": 2}, 4.2, workers=2)
     tours = router(_allocation(passes, days), ahead)
     assert tours.strategy == f"{sorted(passes.items())}|{int(-(-days // 1))}"
