@@ -232,6 +232,13 @@ def test_same_bytes_across_folders_and_workers(pursat_real_scenario, tmp_path):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
 
 
+def test_the_cli_names_the_maps_backgrounds():
+    from maps.campaign_map import BASEMAPS
+    from outreach import cli
+
+    assert cli.BASEMAPS == BASEMAPS
+
+
 def test_unknown_basemap_is_refused_before_planning(tmp_path):
     res = runner.invoke(app, ["demo", "--out", str(tmp_path / "out"), "--basemap", "satellite"])
     assert res.exit_code == 2 and "--basemap must be one of none, osm" in res.output

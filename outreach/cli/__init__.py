@@ -144,9 +144,12 @@ BASEMAP_OPTION = typer.Option(help="Background of map.html: none (default; works
                                    "tiles, loaded online; the map is complete without them).")
 
 
-def _basemap(basemap: str) -> str:
-    from maps.campaign_map import BASEMAPS
+#: The map's backgrounds (``maps.campaign_map.BASEMAPS``), named here so that checking the option does not
+#: import folium and pandas before a slip in the scenario is reported (a test keeps the two equal).
+BASEMAPS = ("none", "osm")
 
+
+def _basemap(basemap: str) -> str:
     from ..errors import InputError
 
     if basemap not in BASEMAPS:
