@@ -149,8 +149,8 @@ def forum_layer(geo: Geography, forums_by_sangkat: Mapping[str, int]) -> folium.
     return fg
 
 
-def _turf_popup(campaign: Campaign, pair_id: str, members: tuple[str, ...], codes: set[str]) -> str:
-    names = {v.id: v.name for v in campaign.volunteers}
+def _turf_popup(campaign: Campaign, names: Mapping[str, str], pair_id: str, members: tuple[str, ...],
+                codes: set[str]) -> str:
     who = ", ".join(f"{m} {names[m]}" if m in names else m for m in members)
     turf, _ = turf_villages(campaign.geography, codes)
     where = "".join(f"<li>{_html.escape(v.name_kh)} · {_html.escape(v.name_en)} ({v.code})</li>" for v in turf)
@@ -167,12 +167,13 @@ def turf_layer(campaign: Campaign, plan: Plan) -> tuple[folium.FeatureGroup, dic
     """
     fg = folium.FeatureGroup(name="Volunteer turfs (one outline per pair)", show=False)
     popups: dict[str, str] = {}
+    names = {v.id: v.name for v in campaign.volunteers}  # once, not per pair
     for i, p in enumerate(plan.roster.pairs):
         codes = turf_codes(p, plan.roster.outings)
         shape = turf_outline(campaign.geography, codes)
         if shape is None:
             continue
-        html = _turf_popup(campaign, p.id, p.members, codes)
+        html = _turf_popup(campaign, names, p.id, p.members, codes)
         line = folium.GeoJson(shape.__geo_interface__, style_function=lambda _f, d=turf_dash(i): {
             "color": TURF_COLOUR, "weight": 2.2, "dashArray": d, "fill": False},
             tooltip=_html.escape(f"Turf of pair {p.id}"))
