@@ -84,6 +84,15 @@ class DistrictJob:
     households: int
     volunteers: int
     budget_usd: float
+    repeated: int = 0  # located rows left out: their village code repeats an earlier located row's
+
+    @property
+    def note(self) -> str | None:
+        """What the district's village list lost before planning (None when nothing)."""
+        if not self.repeated:
+            return None
+        return (f"{self.code} {self.name}: {self.repeated} located village row(s) left out: their village code "
+                "repeats an earlier row's in the village file (the first kept)")
 
 
 @dataclass(frozen=True)
@@ -190,7 +199,8 @@ def select_districts(villages: str | Path, selector: str, rule: Rule,
     jobs, skipped = [], []
     for code in _wanted(selector, list(by_district)):
         rows = by_district[code]
-        located = [r for r in rows if _located(r)]
+        located = _first_of_each_code([r for r in rows if _located(r)])
+        repeated = sum(map(_located, rows)) - len(located)
         d = gazetteer.district(code)
         name = d.name_en if d is not None else code
         share = len(located) / len(rows)
@@ -212,8 +222,24 @@ def select_districts(villages: str | Path, selector: str, rule: Rule,
         (folder / "scenario.toml").write_text(text, encoding="utf-8")
         (folder / "villages.csv").write_text(buf.getvalue(), encoding="utf-8")
         jobs.append(DistrictJob(code, name, str((folder / "scenario.toml").resolve()), text, buf.getvalue(),
-                                len(rows), len(located), households, vols, budget))
+                                len(rows), len(located), households, vols, budget, repeated))
     return jobs, skipped
+
+
+def _first_of_each_code(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """``rows`` without those whose village code an earlier row has.
+
+    Why: the national points file lists a few codes twice (two villages of
+    neighbouring communes given one code); a scenario needs unique codes, so
+    the district is planned on the first and the report says how many were left.
+    """
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r["village_code"] not in seen:
+            seen.add(r["village_code"])
+            out.append(r)
+    return out
 
 
 def convex_hull(points: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], ...]:

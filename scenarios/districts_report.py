@@ -57,7 +57,8 @@ def write_districts(results: Sequence[DistrictResult], skipped: Sequence[str], r
     out.mkdir(parents=True, exist_ok=True)
     table = national_table(results)
     failed = [f"{r.job.code} {r.job.name}: {r.error}" for r in results if r.error]
-    notes = list(skipped) + failed
+    trimmed = [r.job.note for r in results if r.job.note]
+    notes = list(skipped) + failed + trimmed
     ok = sorted((r for r in results if r.usd_per_aware is not None), key=lambda r: r.job.code)
     chart = svgcharts.bar_chart("US$ per aware household", [f"{r.job.code} {r.job.name}" for r in ok],
                                 {"cost per aware household": [float(r.usd_per_aware or 0.0) for r in ok]}) \
@@ -65,7 +66,7 @@ def write_districts(results: Sequence[DistrictResult], skipped: Sequence[str], r
     sections = [f'<p class="note">{escape(_rule_text(rule))} Each district is planned on its own. '
                 f'{escape(HULL_NOTE)} <a href="map.html">Map</a>.</p>',
                 "<h2>Districts</h2>", html_table(table), chart,
-                "<h2>Skipped or failed</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"]
+                "<h2>Skipped, failed or trimmed</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"]
     (out / "districts.html").write_text(page(f"{len(results)} districts planned", sections), encoding="utf-8")
     (out / "districts.csv").write_text(csv_text(table), encoding="utf-8")
     write_xlsx(out / "districts.xlsx", {"districts": table, "skipped": (["note"], [[n] for n in notes])})

@@ -20,7 +20,7 @@ from outreach.errors import InputError
 from outreach.model import Band, Campaign
 
 from .compare import band_of, difference_band
-from .pipeline import PlanOptions
+from .pipeline import PlanOptions, Strategy
 
 if TYPE_CHECKING:
     from outreach.model import Plan
@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 #: Most points a sweep may have (each is a whole plan).
 MAX_POINTS = 60
+#: How hard a sweep plans each point or district by default (``outreach sweep``'s own defaults): many plans,
+#: so the greedy baseline, 50 replications and a 5 s cap for routing and the roster.
+SWEEP_REPLICATIONS = 50
+SWEEP_TIME_LIMIT_S = 5.0
+SWEEP_STRATEGY: Strategy = "greedy"
 #: The knee: the first point where one more unit buys less than this share of what the first unit bought.
 KNEE_FRACTION = 0.25
 
@@ -126,6 +131,14 @@ def vary(campaign: Campaign, axis: str, value: float) -> Campaign:
     raise ValueError(f"unknown sweep axis {axis}")
 
 
+def sweep_options(replications: int | None = SWEEP_REPLICATIONS, time_limit_s: float = SWEEP_TIME_LIMIT_S,
+                  strategy: Strategy = SWEEP_STRATEGY, workers: int = 2) -> PlanOptions:
+    """The plan options of a sweep: no marginal re-solves (the curve's differences give the marginal value) and
+    no posterior bands per point (the sweep's bands are the Monte Carlo's, with common random numbers)."""
+    return PlanOptions(replications=replications, time_limit_s=time_limit_s, strategy=strategy,
+                       workers=workers, margins=False, parameter_uncertainty=False)
+
+
 def plan_and_simulate(campaign: Campaign, options: PlanOptions) -> tuple[Plan, SimulationResult]:
     """Allocate, route, roster and simulate (seed: the campaign's), with no marginal re-solves and no summary."""
     from optimizer.roster import plan_roster
@@ -216,4 +229,4 @@ def knee_rule(axis: Axis) -> str:
 
 
 __all__ = ["AXES", "KNEE_FRACTION", "Axis", "Segment", "Sweep", "SweepPoint", "knee", "knee_rule", "parse_range",
-           "plan_and_simulate", "plan_point", "run_sweep", "segments", "vary"]
+           "plan_and_simulate", "plan_point", "run_sweep", "segments", "sweep_options", "vary"]

@@ -84,14 +84,13 @@ def sweep_command(  # noqa: PLR0913 - typer makes every command-line option a pa
     """Sweep a budget, volunteer count or weeks (the awareness curve and its knee), or plan many districts."""
     import time
 
-    from scenarios import PlanOptions
+    from scenarios.sweep import sweep_options
 
     from ..errors import InputError
     from . import _strategy
 
     t0 = time.perf_counter()
-    options = PlanOptions(replications=replications, time_limit_s=time_limit, strategy=_strategy(strategy),
-                          workers=workers or 2, margins=False, parameter_uncertainty=False)
+    options = sweep_options(replications, time_limit, _strategy(strategy), workers or 2)
     if villages is not None or districts is not None:
         _districts(villages, districts, rules, out, options, workers, scheduler)
     else:
