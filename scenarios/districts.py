@@ -243,22 +243,19 @@ def _first_of_each_code(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def convex_hull(points: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
-    """Convex hull (Andrew's monotone chain), counter-clockwise, first point not repeated."""
+    """Convex hull of ``points`` (shapely), counter-clockwise from the lowest-leftmost corner, first point not
+    repeated; one or two distinct points come back as they are (sorted)."""
+    from shapely.geometry import MultiPoint, Polygon
+    from shapely.geometry.polygon import orient
+
     pts = sorted(set(points))
-    if len(pts) <= 2:
-        return tuple(pts)
-
-    def half(seq: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-        h: list[tuple[float, float]] = []
-        for p in seq:
-            while len(h) >= 2 and ((h[-1][0] - h[-2][0]) * (p[1] - h[-2][1])
-                                   - (h[-1][1] - h[-2][1]) * (p[0] - h[-2][0])) <= 0:
-                h.pop()
-            h.append(p)
-        return h
-
-    lower, upper = half(pts), half(pts[::-1])
-    return tuple(lower[:-1] + upper[:-1])
+    hull = MultiPoint(pts).convex_hull if len(pts) > 2 else None
+    if not isinstance(hull, Polygon):  # fewer than three points, or all on one line
+        return tuple(pts) if len(pts) <= 2 else (pts[0], pts[-1])
+    ring = [(float(x), float(y)) for x, y in orient(hull, 1.0).exterior.coords[:-1]]
+    # start at the lowest-leftmost corner, so the same points always give the same bytes
+    i = ring.index(min(ring))
+    return tuple(ring[i:] + ring[:i])
 
 
 def plan_district(job: DistrictJob, options: PlanOptions) -> DistrictResult:

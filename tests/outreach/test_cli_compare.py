@@ -29,3 +29,18 @@ def test_bad_arguments_exit_2(args, words):
     assert res.exit_code == 2, res.output
     assert words in " ".join(res.output.split())
     assert "Traceback" not in res.output
+
+
+def test_sweep_command_defaults_are_the_sweep_options():
+    """The CLI spells its defaults out (importing the sweep module would slow ``--help``); they must be the
+    benchmark's, so a benchmarked national run is what ``outreach sweep`` runs."""
+    import inspect
+
+    from outreach.cli.compare import sweep_command
+    from scenarios.sweep import SWEEP_REPLICATIONS, SWEEP_STRATEGY, SWEEP_TIME_LIMIT_S
+
+    sig = inspect.signature(sweep_command)
+    defaults = {k: p.default for k, p in sig.parameters.items()}
+    assert defaults["replications"] == SWEEP_REPLICATIONS
+    assert defaults["time_limit"] == SWEEP_TIME_LIMIT_S
+    assert defaults["strategy"] == SWEEP_STRATEGY

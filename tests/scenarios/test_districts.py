@@ -6,10 +6,12 @@ import csv
 import dataclasses
 import re
 
+import numpy as np
 import pytest
 
 from outreach.errors import InputError
-from scenarios.districts import Rule, convex_hull, load_rules, run_districts, select_districts
+from scenarios.districts import (DistrictJob, Rule, _first_of_each_code, convex_hull, load_rules, run_districts,
+                                 select_districts)
 from scenarios.districts_report import write_districts
 from scenarios.pipeline import PlanOptions
 from tests.conftest import shared_path
@@ -21,6 +23,37 @@ def test_convex_hull():
     square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.5, 0.5), (0.5, 0.0)]
     assert convex_hull(square) == ((0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0))
     assert convex_hull([(2.0, 1.0), (2.0, 1.0)]) == ((2.0, 1.0),)
+    assert convex_hull([(0.0, 0.0), (1.0, 1.0), (2.0, 2.0)]) == ((0.0, 0.0), (2.0, 2.0))
+
+
+def test_convex_hull_against_brute_force():
+    """Hull vertices are exactly the points no triangle of the others contains, in counter-clockwise order."""
+    rng = np.random.default_rng(3)
+    pts = [tuple(map(float, p)) for p in rng.integers(0, 50, (40, 2))]
+    hull = convex_hull(pts)
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    n = len(hull)
+    # counter-clockwise and convex: every turn is to the left, and every point is on the left of every edge
+    assert all(cross(hull[i], hull[(i + 1) % n], hull[(i + 2) % n]) > 0 for i in range(n))
+    assert all(cross(hull[i], hull[(i + 1) % n], p) >= 0 for i in range(n) for p in pts)
+    # extreme points by brute force: a point is a vertex if some direction makes it the unique maximum
+    angles = np.linspace(0, 2 * np.pi, 3600, endpoint=False)
+    arr = np.array(sorted(set(pts)))
+    extreme = {tuple(arr[int(np.argmax(arr @ (np.cos(a), np.sin(a))))]) for a in angles}
+    assert set(hull) == extreme
+    assert hull[0] == min(hull)
+
+
+def test_repeated_village_codes_keep_the_first_and_say_so():
+    rows = [{"village_code": "01", "lat": "1"}, {"village_code": "02", "lat": "2"},
+            {"village_code": "01", "lat": "3"}]
+    assert [r["lat"] for r in _first_of_each_code(rows)] == ["1", "2"]
+    job = DistrictJob("0214", "Somewhere", "s.toml", "", "", 3, 2, 10, 2, 500, repeated=1)
+    assert "1 located village row(s) left out" in job.note and job.note.startswith("0214 Somewhere")
+    assert dataclasses.replace(job, repeated=0).note is None
 
 
 def _village_file(tmp_path, keep: dict[str, int]):
