@@ -10,8 +10,15 @@ import numpy as np
 import pytest
 
 from outreach.errors import InputError
-from scenarios.districts import (DistrictJob, Rule, _first_of_each_code, convex_hull, load_rules, run_districts,
-                                 select_districts)
+from scenarios.districts import (
+    DistrictJob,
+    Rule,
+    _first_of_each_code,
+    convex_hull,
+    load_rules,
+    run_districts,
+    select_districts,
+)
 from scenarios.districts_report import write_districts
 from scenarios.pipeline import PlanOptions
 from tests.conftest import shared_path
