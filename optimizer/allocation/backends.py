@@ -50,7 +50,7 @@ def run_model(m: cp_model.CpModel, *, backend: str, effort_s: float, relative_ga
 
     A MIP solution is accepted only when it meets every constraint exactly
     in integers; otherwise CP-SAT decides, starting from it. ``hint`` is a
-    start for CP-SAT only.
+    start for either solver (SCIP takes it as a partial solution to complete).
 
     Parameters
     ----------
@@ -63,14 +63,14 @@ def run_model(m: cp_model.CpModel, *, backend: str, effort_s: float, relative_ga
     relative_gap : float
         Stop when the proven relative gap is at most this.
     hint : sequence of (variable, value)
-        A start for CP-SAT.
+        A start: a neighbouring plan's choices.
     absolute_gap : float
         Also stop when the proven gap is at most this, in objective units (0: never).
     """
     if backend in MIP_BACKENDS:
-        # no hint: SCIP takes only complete, feasible starts, and a neighbouring plan is neither
         r = solve_mip(m, backend=MIP_BACKENDS[backend], relative_gap=relative_gap, absolute_gap=absolute_gap,
-                      effort_s=effort_s, time_limit_s=SAFETY_FACTOR * effort_s + 30.0)
+                      effort_s=effort_s, time_limit_s=SAFETY_FACTOR * effort_s + 30.0,
+                      start=[(var.index, int(v)) for var, v in hint])
         if r.values is not None and r.exact:
             vals = r.values
             return RunResult(r.status, lambda var: int(vals[var.index]), r.objective, r.bound, r.wall_s, backend)

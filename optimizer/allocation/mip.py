@@ -14,7 +14,7 @@ overruns the budget by a rounding cent.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -209,7 +209,8 @@ def _parameters(s: pywraplp.Solver, backend: str, *, relative_gap: float, effort
 
 
 def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: float = 0.001,
-              effort_s: float = 10.0, time_limit_s: float = 60.0, absolute_gap: float = 0.0) -> MipResult:
+              effort_s: float = 10.0, time_limit_s: float = 60.0, absolute_gap: float = 0.0,
+              start: Sequence[tuple[int, int]] = ()) -> MipResult:
     """Solve a linear CP-SAT model with a MIP backend of ``pywraplp``.
 
     Parameters
@@ -228,6 +229,9 @@ def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: f
         Wall-clock safety net (a run stopped by it may differ between machines).
     absolute_gap : float
         Also stop when ``|bound - objective| <= absolute_gap`` (SCIP only; 0: never).
+    start : sequence of (int, int)
+        A (partial) start, ``(proto variable index, value)``: SCIP completes it
+        with its ``completesol`` heuristic, or drops it when it does not fit.
 
     Returns
     -------
@@ -239,6 +243,8 @@ def solve_mip(model: cp_model.CpModel, *, backend: str = "SCIP", relative_gap: f
     if s is None:
         raise RuntimeError(f"OR-Tools has no {backend} backend on this machine")
     tr = _translate(s, proto)
+    if start:
+        s.SetHint([tr.xs[i] for i, _ in start], [float(v) for _, v in start])
     st = s.Solve(_parameters(s, backend, relative_gap=relative_gap, effort_s=effort_s, time_limit_s=time_limit_s,
                              absolute_gap=absolute_gap))
     wall = time.perf_counter() - t0

@@ -34,7 +34,7 @@ from typing import Literal, TypeAlias
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .backends import DEFAULT_BACKEND, MIP_BACKENDS, RunResult, run_model
+from .backends import DEFAULT_BACKEND, RunResult, run_model
 from .budget import cents
 from .instance import SCALE, AllocationInstance
 from .media import MEDIA_QUANT, add_media, media_objective, point_group, village_value_bounds
@@ -438,8 +438,12 @@ def build_model(inst: AllocationInstance, kn: Knobs) -> BuiltModel:
 
 
 def _hint(kn: Knobs, ch: Choices) -> list[tuple[Var, int]]:
-    """CP-SAT's start from the knobs' neighbouring solution (none for SCIP, which takes only complete starts)."""
-    if kn.hint is None or kn.backend in MIP_BACKENDS:
+    """A start from the knobs' neighbouring solution: its options and combinations.
+
+    CP-SAT takes it as hints; SCIP as a partial solution its ``completesol`` heuristic completes (or drops, when
+    the neighbour does not fit this problem), so a re-solve begins with an incumbent near its optimum.
+    """
+    if kn.hint is None:
         return []
     hint = [(var, int(kn.hint.option[v] == o)) for (v, o), var in ch.x.items()]
     hint += [(var, int(kn.hint.combo_of_sangkat[s] == k)) for (s, k), var in ch.z.items()]

@@ -58,8 +58,8 @@ class Resolve:
     Attributes
     ----------
     hint : AllocationResult, optional
-        A solution of a neighbouring problem for CP-SAT to start from; SCIP
-        starts from its own LP.
+        A solution of a neighbouring problem to start from (SCIP completes
+        its choices into a first incumbent, or drops them when they do not fit).
     extra_outings : mapping of str to int, optional
         Extra pair-outings per district code (marginal value of a volunteer).
     pass_days_km : (float, float), optional

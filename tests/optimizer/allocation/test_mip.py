@@ -74,3 +74,34 @@ def test_infeasible_reports_no_values():
     m.maximize(x)
     r = solve_mip(m)
     assert r.values is None and r.status == "INFEASIBLE"
+
+
+def _knapsack(seed: int, n: int = 80, k: int = 6) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+    """A multi-dimensional 0/1 knapsack whose optimum SCIP does not find at its root node."""
+    rng = np.random.default_rng(seed)
+    m = cp_model.CpModel()
+    x = [m.new_bool_var(f"x{i}") for i in range(n)]
+    w = rng.integers(10, 100, size=(k, n))
+    for r in range(k):
+        m.add(sum(int(w[r, i]) * x[i] for i in range(n)) <= int(w[r].sum() // 3))
+    v = rng.integers(10, 100, size=n)
+    m.maximize(sum(int(v[i]) * x[i] for i in range(n)))
+    return m, x
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_start_is_used_and_a_bad_start_is_harmless(seed):
+    m, x = _knapsack(seed)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(m) == cp_model.OPTIMAL
+    best = [(xi.index, int(solver.value(xi))) for xi in x]
+    # one node only: without a start SCIP stops short of the optimum on these seeds, with it it keeps the start
+    alone = solve_mip(m, relative_gap=0.0, effort_s=1e-4)
+    started = solve_mip(m, relative_gap=0.0, effort_s=1e-4, start=best)
+    assert alone.objective < solver.objective_value
+    assert started.objective == pytest.approx(solver.objective_value)
+    assert violations(m.proto, started.values) == 0
+    # a start that breaks every constraint is dropped, and the full solve still proves the optimum
+    bad = solve_mip(m, relative_gap=0.0, start=[(xi.index, 1) for xi in x])
+    assert bad.status == "OPTIMAL" and bad.objective == pytest.approx(solver.objective_value)
