@@ -104,6 +104,8 @@ def _vehicle_layers(campaign: Campaign, plan: Plan) -> list[folium.FeatureGroup]
                         opacity=0.8,
                         tooltip=_html.escape(f"{d.vehicle_id} {d.date:%a %d %b}: {d.km:.1f} km — {names}")).add_to(fg)
         layers.append(fg)
+    if not campaign.vehicles:
+        return layers  # no tuk-tuk: no depot layer to tick
     depots = folium.FeatureGroup(name="Depots", show=True)
     for veh in campaign.vehicles:
         folium.CircleMarker([veh.depot_lat, veh.depot_lon], radius=8, color="#000", weight=2, fill=True,
@@ -150,7 +152,11 @@ def _legend(campaign: Campaign, plan: Plan, approximate: bool) -> folium.Element
         rows.append(f"<div><span style='display:inline-block;width:28px;border-top:3px {style} {colour};"
                     f"vertical-align:middle'></span> {_html.escape(vid)}</div>")
     depot = (f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
-             f"background:{DEPOT_COLOUR};border:2px solid #000;vertical-align:middle'></span> depot</div>")
+             f"background:{DEPOT_COLOUR};border:2px solid #000;vertical-align:middle'></span> depot</div>"
+             if campaign.vehicles else "")
+    if not rows:
+        rows.append("<div style='color:#555'>" + ("none planned" if campaign.vehicles else
+                                                  "none: the scenario has no tuk-tuk") + "</div>")
     return folium.Element(
         "<div class='owso-legend' style='position:fixed;bottom:60px;left:10px;z-index:9999;background:white;"
         "padding:6px 10px;border:1px solid #999;font-size:12px;min-width:190px'>"
@@ -168,7 +174,7 @@ def _legend(campaign: Campaign, plan: Plan, approximate: bool) -> folium.Element
           f"<div><span style='display:inline-block;width:28px;border-top:2.2px dashed {TURF_COLOUR};"
           "vertical-align:middle'></span> volunteer turf (pair)</div>"
         + (f"<div style='color:#555'>{len(campaign.vehicles)} vehicle(s); route colours are never "
-           "used for villages</div>" if rows else "") + "</div>")
+           "used for villages</div>" if plan.tours.days else "") + "</div>")
 
 
 def campaign_map(campaign: Campaign, plan: Plan, reach: Reach | None = None,

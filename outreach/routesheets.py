@@ -75,12 +75,13 @@ _INDEX = """<!DOCTYPE html>
 <h1>{{ t('sheets') }} &middot; {{ campaign }}</h1>
 <p class="muted">{{ days|length }} {{ t('vehicle_days') }} &middot; {{ "%.1f"|format(km) }} km &middot;
 {{ t('fuel') }} {{ "%.1f"|format(fuel) }} l &middot; {{ strategy }}</p>
+{% if not days %}<p><strong>{{ t('no_vehicle') if no_vehicle else t('no_passes') }}</strong></p>{% else %}
 <table><tr><th>{{ t('date') }}</th><th>{{ t('vehicle') }}</th><th class="num">{{ t('stops') }}</th>
 <th class="num">km</th><th class="num">{{ t('fuel') }} l</th><th>{{ t('sheet') }}</th></tr>
 {% for d in days %}<tr><td>{{ d.date }}</td><td>{{ d.vehicle }}</td><td class="num">{{ d.stops }}</td>
 <td class="num">{{ "%.1f"|format(d.km) }}</td><td class="num">{{ "%.1f"|format(d.fuel) }}</td>
 <td><a href="{{ d.file }}">{{ d.file }}</a></td></tr>
-{% endfor %}</table>
+{% endfor %}</table>{% endif %}
 {% if dropped %}<h2>{{ t('not_covered') }}</h2><table><tr><th>{{ t('village') }}</th><th>{{ t('reason') }}</th></tr>
 {% for v in dropped %}<tr><td>{{ v.name }} ({{ v.code }})</td><td>{{ v.reason }}</td></tr>{% endfor %}
 </table>{% endif %}
@@ -236,7 +237,8 @@ def write_route_sheets(campaign: Campaign, tours: Tours, out_dir: Path, *, lang:
                 "reason": d.reason} for d in tours.dropped]
     index = _ENV.from_string(_INDEX).render(
         css=style, campaign=campaign.name, days=index_rows, km=tours.km,
-        fuel=sum(d.fuel_l for d in tours.days), strategy=tours.strategy, dropped=dropped, **words,
+        fuel=sum(d.fuel_l for d in tours.days), strategy=tours.strategy, dropped=dropped,
+        no_vehicle=not campaign.vehicles, **words,
     )
     written.append(atomic_write_text(out_dir / "index.html", index))
     return written

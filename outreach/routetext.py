@@ -38,6 +38,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason": ("មូលហេតុ", "Reason"), "all_stops": ("ចំណតទាំងអស់", "All stops"),
     "drive_through": ("ចាក់ពេលបើកកាត់", "play while driving through"),
     "where_vehicle_is": ("នៅកន្លែងដែលរ៉ឺម៉កនៅ", "where the vehicle is"),
+    "no_vehicle": ("សេណារីយ៉ូនេះគ្មានរ៉ឺម៉កទេ ([resources] vehicles = []) ដូច្នេះគ្មានការផ្សាយតាមឧបករណ៍បំពងសំឡេងទេ។",
+                   "This scenario has no tuk-tuk ([resources] vehicles = []), so no loudspeaker pass is planned."),
+    "no_passes": ("ផែនការនេះមិនទិញការផ្សាយតាមឧបករណ៍បំពងសំឡេងទេ៖ គ្មានផ្លូវត្រូវបើកបរទេ។",
+                  "The plan buys no loudspeaker pass: there is no route to drive."),
     "map_caption": ("បន្ទាត់ក្រាស់៖ កំពុងផ្សាយ · បន្ទាត់ស្តើង៖ បើកបរ · ការ៉េ៖ ទីតាំងចេញដំណើរ",
                     "thick: broadcasting · thin: driving · square: depot"),
 }

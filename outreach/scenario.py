@@ -173,7 +173,10 @@ def _geography(sf: ScenarioFile, base: Path, file: str) -> tuple[Geography, list
 
 
 def _vehicles(sf: ScenarioFile, geo: Geography, file: str) -> tuple[Vehicle, ...]:
-    specs = sf.resources.vehicles or [VehicleSection(district=d) for d in sf.scenario.districts]
+    # Left out, the section means the usual one tuk-tuk per district; an explicit empty list means none.
+    specs = sf.resources.vehicles
+    if specs is None:
+        specs = [VehicleSection(district=d) for d in sf.scenario.districts]
     out = []
     for i, spec in enumerate(specs):
         dcode = gazetteer.normalize_district_code(spec.district)

@@ -101,7 +101,8 @@ class ResourcesSection(_Strict):
     volunteers: str | None = None
     volunteer_count: int = Field(default=0, ge=0, le=2000)
     volunteer_women: int = Field(default=0, ge=0)
-    vehicles: list[VehicleSection] = Field(default_factory=list)
+    #: absent: one tuk-tuk per district, at its town hall; ``[]``: no tuk-tuk at all (no loudspeaker passes)
+    vehicles: list[VehicleSection] | None = None
 
     @model_validator(mode="after")
     def _women_within_count(self) -> ResourcesSection:

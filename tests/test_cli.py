@@ -105,7 +105,26 @@ def test_plan_on_real_pursat_points(pursat_real_scenario, tmp_path):
     assert s["geography"]["positions"] == "user-supplied"
     # The plan names its scenario relative to itself: the same bytes wherever the two folders sit.
     assert s["scenario_file"] == "../pursat/scenario.toml"
-    assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["scenario_file"] == s["scenario_file"]
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["scenario_file"] == s["scenario_file"]
+    # No [resources] vehicles: the district's one tuk-tuk, which the plan uses
+    assert any(plan["allocation"]["loudspeaker_passes_by_sangkat"].values())
+
+
+def test_a_district_without_a_tuktuk_gets_no_loudspeaker(pursat_real_scenario, tmp_path):
+    text = pursat_real_scenario.read_text(encoding="utf-8").replace("volunteer_women = 4",
+                                                                    "volunteer_women = 4\nvehicles = []")
+    scenario = write_scenario(tmp_path / "no-tuktuk", text)
+    out = tmp_path / "plan"
+    res = runner.invoke(app, ["plan", str(scenario), "--out", str(out), "--replications", "20", "--time-limit", "2",
+                              "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    # no pass is planned, routed or charged, though the default target asks for two per sangkat
+    assert not any(plan["allocation"]["loudspeaker_passes_by_sangkat"].values())
+    assert not plan["tours"]["days"] and "loudspeaker" not in s["budget"]["by_channel"]
+    assert any("tuk-tuk" in n for n in plan["allocation"]["notes"]), plan["allocation"]["notes"]
 
 
 def test_moved_plan_folder(pursat_real_scenario, tmp_path):

@@ -42,3 +42,15 @@ def test_map_is_offline_and_has_layers(demo_campaign, small_plan, tmp_path):
 def test_unknown_remote_asset_is_refused():
     with pytest.raises(RuntimeError, match="no offline copy"):
         inline_assets('<script src="https://example.org/other.js"></script>')
+
+
+def test_a_map_without_a_tuktuk_says_so_and_has_no_depot_layer(demo_campaign, small_plan, tmp_path):
+    import dataclasses
+
+    plan, reach = small_plan
+    quiet = dataclasses.replace(plan, tours=Tours((), (), "none"))
+    no_tuktuk = dataclasses.replace(demo_campaign, vehicles=())
+    html = write_campaign_map(no_tuktuk, quiet, reach, tmp_path / "a.html").read_text(encoding="utf-8")
+    assert '"Depots"' not in html and "> depot<" not in html and "the scenario has no tuk-tuk" in html
+    html = write_campaign_map(demo_campaign, quiet, reach, tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "Depots" in html and "none planned" in html

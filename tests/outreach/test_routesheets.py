@@ -119,3 +119,15 @@ def test_telegram_text_of_a_day(sheet):
     lines = txt.splitlines()
     assert "tuktuk-0403" in lines[0] and "57.2 km" in lines[1]
     assert any(line.startswith("1. 06:00–06:59") for line in lines) and any("Pause" in line for line in lines)
+
+
+@pytest.mark.parametrize("vehicles", [True, False])
+def test_an_index_without_days_says_why(demo_campaign, tmp_path, vehicles):
+    import dataclasses
+
+    c = demo_campaign if vehicles else dataclasses.replace(demo_campaign, vehicles=())
+    paths = write_route_sheets(c, Tours((), (), "none"), tmp_path, lang="en")
+    page = _text((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert [p.name for p in paths] == ["routes.csv", "index.html"]
+    assert ("has no tuk-tuk" in page) is not vehicles and ("buys no loudspeaker pass" in page) is vehicles
+    assert "Vehicle" not in page  # no empty table

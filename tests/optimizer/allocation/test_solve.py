@@ -140,3 +140,25 @@ def test_deterministic(demo_campaign):
     two = solve_allocation(c, None, time_limit_s=5.0)
     assert one.allocation == two.allocation
     assert one.callbacks_by_village == two.callbacks_by_village
+
+
+@pytest.mark.parametrize("backend", ["scip", "cp-sat"])
+def test_no_tuktuk_means_no_passes_and_no_loudspeaker_money(demo_campaign, backend):
+    import dataclasses
+
+    from outreach.model import Targets
+
+    # a pass target and a budget large enough that the loudspeaker is bought whenever there is a tuk-tuk
+    with_tuktuk = dataclasses.replace(small_campaign(demo_campaign, 4, n_villages=6, budget=4000.0),
+                                      targets=Targets(loudspeaker_passes_per_sangkat=2, forums_per_sangkat=1))
+    assert with_tuktuk.vehicles
+    without = dataclasses.replace(with_tuktuk, vehicles=())
+    got = {name: solve_allocation(c, None, time_limit_s=5.0, backend=backend).allocation
+           for name, c in (("with", with_tuktuk), ("without", without))}
+    assert sum(got["with"].loudspeaker_passes_by_sangkat.values()) > 0
+    assert "loudspeaker" in got["with"].by_channel()
+    assert not any(got["without"].loudspeaker_passes_by_sangkat.values())
+    assert "loudspeaker" not in got["without"].by_channel()
+    assert got["without"].planned_usd <= without.budget_usd
+    # the unmet pass target is said, with the reason
+    assert any("tuk-tuk" in n or "vehicle" in n for n in got["without"].notes), got["without"].notes
