@@ -250,6 +250,19 @@ def summarise(campaign: Campaign, plan: Plan, reach: Reach, priorities: Prioriti
 
 
 # --------------------------------------------------------------------------- the pipeline
+def plan_only(campaign: Campaign, priorities: Priorities | None, options: PlanOptions) -> Plan:
+    """The plan alone, as :func:`plan_campaign` makes it: allocation and routes, then the roster.
+
+    No margins, no simulation: for analyses that re-evaluate one plan many times (sensitivity,
+    calibration).
+    """
+    from optimizer.roster import plan_roster
+
+    routed, _notes = allocate(campaign, priorities, options)
+    roster = plan_roster(campaign, routed.allocation, time_limit_s=options.time_limit_s)
+    return Plan(campaign.name, routed.allocation, routed.tours, roster)
+
+
 def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
                   progress: Progress = _quiet) -> PlanResult:
     """Plan a campaign end to end: survey, allocation and routes, margins, roster, reach, summary.
@@ -303,4 +316,4 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
 
 
 __all__ = ["PlanOptions", "PlanResult", "SurveyFindings", "STRATEGIES", "plan_campaign", "read_survey", "allocate",
-           "price_margins", "summarise"]
+           "price_margins", "summarise", "plan_only"]

@@ -65,13 +65,11 @@ def with_params(campaign: Campaign, params: Mapping[str, float]) -> Campaign:
 
 
 def _plan_one(campaign: Campaign, weeks: int, time_limit_s: float, strategy: str = "greedy") -> FixedPlan:
-    from optimizer.roster import plan_roster
-    from scenarios.pipeline import PlanOptions, Strategy, allocate
+    from scenarios.pipeline import PlanOptions, Strategy, plan_only
 
     c = dataclasses.replace(campaign, calendar=dataclasses.replace(campaign.calendar, weeks=int(weeks)))
-    routed, _notes = allocate(c, None, PlanOptions(time_limit_s=time_limit_s, strategy=cast(Strategy, strategy)))
-    roster = plan_roster(c, routed.allocation, time_limit_s=time_limit_s)
-    return FixedPlan(int(weeks), c, Plan(c.name, routed.allocation, routed.tours, roster))
+    return FixedPlan(int(weeks), c, plan_only(c, None, PlanOptions(time_limit_s=time_limit_s,
+                                                                   strategy=cast(Strategy, strategy))))
 
 
 def plan_grid(campaign: Campaign, weeks: Sequence[int], *, time_limit_s: float = 10.0,

@@ -117,15 +117,12 @@ def check_settings(settings: Settings) -> None:
 
 def plan_once(campaign: Campaign, settings: Settings = Settings()) -> FixedPlan:
     """Plan the scenario as ``outreach plan`` does (survey priorities, allocation and routes, roster)."""
-    from optimizer.roster import plan_roster
-    from scenarios.pipeline import PlanOptions, allocate, read_survey
+    from scenarios.pipeline import PlanOptions, plan_only, read_survey
 
     survey = read_survey(campaign)
     priorities = survey.priorities if survey is not None else None
     options = PlanOptions(time_limit_s=settings.time_limit_s, strategy=settings.strategy)  # type: ignore[arg-type]
-    routed, _notes = allocate(campaign, priorities, options)
-    roster = plan_roster(campaign, routed.allocation, time_limit_s=settings.time_limit_s)
-    return FixedPlan(campaign, Plan(campaign.name, routed.allocation, routed.tours, roster), priorities)
+    return FixedPlan(campaign, plan_only(campaign, priorities, options), priorities)
 
 
 def evaluate_point(fp: FixedPlan, theta: Mapping[str, float]) -> dict[str, float]:
