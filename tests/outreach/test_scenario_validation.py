@@ -157,3 +157,15 @@ def test_volunteers_all_outside_the_campaign(tmp_path, pursat_real_scenario):
     with pytest.raises(ScenarioError, match="nobody could go out") as e:
         load_campaign(p)
     assert e.value.file.endswith("volunteers.csv")
+
+
+@pytest.mark.parametrize(("line", "vehicles"), [
+    ("", ["tuktuk-1505"]),  # left out: the district's one tuk-tuk
+    ("vehicles = []", []),  # said: none
+    ('vehicles = [{ district = "1505", count = 0 }]', []),
+    ('vehicles = [{ district = "1505", count = 2 }]', ["tuktuk-1505-1", "tuktuk-1505-2"]),
+])
+def test_the_tuktuks_a_scenario_names(tmp_path, pursat_real_scenario, line, vehicles):
+    text = pursat_real_scenario.read_text().replace("volunteer_women = 4", f"volunteer_women = 4\n{line}")
+    c = load_campaign(write_scenario(tmp_path / "v", text))
+    assert [v.id for v in c.vehicles] == vehicles
