@@ -66,7 +66,7 @@ season = "dry"                     # "wet" (May-October): roads slower for the l
 [resources]
 volunteers = "volunteers.csv"
 # One loudspeaker tuk-tuk per district; its working day starts and ends at the OWSO.
-# No tuk-tuk at all: vehicles = [] (then no loudspeaker pass is planned).
+# Two in a district: add count = 2. No tuk-tuk at all: vehicles = [] (then no loudspeaker pass is planned).
 vehicles = [
 {vehicles}
 ]
