@@ -97,15 +97,44 @@ def independent_band(first: NDArray[np.float64], other: NDArray[np.float64]) -> 
     return Band(d, d - lo, d + hi)
 
 
-def _name(path: Path, taken: set[str]) -> str:
-    base = path.parent.name if path.is_file() and path.stem == "scenario" else path.stem if path.is_file() \
-        else path.name
-    base = "".join(c if c.isalnum() or c in "-_." else "_" for c in base) or "scenario"
-    name, k = base, 2
-    while name in taken:
-        name, k = f"{base}-{k}", k + 1
-    taken.add(name)
-    return name
+def _parts(path: Path) -> list[str]:
+    """The path's folders from the innermost out, naming what it is (a ``scenario.toml`` by its folder)."""
+    p = path.resolve()
+    if p.suffix == ".toml":
+        p = p.parent if p.stem == "scenario" else p.with_suffix("")
+    return [part for part in reversed(p.parts) if part not in ("/", "")]
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text) or "scenario"
+
+
+def scenario_names(paths: Sequence[Path]) -> list[str]:
+    """Short names that tell the scenarios apart, also as folder names.
+
+    Each is the file's or folder's own name (a ``scenario.toml`` by its folder); where two different paths
+    share it, their parent folders are added (``battambang-plan``, ``battambang-8000-plan``) until they
+    differ. The same path given twice is numbered (``plan``, ``plan-2``).
+    """
+    parts = [_parts(p) for p in paths]
+    depth = [1] * len(paths)
+    while True:
+        names = ["-".join(reversed(pp[:d])) for pp, d in zip(parts, depth)]
+        grown = False
+        for i, name in enumerate(names):
+            clash = [j for j, n in enumerate(names) if n == name and parts[j] != parts[i]]
+            if clash and depth[i] < len(parts[i]):
+                depth[i] += 1
+                grown = True
+        if not grown:
+            break
+    out: list[str] = []
+    for name in map(_safe, names):
+        unique, k = name, 2
+        while unique in out:
+            unique, k = f"{name}-{k}", k + 1
+        out.append(unique)
+    return out
 
 
 def _check_inputs(paths: Sequence[Path]) -> None:
@@ -169,10 +198,8 @@ def run_comparison(paths: Sequence[str | Path], out: str | Path, options: PlanOp
     say = progress or (lambda _s: None)
     files = [Path(p) for p in paths]
     _check_inputs(files)
-    taken: set[str] = set()
     loaded: list[tuple[str, Path, Campaign, Plan, Path | None]] = []
-    for p in files:
-        name = _name(p, taken)
+    for p, name in zip(files, scenario_names(files)):
         if p.is_dir():
             say(f"Reading the saved plan {p}")
             campaign, plan = _from_plan_dir(p)

@@ -10,7 +10,7 @@ import pytest
 
 from outreach.model import Band
 from outreach.simulate import SimulationOptions, simulate_detailed
-from scenarios.compare import band_of, difference_band, independent_band
+from scenarios.compare import band_of, difference_band, independent_band, scenario_names
 from tests.outreach.simulate.builders import make_campaign, make_plan, rounds
 
 
@@ -124,3 +124,18 @@ def test_compare_plan_folder_with_itself_is_exactly_zero(planned, tmp_path):
         assert float(r["p05 (common random numbers)"]) == 0.0 == float(r["p95 (CRN)"])
     html = (tmp_path / "self" / "report.html").read_text(encoding="utf-8")
     assert "b1500-2" in html  # the same folder twice gets two names
+
+
+@pytest.mark.parametrize(("paths", "names"), [
+    (["demo-12000.toml", "demo-8000.toml"], ["demo-12000", "demo-8000"]),
+    (["battambang/plan", "battambang-8000/plan"], ["battambang-plan", "battambang-8000-plan"]),
+    (["battambang/scenario.toml", "battambang-8000/scenario.toml", "battambang/plan"],
+     ["battambang", "battambang-8000", "plan"]),
+    (["a/q/plan", "b/q/plan"], ["a-q-plan", "b-q-plan"]),
+    (["x/plan", "y/plan", "x/plan"], ["x-plan", "y-plan", "x-plan-2"]),
+    (["b1500", "b1500"], ["b1500", "b1500-2"]),
+    (["two words/plan"], ["plan"]),
+    (["two words/plan", "other/plan"], ["two_words-plan", "other-plan"]),
+])
+def test_scenario_names_tell_different_paths_apart(tmp_path, paths, names):
+    assert scenario_names([tmp_path / p for p in paths]) == names
