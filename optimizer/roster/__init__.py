@@ -15,7 +15,9 @@ solve in seconds and each is easy to explain to a coordinator.
 4. **Hand-over** (:mod:`.spill`, :func:`spill_unplaced`): round outings a
    pair's calendar cannot hold (a village bigger than a pair can walk) go
    to the nearest pair of the district with outings to spare, whose
-   calendar is solved again; :func:`roster_notes` says why any pair has no
+   calendar is solved again; then the callbacks a full calendar left out
+   (of rounds the pair did walk) go the same way, two days after their
+   rounds and in another slot; :func:`roster_notes` says why any pair has no
    outing and why visits stay unscheduled.
 
 :func:`plan_roster` runs the three stages; :func:`replan` re-plans the

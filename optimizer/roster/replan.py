@@ -122,7 +122,7 @@ def replan(campaign: Campaign, plan: Plan, progress_rows: Sequence[ProgressRow],
                 if c not in owned and c in geo.village_by_code)
     per_pair = 0.8 * time_limit_s / max(1, len(tasks))
     results = solve_pairs(tasks, per_pair, seed)
-    # as in the plan: round outings a pair cannot hold go to a pair of its district with room
+    # as in the plan: round outings and callbacks a pair cannot hold go to a pair of its district with room
     spill = SpillContext([group_district(g, geo) for g in groups], [[m.home_village for m in g] for g in groups],
                          ctx.dist, shares, ctx.cap, release=cut, village_name=lambda c: geo.village_by_code[c].name_en)
     results, helped = spill_unplaced(tasks, results, spill, time_limit_s=per_pair, seed=seed)

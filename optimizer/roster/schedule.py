@@ -33,6 +33,11 @@ class PairPlan:
     outings: tuple[Outing, ...]
     unplaced: tuple[Job, ...]
     status: str
+    placed: tuple[tuple[int, int, str], ...] = ()  # (job id, campaign day, slot) of every job placed
+
+    def where(self) -> dict[int, tuple[int, str]]:
+        """Campaign day and slot of every placed job, by job id."""
+        return {jid: (day, slot) for jid, day, slot in self.placed}
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ def schedule_pair(pair_id: str, sessions: Sequence[Session], jobs: Sequence[Job]
         return PairPlan((), tuple(jobs) + dropped, "UNKNOWN")
     outings = []
     unplaced = list(dropped)
+    placed = []
     for j in jobs:
         ks = [k for k in range(len(sessions)) if (j.id, k) in v.x and solver.boolean_value(v.x[j.id, k])]
         if not ks:
@@ -107,8 +113,9 @@ def schedule_pair(pair_id: str, sessions: Sequence[Session], jobs: Sequence[Job]
             continue
         s = sessions[ks[0]]
         outings.append(Outing(pair_id, s.date, s.slot, j.visits, j.kind))
+        placed.append((j.id, s.day, s.slot))
     outings.sort(key=lambda o: (o.date, SLOTS.index(o.slot)))
-    return PairPlan(tuple(outings), tuple(unplaced), solver.status_name(status))
+    return PairPlan(tuple(outings), tuple(unplaced), solver.status_name(status), tuple(placed))
 
 
 def _job_vars(model: cp_model.CpModel, jobs: Sequence[Job], sessions: Sequence[Session],

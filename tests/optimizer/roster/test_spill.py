@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
 
-from optimizer.roster import plan_roster
+from optimizer.roster import (
+    Job,
+    PairTask,
+    Session,
+    SpillContext,
+    build_jobs,
+    plan_roster,
+    solve_pairs,
+    spill_unplaced,
+)
+from optimizer.roster.spill import _handed_callback
 from tests.optimizer.roster.gap import BIG, PER_WEEK, WEEKS, gap_allocation, gap_campaign
 
 
@@ -58,3 +69,69 @@ def test_a_pair_that_cannot_work_is_told_why(demo_campaign):
     assert r.unmet_households > 0
     assert any(n.startswith("District 0403:") and f"{r.unmet_households:,} round household visits" in n
                for n in r.notes)
+
+
+# --------------------------------------------------------------------------- callbacks a full calendar leaves out
+START = dt.date(2027, 1, 4)
+SHARES = (0.5, 0.25)
+
+
+def _sessions(days: range, slots: tuple[str, ...]) -> tuple[Session, ...]:
+    return tuple(Session(d, START + dt.timedelta(days=d), s, d // 7) for d in days for s in slots)
+
+
+def _owner_and_helpers() -> tuple[list[PairTask], SpillContext]:
+    """Pair A has three evenings for its three rounds and room for nothing else; B of the same district is free
+    mornings and evenings for two weeks; C, of another district, lives nearer still."""
+    jobs = build_jobs([(("V1", 35),), (("V1", 35),), (("V1", 20),)], SHARES, 35)
+    owner = PairTask("A", _sessions(range(3), ("evening",)), tuple(jobs), {0: 3, 1: 3})
+    helper = PairTask("B", _sessions(range(14), ("morning", "evening")), (), {0: 3, 1: 3})
+    elsewhere = PairTask("C", _sessions(range(14), ("morning", "evening")), (), {0: 3, 1: 3})
+    dist = {"HA": {"V1": 100.0}, "HB": {"V1": 900.0}, "HC": {"V1": 50.0}}
+    return [owner, helper, elsewhere], SpillContext(["01", "01", "02"], [["HA"], ["HB"], ["HC"]], dist, SHARES, 35)
+
+
+def test_callbacks_a_full_calendar_leaves_out_go_to_a_free_pair_of_the_district():
+    tasks, ctx = _owner_and_helpers()
+    before = solve_pairs(tasks, 1.0, 0)
+    # the owner's three evenings hold its rounds and none of their callbacks
+    assert [o.kind for o in before[0].outings] == ["round"] * 3
+    left = before[0].unplaced
+    # hand count: level 1 expects 18, 18 and 10 households (grouped while they fit 35: 18 | 18 + 10),
+    # level 2 expects 9 + 9 + 5 = 23 in one outing
+    assert sorted(j.households for j in left) == [18, 23, 28] and {j.kind for j in left} == {"callback"}
+    after, notes = spill_unplaced(tasks, before, ctx, time_limit_s=1.0, seed=0)
+    owner, helper, elsewhere = after
+    assert owner.outings == before[0].outings and not owner.unplaced
+    assert not elsewhere.outings  # the nearer pair of another district never takes them
+    assert sorted(o.households for o in helper.outings) == [18, 23, 28]
+    assert {o.kind for o in helper.outings} == {"callback"} and not helper.unplaced
+    assert notes == ["B also makes 3 callback outings (69 households) in V1 (V1) for A, whose calendar has no "
+                     "room left for them."]
+
+
+def test_a_handed_callback_keeps_its_gaps_and_slots():
+    tasks, ctx = _owner_and_helpers()
+    before = solve_pairs(tasks, 1.0, 0)
+    after, _ = spill_unplaced(tasks, before, ctx, time_limit_s=1.0, seed=0)
+    r0, _, r2 = sorted(o.date for o in before[0].outings)  # route order: 35, 35, then 20 households
+    cb = {o.households: o for o in after[1].outings}
+    # never in the rounds' slot (all evenings, which callbacks prefer); level 1 two days after its rounds,
+    # level 2 two days after level 1
+    assert {o.slot for o in cb.values()} == {"morning"}
+    assert (cb[18].date - r0).days >= 2  # the first round's callback
+    assert (cb[28].date - r2).days >= 2  # the second and third rounds' callback
+    assert (cb[23].date - max(cb[18].date, cb[28].date)).days >= 2
+
+
+def test_a_handed_callback_starts_two_days_after_the_rounds_it_revisits():
+    # rounds 0 and 1 walked on days 5 (evening) and 9 (morning); a level-1 callback of both, and level 2 after it
+    at = {0: (5, "evening"), 1: (9, "morning")}
+    level1 = Job(2, "callback", (("V1", 28),), after=(0, 1), avoid_slot_of=(0, 1), level=1)
+    got = _handed_callback(level1, 40, at, (), release=0)
+    assert (got.id, got.kind, got.visits, got.after, got.level) == (40, "callback", (("V1", 28),), (), 0)
+    assert got.release == 11 and got.avoid_slots == {"evening", "morning"}
+    # its level 2, handed to the same helper: after the helper's job 40; the campaign's release still bounds it
+    level2 = Job(3, "callback", (("V1", 14),), after=(2,), avoid_slot_of=(0, 1), level=2)
+    got2 = _handed_callback(level2, 41, at, (40,), release=3)
+    assert got2.after == (40,) and got2.release == 4  # level 2 of a chain released on day 0: day 0 + 2 x 2
