@@ -19,8 +19,11 @@ solve in seconds and each is easy to explain to a coordinator.
    (of rounds the pair did walk) go the same way, two days after their
    rounds and in another slot; :func:`roster_notes` says why any pair has no
    outing and why visits stay unscheduled.
+5. **Paid outings** (:mod:`.paid`): the schedule keeps no more outings than
+   the allocation's per diem line pays for; the latest surplus callbacks
+   are left out, with a note.
 
-:func:`plan_roster` runs the three stages; :func:`replan` re-plans the
+:func:`plan_roster` runs the stages; :func:`replan` re-plans the
 remaining weeks after field reports; :func:`round_robin_roster` is the
 benchmark's baseline.
 

@@ -11,6 +11,7 @@ from outreach.rules import outing_capacity, pair_ids
 from .calendar import pair_sessions, week_limit
 from .distances import road_distances
 from .jobs import build_jobs, callback_shares, chunk_visits_by_round
+from .paid import paid_pair_outings, unpaid_note, within_paid
 from .pairs import form_pairs
 from .schedule import PairPlan, PairTask, solve_pairs
 from .spill import SpillContext, roster_notes, spill_unplaced
@@ -25,7 +26,9 @@ def plan_roster(campaign: Campaign, allocation: Allocation, *, time_limit_s: flo
     Round outings a pair's calendar cannot hold go to a pair of the same
     district with outings to spare (:func:`spill_unplaced`); the roster's
     ``notes`` say who helps whom, why a pair has no outing and why round
-    visits stay unscheduled.
+    visits stay unscheduled. The schedule holds no more outings than the
+    allocation's budget pays for (:mod:`.paid`): the latest surplus callbacks
+    are left out, with a note.
 
     Parameters
     ----------
@@ -76,8 +79,12 @@ def plan_roster(campaign: Campaign, allocation: Allocation, *, time_limit_s: flo
     statuses = {r.status for r in results}
     status = "PARTIAL" if unmet else ("OPTIMAL" if statuses <= {"OPTIMAL"} else "FEASIBLE")
     pairs = tuple(Pair(ids[i], tuple(m.id for m in g), tuple(turfs[i])) for i, g in enumerate(groups))
-    outings = [o for r in results for o in r.outings]
+    scheduled = [o for r in results for o in r.outings]
+    paid = paid_pair_outings(campaign, allocation)
+    outings, unpaid = within_paid(scheduled, paid)
     notes = roster_notes(tasks, results, ctx, orphan_visits) + helped
+    if unpaid and paid is not None:
+        notes.append(unpaid_note(unpaid, paid, len(scheduled)))
     return Roster(pairs, by_date(outings), STRATEGY, status, int(unmet), tuple(notes))
 
 

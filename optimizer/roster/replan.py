@@ -14,6 +14,7 @@ from outreach.rules import outing_capacity
 from .calendar import pair_sessions, week_limit
 from .distances import road_distances
 from .jobs import Job, build_jobs, callback_shares, chunk_visits
+from .paid import paid_pair_outings, unpaid_note, within_paid
 from .plan import by_date, unplaced_round_visits
 from .schedule import PairTask, solve_pairs
 from .spill import SpillContext, roster_notes, spill_unplaced
@@ -95,7 +96,9 @@ def replan(campaign: Campaign, plan: Plan, progress_rows: Sequence[ProgressRow],
     anyway). Unreported past outings count as done as planned, and their
     expected callbacks not yet made are re-planned. Not-at-home households
     reported on a round get up to ``canvass.max_callbacks`` callbacks
-    (geometric); reported on a callback outing they get one more.
+    (geometric); reported on a callback outing they get one more. The
+    outings made and re-planned stay within what the allocation's budget
+    pays (:mod:`.paid`): the latest surplus callbacks are left out, with a note.
     """
     cal = campaign.calendar
     old = plan.roster
@@ -127,8 +130,15 @@ def replan(campaign: Campaign, plan: Plan, progress_rows: Sequence[ProgressRow],
                          ctx.dist, shares, ctx.cap, release=cut, village_name=lambda c: geo.village_by_code[c].name_en)
     results, helped = spill_unplaced(tasks, results, spill, time_limit_s=per_pair, seed=seed)
     unmet += unplaced_round_visits(results)
-    outings = list(kept) + [o for r in results for o in r.outings]
+    # the budget's outings, less those already made: the latest surplus callbacks are left out, as in the plan
+    new = [o for r in results for o in r.outings]
+    paid = paid_pair_outings(campaign, plan.allocation)
+    left = None if paid is None else paid - len(kept)
+    new_kept, unpaid = within_paid(new, left)
+    outings = list(kept) + list(new_kept)
     notes = roster_notes(tasks, results, spill, {}) + helped
+    if unpaid and paid is not None:
+        notes.append(unpaid_note(unpaid, paid, len(kept) + len(new)))
     return Roster(old.pairs, by_date(outings), STRATEGY, "PARTIAL" if unmet else "FEASIBLE", int(unmet),
                   tuple(notes))
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 from optimizer.roster import replan
 from outreach.io import ProgressRow
-from outreach.model import Plan, Tours
+from outreach.model import BudgetLine, Plan, Tours
 
 
 def test_replan_keeps_past_and_turns_not_at_home_into_callbacks(campaign, small_alloc, roster):
@@ -40,3 +41,23 @@ def test_replan_keeps_past_and_turns_not_at_home_into_callbacks(campaign, small_
     for (pid, _w), k in per_week.items():
         assert k <= min(vols[m].outings_per_week for m in pairs[pid].members)
     assert all(o.date not in campaign.calendar.holidays for o in new.outings)
+
+
+def test_replan_stays_within_the_outings_the_budget_pays(campaign, small_alloc, roster):
+    """Outings made plus outings re-planned never exceed the per diem line: the latest new callbacks go."""
+    team = int(campaign.params["canvass.team_size"])
+    today = campaign.calendar.start + dt.timedelta(days=21)
+    free = replan(campaign, Plan(campaign.name, small_alloc, Tours((), (), "none"), roster), [], today=today,
+                  time_limit_s=5.0)
+    late_callbacks = sum(o.kind == "callback" and o.date >= today for o in free.outings)
+    assert late_callbacks >= 3
+    paid = len(free.outings) - 3
+    line = BudgetLine("volunteer_outing", "Volunteer per diem and transport", "volunteer-outing", paid * team, 5.0,
+                      "door_to_door")
+    capped_alloc = replace(small_alloc, budget_lines=(line,))
+    new = replan(campaign, Plan(campaign.name, capped_alloc, Tours((), (), "none"), roster), [], today=today,
+                 time_limit_s=5.0)
+    assert len(new.outings) == paid
+    assert [o for o in new.outings if o.date < today] == [o for o in roster.outings if o.date < today]
+    assert Counter(o.kind for o in new.outings)["round"] == Counter(o.kind for o in free.outings)["round"]
+    assert any(n.startswith(f"The budget pays for {paid} pair-outings") for n in new.notes)
