@@ -10,8 +10,8 @@ solve in seconds and each is easy to explain to a coordinator.
    largest workload relative to the pair's capacity, then road distance from
    the members' homes and the number of sangkats per pair.
 3. **Calendar** (:mod:`.schedule`, :func:`schedule_pair`): per pair, CP-SAT
-   places the pair's outings (:mod:`.jobs`: rounds, then geometric callbacks
-   of not-at-home households) on its sessions (:mod:`.calendar`).
+   places the pair's outings (:mod:`.jobs`: rounds, then callbacks
+   of never-contacted households) on its sessions (:mod:`.calendar`).
 4. **Hand-over** (:mod:`.spill`, :func:`spill_unplaced`): round outings a
    pair's calendar cannot hold (a village bigger than a pair can walk) go
    to the nearest pair of the district with outings to spare, whose

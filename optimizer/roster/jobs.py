@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
+from outreach.athome import beta_shapes, mean_at_home
 from outreach.model import Campaign
 
 
@@ -36,9 +39,17 @@ class Job:
 
 
 def callback_shares(campaign: Campaign) -> tuple[float, ...]:
-    """Expected share of a round's households still to visit at callback 1, 2, ... (geometric)."""
-    q = 1.0 - campaign.params["canvass.p_answer_first_visit"]
-    return tuple(q ** k for k in range(1, int(campaign.params["canvass.max_callbacks"]) + 1))
+    """Expected share of a round's households never contacted before callback 1, 2, ...: ``E[(1 - pi)^k]``.
+
+    Why this law: it is the at-home law the allocation prices callbacks with and the simulator draws
+    from (:mod:`outreach.athome`: ``pi ~ Beta(a, b)`` per household). Some households are rarely home, so
+    after ``k`` visits more are left than the geometric ``(1 - E[pi])^k`` a single at-home chance gives;
+    the simulator's callback visits at most the households a callback outing lists, so planning the
+    geometric share left callbacks short of what the budget was spent for.
+    """
+    a, b = beta_shapes(campaign.params)
+    k = np.arange(1, int(campaign.params["canvass.max_callbacks"]) + 1, dtype=float)
+    return tuple(float(s) for s in 1.0 - mean_at_home(k, a, b))
 
 
 def chunk_visits(seq: Sequence[tuple[str, int]], cap: int) -> list[tuple[tuple[str, int], ...]]:
@@ -74,7 +85,7 @@ def chunk_visits_by_round(seq_by_round: Sequence[Sequence[tuple[str, int]]],
 
 def build_jobs(round_chunks: Sequence[tuple[tuple[str, int], ...]], shares: Sequence[float], cap: int, *,
                first_id: int = 0, release: int = 0) -> list[Job]:
-    """Round jobs in route order, then callback jobs (geometric shares) grouped while they fit ``cap``.
+    """Round jobs in route order, then callback jobs (:func:`callback_shares`) grouped while they fit ``cap``.
 
     Parameters
     ----------

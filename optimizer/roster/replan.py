@@ -26,7 +26,7 @@ _REPORTED = 90  # callback weight bonus per household for reported not-at-home (
 
 @dataclass(frozen=True)
 class CallbackSeed:
-    """Households of one village owed callbacks: from ``release`` on, up to ``levels`` geometric callbacks."""
+    """Households of one village owed callbacks: from ``release`` on, up to ``levels`` callbacks."""
 
     village: str
     households: int
@@ -96,7 +96,7 @@ def replan(campaign: Campaign, plan: Plan, progress_rows: Sequence[ProgressRow],
     anyway). Unreported past outings count as done as planned, and their
     expected callbacks not yet made are re-planned. Not-at-home households
     reported on a round get up to ``canvass.max_callbacks`` callbacks
-    (geometric); reported on a callback outing they get one more. The
+    (:func:`.jobs.callback_shares`); reported on a callback outing they get one more. The
     outings made and re-planned stay within what the allocation's budget
     pays (:mod:`.paid`): the latest surplus callbacks are left out, with a note.
     """
@@ -204,9 +204,8 @@ def _pair_task(ctx: _Context, pair: Pair, members: list[Volunteer], remaining: d
     order = village_route(members[0].home_village, list(remaining), ctx.dist)
     jobs = build_jobs(chunk_visits([(c, remaining[c]) for c in order], ctx.cap), ctx.shares, ctx.cap,
                       release=ctx.cut)
-    q = 1.0 - ctx.campaign.params["canvass.p_answer_first_visit"]
     for s in seeds:
-        jobs += _seed_jobs(s, len(jobs), q, ctx.cap)
+        jobs += _seed_jobs(s, len(jobs), ctx.shares, ctx.cap)
     busy = {o.date for o in ctx.kept if o.pair_id == pair.id}
     used: dict[int, int] = defaultdict(int)
     for o in ctx.kept:
@@ -217,12 +216,14 @@ def _pair_task(ctx: _Context, pair: Pair, members: list[Volunteer], remaining: d
     return PairTask(pair.id, sessions, tuple(jobs), limits)
 
 
-def _seed_jobs(seed: CallbackSeed, first_id: int, q: float, cap: int) -> list[Job]:
-    """The chain of callback jobs of one seed: level k visits ``households × q**k``, two days after level k-1."""
+def _seed_jobs(seed: CallbackSeed, first_id: int, shares: Sequence[float], cap: int) -> list[Job]:
+    """The chain of callback jobs of one seed, two days apart: level 0 visits the seed's households, level k
+    those of them still not met, ``households × shares[k] / shares[0]`` (:func:`callback_shares`: households
+    out once are out again more often than a first visit's share says)."""
     jobs: list[Job] = []
     prev: tuple[int, ...] = ()
     for level in range(seed.levels):
-        hh = int(round(seed.households * q ** level))
+        hh = int(round(seed.households * (shares[level] / shares[0] if level else 1.0)))
         if hh <= 0:
             break
         ids = []

@@ -1,6 +1,6 @@
 """Stage 3 of the roster: one pair's calendar with CP-SAT.
 
-The pair's outings (rounds, then geometric callbacks of not-at-home
+The pair's outings (rounds, then callbacks of never-contacted
 households) go on workable dates inside the pair's shared availability,
 member dates and outings-per-week limit. Rounds are worth far more than
 callbacks, so every round that fits is placed before any callback.

@@ -23,11 +23,16 @@ def test_chunk_visits_edges():
         (("A", 20),), (("A", 20), ("B", 15)), (("B", 15),)]
 
 
-def test_callback_shares_are_geometric():
-    camp = SimpleNamespace(params={"canvass.p_answer_first_visit": 0.4, "canvass.max_callbacks": 3})
-    assert callback_shares(camp) == pytest.approx((0.6, 0.36, 0.216))
-    camp = SimpleNamespace(params={"canvass.p_answer_first_visit": 0.4, "canvass.max_callbacks": 0})
-    assert callback_shares(camp) == ()
+def test_callback_shares_follow_the_at_home_law():
+    """``E[(1 - pi)^k]`` for ``pi ~ Beta(a, b)``: by hand, ``prod_(j < k) (b + j) / (a + b + j)``."""
+    params = {"canvass.p_answer_first_visit": 0.4, "canvass.at_home_beta_concentration": 2.0,
+              "canvass.max_callbacks": 3}
+    # a = 0.8, b = 1.2: 1.2 / 2, 1.2 * 2.2 / (2 * 3), 1.2 * 2.2 * 3.2 / (2 * 3 * 4)
+    assert callback_shares(SimpleNamespace(params=params)) == pytest.approx((0.6, 0.44, 0.352))
+    # households all alike (a huge concentration): the geometric shares of one at-home chance
+    alike = params | {"canvass.at_home_beta_concentration": 1e7}
+    assert callback_shares(SimpleNamespace(params=alike)) == pytest.approx((0.6, 0.36, 0.216), rel=1e-5)
+    assert callback_shares(SimpleNamespace(params=params | {"canvass.max_callbacks": 0})) == ()
 
 
 def test_build_jobs_by_hand():

@@ -72,7 +72,8 @@ def test_callbacks_two_days_after_a_round_in_another_slot(campaign, roster):
         for code, _ in cb.visits:
             assert any(cb.date >= r.date + dt.timedelta(days=2) and cb.slot != r.slot for r in rounds[code]), cb
     q = 1 - campaign.param("canvass.p_answer_first_visit")
-    assert callback_shares(campaign)[:2] == pytest.approx((q, q * q))
+    c = campaign.param("canvass.at_home_beta_concentration")
+    assert callback_shares(campaign)[:2] == pytest.approx((q, q * (q * c + 1) / (c + 1)))
 
 
 def test_partial_when_capacity_is_short(demo_campaign):
