@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from optimizer.roster import replan
+from optimizer.roster.replan import CallbackSeed, _seed_jobs
 from outreach.io import ProgressRow
 from outreach.model import BudgetLine, Plan, Tours
 
@@ -61,3 +62,17 @@ def test_replan_stays_within_the_outings_the_budget_pays(campaign, small_alloc, 
     assert [o for o in new.outings if o.date < today] == [o for o in roster.outings if o.date < today]
     assert Counter(o.kind for o in new.outings)["round"] == Counter(o.kind for o in free.outings)["round"]
     assert any(n.startswith(f"The budget pays for {paid} pair-outings") for n in new.notes)
+
+
+def test_a_reported_households_callback_chain_follows_the_at_home_law():
+    """100 households out on a round: callback k visits 100 x shares[k] / shares[0], by hand 100, 73, 59 for
+    shares (0.6, 0.44, 0.352) (the geometric law would give 100, 60, 36); chunks split at ``cap``."""
+    seed = CallbackSeed("V1", 100, release=5, avoid=frozenset({"morning"}), levels=3, priority=90)
+    jobs = _seed_jobs(seed, 10, (0.6, 0.44, 0.352), cap=80)
+    by_level = Counter()
+    for j in jobs:
+        by_level[j.level] += sum(n for _, n in j.visits)
+    assert dict(by_level) == {0: 100, 1: 73, 2: 59}
+    assert [j.id for j in jobs] == list(range(10, 10 + len(jobs)))
+    first = [j.id for j in jobs if j.level == 0]
+    assert all(j.after == tuple(first) for j in jobs if j.level == 1)
