@@ -7,8 +7,6 @@ bounds) and point the right way (forcing a choice never raises the LP).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import replace
 from types import ModuleType
 
@@ -17,19 +15,13 @@ import pytest
 
 from optimizer.allocation import build_instance, small_campaign
 from optimizer.allocation.model import Knobs, build_model, solve_model
-from tests.conftest import ROOT
+from tests.benchmarks import load_benchmark
 
 TOL = 1e-6  # relative, for CLP's floating point
 
 
 def _bench() -> ModuleType:
-    """``benchmarks/first_solve.py`` as a module (the benchmarks folder is scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location("first_solve_benchmark", ROOT / "benchmarks" / "first_solve.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("first_solve")
 
 
 @pytest.fixture(scope="module")

@@ -8,27 +8,20 @@ so the 10x reference may end worse than the product setting).
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT, shared_path
+from tests.benchmarks import load_benchmark
+from tests.conftest import shared_path
 
 DISTRICT = "1505"
 ITERATIONS = 20
 
 
 def _bench() -> ModuleType:
-    """``benchmarks/routing.py`` as a module (the benchmarks folder is scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location("routing_benchmark", ROOT / "benchmarks" / "routing.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("routing")
 
 
 @pytest.fixture(scope="module")
