@@ -77,3 +77,39 @@ def test_reduced_cost_bounds_are_valid_and_never_above_the_lp(case):
     on = [opt.option[v] == o for v, o in ch.x] + [opt.combo_of_sangkat[s] == k for s, k in ch.z]
     assert len(on) == len(forced) and sum(on) == len(inst.villages) + len(inst.sangkats)
     assert forced[np.array(on)].min() >= opt.objective * (1 - TOL)
+
+
+@pytest.fixture(scope="module")
+def case_with_draws(demo_campaign):
+    """The small campaign over three posterior draws, as the first solve is (mean value over the draws)."""
+    from outreach.parameters import POSTERIOR_DRAWS
+
+    c = small_campaign(demo_campaign, 3, n_villages=5, budget=2500.0)
+    inst = build_instance(c, None, max_rounds=2, max_passes=1, draws=POSTERIOR_DRAWS[:3])
+    knobs = Knobs(budget_cents=int(c.budget_usd * 100), relative_gap=0.0, time_limit_s=10.0)
+    return inst, knobs
+
+
+def test_the_swapped_objective_gives_each_plans_lp(case_with_draws):
+    bench = _bench()
+    inst, knobs = case_with_draws
+    plans = len(inst.media.levels)
+    assert plans >= 3
+    swapped = bench.PlanLp(inst, knobs)
+    lp = bench.relaxation(inst, knobs)
+    lp.solve()
+    fixed_one_by_one, _ = bench.plan_bounds(lp)
+    # in an order that visits every plan after another one, so a stale coefficient or bound would show
+    for m in [*range(plans - 1, -1, -1), 0, plans - 1]:
+        assert swapped.bound(m) == pytest.approx(fixed_one_by_one[m], rel=TOL)
+
+
+def test_the_screened_solve_finds_the_exact_optimum(case_with_draws):
+    bench = _bench()
+    inst, knobs = case_with_draws
+    exact = solve_model(inst, knobs)  # gap 0
+    sol, phases = bench.screened_solve(inst, knobs, top=2)
+    assert exact is not None and sol is not None and sol.status == "OPTIMAL"
+    assert sol.objective == exact.objective
+    assert 1 <= phases["plans_left"] <= len(inst.media.levels)
+    assert phases["incumbent"] <= sol.objective
