@@ -58,20 +58,11 @@ sys.path.insert(0, str(ROOT))
 from ortools.linear_solver import pywraplp  # noqa: E402
 
 from optimizer.allocation import mip  # noqa: E402
+from optimizer.allocation import model as am  # noqa: E402
 from optimizer.allocation.backends import run_model  # noqa: E402
 from optimizer.allocation.instance import AllocationInstance  # noqa: E402
 from optimizer.allocation.media import MEDIA_QUANT  # noqa: E402
-from optimizer.allocation.model import (  # noqa: E402
-    Knobs,
-    Solution,
-    _hint,
-    _read_solution,
-    build_model,
-    objective_divisor,
-    solve_model,
-    value_groups,
-    value_scale,
-)
+from optimizer.allocation.model import Knobs, Solution, build_model, objective_divisor, solve_model  # noqa: E402
 
 
 @dataclass
@@ -196,7 +187,7 @@ class PlanLp:
         for row, (coefs, _const, lo, hi) in zip(self.solver.constraints(), tr.rows):
             if coefs == {first: 1} and lo == hi == 1:
                 row.SetBounds(0.0, 1.0)  # the row that fixed plan 0: each plan is fixed by its bounds instead
-        groups, self.divisor = value_groups(inst)
+        groups, self.divisor = am.value_groups(inst)
         self.gains = np.stack([g.gains for g in groups]).astype(float)  # (groups, plans)
         self.values = np.stack([g.value for g in groups]).astype(float)  # (groups, villages, options)
         self.full = np.array([g.full_value for g in groups], float)
@@ -263,10 +254,10 @@ def screened_solve(inst: AllocationInstance, knobs: Knobs, *, top: int = 40) -> 
     t3 = time.perf_counter()
     div = objective_divisor(inst, built, knobs)
     got = run_model(built.model, backend=knobs.backend, effort_s=knobs.time_limit_s, relative_gap=knobs.relative_gap,
-                    hint=_hint(replace(knobs, hint=incumbent), built.choices),
-                    absolute_gap=knobs.relative_gap * value_scale(inst, built.choices) * div)
+                    hint=am._hint(replace(knobs, hint=incumbent), built.choices),
+                    absolute_gap=knobs.relative_gap * am.value_scale(inst, built.choices) * div)
     times["final_solve"] = time.perf_counter() - t3
-    sol = None if got is None else _read_solution(inst, knobs, built, got)
+    sol = None if got is None else am._read_solution(inst, knobs, built, got)
     return sol, {"phase_s": {k: round(v, 1) for k, v in times.items()}, "top_plan": best,
                  "incumbent": incumbent.objective, "plans_left": len(alive), "binaries_ruled_out": ruled_out}
 

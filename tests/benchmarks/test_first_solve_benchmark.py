@@ -27,10 +27,13 @@ def _bench() -> ModuleType:
 @pytest.fixture(scope="module")
 def case(demo_campaign):
     """A small campaign whose money binds, with several media plans on its menu."""
+    return _small_case(demo_campaign)
+
+
+def _small_case(demo_campaign, draws=()):
     c = small_campaign(demo_campaign, 3, n_villages=5, budget=2500.0)
-    inst = build_instance(c, None, max_rounds=2, max_passes=1)
-    knobs = Knobs(budget_cents=int(c.budget_usd * 100), relative_gap=0.0, time_limit_s=10.0)
-    return inst, knobs
+    inst = build_instance(c, None, max_rounds=2, max_passes=1, draws=draws)
+    return inst, Knobs(budget_cents=int(c.budget_usd * 100), relative_gap=0.0, time_limit_s=10.0)
 
 
 def test_the_media_plan_bounds_equal_the_lp_of_each_plan_fixed_and_bound_its_best_plan(case):
@@ -84,10 +87,7 @@ def case_with_draws(demo_campaign):
     """The small campaign over three posterior draws, as the first solve is (mean value over the draws)."""
     from outreach.parameters import POSTERIOR_DRAWS
 
-    c = small_campaign(demo_campaign, 3, n_villages=5, budget=2500.0)
-    inst = build_instance(c, None, max_rounds=2, max_passes=1, draws=POSTERIOR_DRAWS[:3])
-    knobs = Knobs(budget_cents=int(c.budget_usd * 100), relative_gap=0.0, time_limit_s=10.0)
-    return inst, knobs
+    return _small_case(demo_campaign, POSTERIOR_DRAWS[:3])
 
 
 def test_the_swapped_objective_gives_each_plans_lp(case_with_draws):
