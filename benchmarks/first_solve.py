@@ -62,13 +62,17 @@ from optimizer.allocation import model as am  # noqa: E402
 from optimizer.allocation.backends import run_model  # noqa: E402
 from optimizer.allocation.instance import AllocationInstance  # noqa: E402
 from optimizer.allocation.media import MEDIA_QUANT  # noqa: E402
-from optimizer.allocation.model import Knobs, Solution, build_model, objective_divisor, solve_model  # noqa: E402
+from optimizer.allocation.model import Knobs, Solution, build_model, solve_model  # noqa: E402
 
 
 @dataclass
 class Relaxation:
-    """The allocation model's LP (CLP) with its media-plan variables, kept to re-solve with one plan fixed."""
+    """The allocation model's LP (CLP) with its media-plan variables, kept to re-solve with one plan fixed.
 
+    ``built`` is the model it relaxes (variables in the same order as ``binaries``).
+    """
+
+    built: am.BuiltModel
     solver: pywraplp.Solver
     translation: mip._Translation
     media: list[pywraplp.Variable]
@@ -92,7 +96,8 @@ def relaxation(inst: AllocationInstance, knobs: Knobs) -> Relaxation:
     tr = mip._translate(s, built.model.proto)
     ch = built.choices
     binaries = [tr.xs[v.index] for v in list(ch.x.values()) + list(ch.z.values())]
-    return Relaxation(s, tr, [tr.xs[y.index] for y in built.media], binaries, objective_divisor(inst, built, knobs))
+    return Relaxation(built, s, tr, [tr.xs[y.index] for y in built.media], binaries,
+                      am.objective_divisor(inst, built, knobs))
 
 
 def forced_bounds(lp: Relaxation, variables: list[pywraplp.Variable]) -> np.ndarray:
@@ -209,18 +214,18 @@ class PlanLp:
         return (self.sign * self.solver.Objective().Value() + const) / (MEDIA_QUANT * self.divisor)
 
 
-def _screened_model(inst: AllocationInstance, knobs: Knobs, lp: Relaxation, alive: list[int],
-                    incumbent: float) -> Any:
-    """The first solve's model with the media plans not in ``alive`` and the binaries the LP rules out fixed at 0."""
-    built = build_model(inst, knobs)
+def _screened_model(lp: Relaxation, alive: list[int], incumbent: float) -> tuple[am.BuiltModel, int]:
+    """The relaxed model itself (not built again) with the media plans not in ``alive`` and the binaries the LP
+    rules out fixed at 0; the LP already solved is not touched."""
+    built = lp.built
     ch = built.choices
-    choices = list(ch.x.values()) + list(ch.z.values())
     ruled_out = forced_bounds(lp, lp.binaries) < incumbent
-    for var, out in zip(choices, ruled_out):
+    for var, out in zip(list(ch.x.values()) + list(ch.z.values()), ruled_out):
         if out:
             built.model.add(var == 0)
+    keep = set(alive)
     for i, y in enumerate(built.media):
-        if i not in alive:
+        if i not in keep:
             built.model.add(y == 0)
     return built, int(ruled_out.sum())
 
@@ -249,10 +254,10 @@ def screened_solve(inst: AllocationInstance, knobs: Knobs, *, top: int = 40) -> 
     alive = [m for m in order if by_rc[m] >= incumbent.objective]
     bounds.update({m: plan_lp.bound(m) for m in alive if m not in bounds})
     alive = [m for m in alive if bounds[m] is None or bounds[m] >= incumbent.objective]
-    built, ruled_out = _screened_model(inst, knobs, lp, alive, incumbent.objective)
+    built, ruled_out = _screened_model(lp, alive, incumbent.objective)
     times["screen"] = time.perf_counter() - t2
     t3 = time.perf_counter()
-    div = objective_divisor(inst, built, knobs)
+    div = am.objective_divisor(inst, built, knobs)
     got = run_model(built.model, backend=knobs.backend, effort_s=knobs.time_limit_s, relative_gap=knobs.relative_gap,
                     hint=am._hint(replace(knobs, hint=incumbent), built.choices),
                     absolute_gap=knobs.relative_gap * am.value_scale(inst, built.choices) * div)
