@@ -485,16 +485,30 @@ def value_scale(inst: AllocationInstance, ch: Choices, value: np.ndarray | None 
     return int(sum(max((int(val[v, o]) for o in opts), default=0) for v, opts in enumerate(ch.x_of)))
 
 
+def stopping_gap(inst: AllocationInstance, built: BuiltModel, kn: Knobs) -> float:
+    """The absolute gap a value solve stops at, in objective units: ``relative_gap`` of :func:`value_scale`
+    (0 for the other modes)."""
+    if kn.mode != "value":
+        return 0.0
+    return kn.relative_gap * value_scale(inst, built.choices) * objective_divisor(inst, built, kn)
+
+
+def solve_built(inst: AllocationInstance, kn: Knobs, built: BuiltModel,
+                absolute_gap: float | None = None) -> Solution | None:
+    """Solve a model built for ``kn`` (constraints may have been added to it); None when infeasible or nothing
+    found. ``absolute_gap`` (objective units) replaces :func:`stopping_gap` when given."""
+    gap = stopping_gap(inst, built, kn) if absolute_gap is None else absolute_gap
+    got = run_model(built.model, backend=kn.backend, effort_s=kn.time_limit_s, relative_gap=kn.relative_gap,
+                    hint=_hint(kn, built.choices), absolute_gap=gap)
+    return None if got is None else _read_solution(inst, kn, built, got)
+
+
 def solve_model(inst: AllocationInstance, kn: Knobs) -> Solution | None:
     """Build and solve one model; None when infeasible or nothing found.
 
     A plan's solve also stops once a better plan could add at most
-    ``relative_gap`` of :func:`value_scale`: the solvers' own relative gap
-    never closes when unmet targets' penalties bring the objective near zero.
+    ``relative_gap`` of :func:`value_scale` (:func:`stopping_gap`): the solvers'
+    own relative gap never closes when unmet targets' penalties bring the
+    objective near zero.
     """
-    built = build_model(inst, kn)
-    absolute = kn.relative_gap * value_scale(inst, built.choices) if kn.mode == "value" else 0.0
-    absolute *= objective_divisor(inst, built, kn)
-    got = run_model(built.model, backend=kn.backend, effort_s=kn.time_limit_s, relative_gap=kn.relative_gap,
-                    hint=_hint(kn, built.choices), absolute_gap=absolute)
-    return None if got is None else _read_solution(inst, kn, built, got)
+    return solve_built(inst, kn, build_model(inst, kn))

@@ -17,8 +17,9 @@ from .explain import explain_unmet_targets
 from .greedy import trim_to_budget
 from .instance import SCALE, AllocationInstance, build_instance
 from .media import media_levels
-from .model import Knobs, Solution, solve_model
+from .model import Knobs, Solution
 from .sample import mean_with_media
+from .screen import solve_screened
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,7 @@ def solve_allocation(
     if inst.fixed_cents > knobs.budget_cents:
         notes.append(f"the fixed costs (training, kit, coordinator) need {fmt_usd(inst.fixed_cents)}, more than "
                      f"the budget of {fmt_usd(knobs.budget_cents)}")
-    sol = solve_model(inst, knobs)
+    sol = solve_screened(inst, knobs)  # the first solve screens its media plans; the others solve as built
     if sol is None:  # nothing fits: not even the empty plan (fixed costs above budget)
         return _infeasible(inst, notes, backend, knobs.pass_cost)
     routed = (resolve.fixed.days, resolve.fixed.km) if resolve.fixed is not None else None
