@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
-
-import numpy as np
 
 from outreach.model import Campaign, Priorities
 from outreach.parallel import fork_map
@@ -36,14 +33,16 @@ class _Resolves:
     backend: str
 
 
-def _aware_after(shared: _Resolves, task: tuple[Campaign, Mapping[str, int] | None]) -> float:
-    """Expected aware households of the plan re-solved for ``task``'s campaign and extra outings."""
-    campaign, extra_outings = task
-    return solve_allocation(
+def _aware_after(shared: _Resolves, task: tuple[Campaign, int]) -> tuple[float, int]:
+    """Expected aware households of the plan re-solved for ``task``'s campaign and one more volunteer's
+    pair-outings (0: none), and the district index the volunteer went to (-1: none asked)."""
+    campaign, one_more = task
+    got = solve_allocation(
         campaign, shared.priorities, time_limit_s=shared.time_limit_s, relative_gap=shared.relative_gap,
         backend=shared.backend, explain=False, instance=shared.instance,
-        resolve=Resolve(hint=shared.base, extra_outings=extra_outings, pass_days_km=shared.pass_days_km),
-    ).aware
+        resolve=Resolve(hint=shared.base, pass_days_km=shared.pass_days_km, one_more_volunteer=one_more),
+    )
+    return got.aware, got.solution.volunteer_district if got.solution is not None else -1
 
 
 def one_volunteer_outings(campaign: Campaign) -> int:
@@ -70,12 +69,14 @@ def marginal_value(
 
     Re-solves at ``budget + budget_step_usd`` (then divides, so that the
     solver gap and integrality matter less than with a US$ 100 step) and
-    with one more volunteer's pair-outings in each district in turn (the
-    best district counts; the volunteer's training and kit are charged).
+    with one more volunteer's pair-outings in the district where they add
+    the most to the plan's objective (one re-solve picks the district; the
+    volunteer's training and kit are charged).
     Households are the unweighted expected aware households of the shared
     response model. Every re-solve starts from the base plan (a feasible
-    start for the budget step), so the re-solves are quick; they run on
-    forked processes, two at a time.
+    start for the budget step; the volunteer's re-solve starts from a
+    restricted plan, as the base no longer fits its budget), and the two
+    run on forked processes at once.
 
     Parameters
     ----------
@@ -107,14 +108,11 @@ def marginal_value(
     shared = _Resolves(priorities, inst, base, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
     kit = campaign.cost("volunteer_training") + campaign.cost("volunteer_kit")
     one = one_volunteer_outings(campaign)
-    tasks: list[tuple[Campaign, Mapping[str, int] | None]] = [
-        (replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), None)]
-    tasks += [(replace(campaign, budget_usd=campaign.budget_usd - kit), {d: one}) for d in inst.districts]
-    aware = fork_map(_aware_after, tasks, shared=shared, workers=workers)
-    per_100 = (aware[0] - base.aware) * 100.0 / budget_step_usd
-    gains = [a - base.aware for a in aware[1:]]
-    k = int(np.argmax(gains)) if gains else -1
-    best, best_d = (gains[k], inst.districts[k]) if gains else (0.0, "")
+    tasks = [(replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), 0),
+             (replace(campaign, budget_usd=campaign.budget_usd - kit), one)]
+    (more_money, _), (more_hands, d) = fork_map(_aware_after, tasks, shared=shared, workers=workers)
+    per_100 = (more_money - base.aware) * 100.0 / budget_step_usd
+    best, best_d = (more_hands - base.aware, inst.districts[d]) if d >= 0 else (0.0, "")
     return {
         "marginal_reach_per_100_usd": round(per_100, 2),
         "marginal_reach_per_volunteer": round(best, 2),

@@ -71,6 +71,7 @@ class Solution:
     backend: str = "cp-sat"
     value: int = 0  # the objective's value term: weighted centi-households the village options make aware
     media: int = 0  # the media plan chosen (index into the instance's media menu)
+    volunteer_district: int = -1  # the district the solve gave ``Knobs.one_more_volunteer`` to (-1: none asked)
 
     @property
     def gap(self) -> float:
@@ -112,6 +113,7 @@ class Knobs:
     backend: str = DEFAULT_BACKEND
     freeze: Solution | None = None  # explanation: every sangkat but hard_sangkat keeps this solution's choice
     fixed_media: int | None = None  # the media plan every re-solve keeps
+    one_more_volunteer: int = 0  # pair-outings one more volunteer adds, in the one district the solve picks
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class BuiltModel:
     extra_outings: Var
     money: Var
     media: list[Var]
+    volunteer_district: tuple[Var, ...] = ()  # one per district when ``Knobs.one_more_volunteer`` is asked
 
 
 # --------------------------------------------------------------------------- choices
@@ -277,10 +280,12 @@ def add_budget(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: Cho
     return money, extra_c
 
 
-def add_outings(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: Choices) -> Var:
-    """Pair-outings within each district's volunteers and in total (plus extra ones when an explanation asks).
+def add_outings(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs,
+                ch: Choices) -> tuple[Var, tuple[Var, ...]]:
+    """Pair-outings within each district's volunteers and in total (plus extra ones when an explanation asks,
+    and one more volunteer's in the one district the solve picks when ``kn.one_more_volunteer`` is set).
 
-    Returns the extra pair-outings variable.
+    Returns the extra pair-outings variable and the district picks (empty when no volunteer is asked).
     """
     nd = len(inst.districts)
     extra_max = MAX_EXTRA_OUTINGS if kn.mode in ("extra_outings", "extra_both") else 0
@@ -292,12 +297,17 @@ def add_outings(m: cp_model.CpModel, inst: AllocationInstance, kn: Knobs, ch: Ch
     add_o = {d: m.new_int_var(0, extra_max, f"eo{d}") for d in range(nd)}
     m.add(sum(add_o.values()) == extra_o)
     given = kn.extra_outings or {}
+    one = int(kn.one_more_volunteer)
+    # only a model that asks for the volunteer gets these variables: the others keep their variable order
+    pick = tuple(m.new_bool_var(f"vol{d}") for d in range(nd)) if one else ()
+    if pick:
+        m.add_exactly_one(pick)
     for d in range(nd):
         cap = int(inst.outing_cap[d]) + int(given.get(d, 0))
-        m.add(sum(outing_expr[d]) <= cap + add_o[d])
+        m.add(sum(outing_expr[d]) <= cap + add_o[d] + (one * pick[d] if pick else 0))
     all_out = [e for d in range(nd) for e in outing_expr[d]]
-    m.add(sum(all_out) <= inst.outing_cap_total + sum(given.values()) + extra_o)
-    return extra_o
+    m.add(sum(all_out) <= inst.outing_cap_total + sum(given.values()) + one + extra_o)
+    return extra_o, pick
 
 
 # --------------------------------------------------------------------------- elastic targets
@@ -427,14 +437,14 @@ def build_model(inst: AllocationInstance, kn: Knobs) -> BuiltModel:
     add_pass_limits(m, inst, ch)
     media = add_media(m, inst.media, kn.freeze.media if kn.freeze is not None else kn.fixed_media)
     money, extra_c = add_budget(m, inst, kn, ch, loudspeaker, media)
-    extra_o = add_outings(m, inst, kn, ch)
+    extra_o, pick = add_outings(m, inst, kn, ch)
     slacks = add_goals(m, inst, kn, ch)
     total_slack = weighted_slack(inst, slacks)
     add_slack_limits(m, inst, kn, slacks, total_slack)
     set_objective(m, inst, kn, ch, total_slack, (extra_c, extra_o), media)
     money_v = m.new_int_var(-10**13, 10**13, "money")
     m.add(money_v == money)
-    return BuiltModel(m, ch, slacks, extra_c, extra_o, money_v, media)
+    return BuiltModel(m, ch, slacks, extra_c, extra_o, money_v, media, pick)
 
 
 def _hint(kn: Knobs, ch: Choices) -> list[tuple[Var, int]]:
@@ -475,6 +485,7 @@ def _read_solution(inst: AllocationInstance, kn: Knobs, built: BuiltModel, got: 
         slack_women=int(val(sl.women)), extra_cents=int(val(built.extra_cents)),
         extra_outings=int(val(built.extra_outings)), backend=got.backend,
         value=value, media=media,
+        volunteer_district=next((d for d, p in enumerate(built.volunteer_district) if val(p)), -1),
     )
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from outreach.media import MEDIA_COST, with_media
 from outreach.model import Allocation, BudgetLine, Campaign, Priorities
 
+from . import screen
 from .backends import BACKENDS, DEFAULT_BACKEND
 from .budget import fixed_lines, fmt_usd, forum_booklets, forum_leaflets, line, loudspeaker_days_estimate, print_lines
 from .explain import explain_unmet_targets
@@ -19,7 +20,6 @@ from .instance import SCALE, AllocationInstance, build_instance
 from .media import media_levels
 from .model import Knobs, Solution
 from .sample import mean_with_media
-from .screen import solve_screened
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,15 @@ class Resolve:
         Routed tuk-tuk days and km per loudspeaker pass, instead of the estimate.
     fixed : FixedLoudspeaker, optional
         Passes and loudspeaker cost fixed to the routed tours.
+    one_more_volunteer : int
+        Pair-outings of one more volunteer, in whichever district the solve finds best (0: none).
     """
 
     hint: AllocationResult | None = None
     extra_outings: Mapping[str, int] | None = None
     pass_days_km: tuple[float, float] | None = None
     fixed: FixedLoudspeaker | None = None
+    one_more_volunteer: int = 0
 
 
 def _loudspeaker_lines(campaign: Campaign, passes: Mapping[str, int], pass_cost: tuple[float, float] | None,
@@ -135,7 +138,8 @@ def _knobs(campaign: Campaign, inst: AllocationInstance, resolve: Resolve, *, ti
     knobs = Knobs(budget_cents=int(math.floor(round(campaign.budget_usd * 100, 6))),
                   extra_outings={d_idx[d]: n for d, n in (resolve.extra_outings or {}).items() if d in d_idx},
                   pass_cost=resolve.pass_days_km, time_limit_s=time_limit_s, relative_gap=relative_gap,
-                  backend=backend, hint=resolve.hint.solution if resolve.hint is not None else None)
+                  backend=backend, hint=resolve.hint.solution if resolve.hint is not None else None,
+                  one_more_volunteer=resolve.one_more_volunteer)
     if resolve.hint is not None and resolve.hint.solution is not None:  # re-solves keep the media plan
         knobs = replace(knobs, fixed_media=resolve.hint.solution.media)
     fx = resolve.fixed
@@ -232,7 +236,7 @@ def solve_allocation(
     if inst.fixed_cents > knobs.budget_cents:
         notes.append(f"the fixed costs (training, kit, coordinator) need {fmt_usd(inst.fixed_cents)}, more than "
                      f"the budget of {fmt_usd(knobs.budget_cents)}")
-    sol = solve_screened(inst, knobs)  # the first solve screens its media plans; the others solve as built
+    sol = screen.solve(inst, knobs)  # the first solve screens its media plans
     if sol is None:  # nothing fits: not even the empty plan (fixed costs above budget)
         return _infeasible(inst, notes, backend, knobs.pass_cost)
     routed = (resolve.fixed.days, resolve.fixed.km) if resolve.fixed is not None else None

@@ -175,3 +175,21 @@ def test_the_reported_bound_covers_what_the_screen_ruled_out(case, monkeypatch):
     assert sol is not None
     assert seen["kept"].bound_out > sol.objective, "the case must rule out a plan with a bound above the result"
     assert sol.bound == seen["kept"].bound_out
+
+
+def test_a_resolve_whose_start_does_not_fit_starts_from_a_restricted_plan_that_does(case):
+    """A volunteer's margin re-solve: less money (the kit) than the base plan spends, the base plan as its start."""
+    inst, knobs = case
+    base = solve_model(inst, knobs)
+    assert base is not None
+    resolve = replace(knobs, budget_cents=inst.fixed_cents + base.money_cents - 1, hint=base, fixed_media=base.media,
+                      extra_outings={0: 3})
+    assert screen.start_over_budget(inst, resolve)
+    assert not screen.start_over_budget(inst, replace(resolve, budget_cents=knobs.budget_cents))
+    start = screen.restricted_start(inst, resolve)
+    assert start is not None and start.media == base.media
+    assert start.money_cents <= resolve.budget_cents - inst.fixed_cents  # it fits
+    exact = solve_model(inst, replace(resolve, hint=None))  # gap 0, from nothing
+    got = screen.solve(inst, resolve)
+    assert exact is not None and got is not None and got.status == "OPTIMAL"
+    assert start.objective <= exact.objective == got.objective
