@@ -102,3 +102,30 @@ def test_stop_mode_dwells_for_the_whole_message():
     vb = village_broadcast(_grid(3, 3, 15.0), (0.0, 0.0), s)
     dwell = np.diff(vb.path[:, 2])[vb.broadcast[:-1] & (np.hypot(*np.diff(vb.path[:, :2], axis=0).T) == 0)]
     assert len(dwell) >= 1 and np.allclose(dwell, 60.0)
+
+
+def test_campaigns_that_differ_only_in_response_parameters_share_their_broadcast_paths(demo_campaign):
+    """The posterior's draws change response parameters only: one laying of the paths serves them all, while a
+    change of a path parameter (time in a village) or of the seed lays them again, as plan_broadcasts would."""
+    from dataclasses import replace
+
+    from outreach.broadcast import campaign_broadcasts, plan_broadcasts
+
+    first = campaign_broadcasts(demo_campaign)
+    draw = replace(demo_campaign, params={**demo_campaign.params, "awareness.p_door": 0.5,
+                                          "canvass.p_answer_first_visit": 0.3})
+    assert campaign_broadcasts(draw) is first
+    for other in (replace(demo_campaign, params={**demo_campaign.params, "loudspeaker.max_village_minutes": 10.0}),
+                  replace(demo_campaign, params={**demo_campaign.params, "household.village_radius_m_per_sqrt_hh":
+                                                 2 * demo_campaign.params["household.village_radius_m_per_sqrt_hh"]}),
+                  replace(demo_campaign, seed=demo_campaign.seed + 1)):
+        got = campaign_broadcasts(other)
+        fresh = plan_broadcasts(other)
+        assert got is not first
+        assert all(_same(got[c].path, fresh[c].path) for c in fresh)
+        # the change shows in some village's path, so a cache hit would have given wrong paths
+        assert any(not _same(got[c].path, first[c].path) for c in fresh)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b))
