@@ -11,6 +11,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check uv
 	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[test]'
+	@$(PY) -m compileall -q outreach optimizer scenarios maps > /dev/null
 	@touch $@
 
 install: $(VENV)/.installed
