@@ -45,6 +45,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from outreach.parallel import fork_map
+
 from . import mip
 from . import model as am
 from .instance import AllocationInstance
@@ -55,6 +57,8 @@ from .model import BuiltModel, Knobs, Solution
 TOP_PLANS = 40
 #: Media plans (best LP bounds first) whose restricted MIP is solved for the incumbent (5-8 s each on the demo).
 HEURISTIC_PLANS = 2
+#: Processes the restricted MIPs run on (one inside a forked worker: :func:`outreach.parallel.usable_workers`).
+HEURISTIC_WORKERS = 2
 #: Relative slack on floating-point LP bounds before anything is ruled out by them (CLP's tolerances).
 BOUND_TOL = 1e-6
 
@@ -175,17 +179,29 @@ def restricted_plan(inst: AllocationInstance, knobs: Knobs, m: int,
     return am.solve_built(inst, kn, built)
 
 
+def _restricted_job(shared: tuple[AllocationInstance, Knobs], job: tuple[int, dict[tuple[int, int], float]]
+                    ) -> Solution | None:
+    """:func:`restricted_plan` in the form :func:`outreach.parallel.fork_map` calls."""
+    inst, knobs = shared
+    return restricted_plan(inst, knobs, *job)
+
+
 def _incumbent(inst: AllocationInstance, knobs: Knobs, plan_lp: PlanLp,
                bounds: dict[int, float | None]) -> Solution | None:
-    """The best of the restricted MIPs of the ``HEURISTIC_PLANS`` plans with the best LP bounds."""
+    """The best of the restricted MIPs of the ``HEURISTIC_PLANS`` plans with the best LP bounds.
+
+    They run on forked processes at once (the solve is single-threaded and the second core mostly idle
+    meanwhile); each is deterministic, and ties go to the plan with the better LP bound, so the incumbent does
+    not depend on how many run at once.
+    """
     ranked = sorted((m for m, b in bounds.items() if b is not None), key=lambda m: (-(bounds[m] or 0.0), m))
-    best: Solution | None = None
+    jobs = []
     for m in ranked[:HEURISTIC_PLANS]:
         plan_lp.bound(m)  # its LP solution, for the combinations to keep
-        got = restricted_plan(inst, knobs, m, plan_lp.combinations())
-        if got is not None and (best is None or got.objective > best.objective):
-            best = got
-    return best
+        jobs.append((m, plan_lp.combinations()))
+    found = [s for s in fork_map(_restricted_job, jobs, shared=(inst, knobs), workers=HEURISTIC_WORKERS)
+             if s is not None]
+    return max(found, key=lambda s: s.objective, default=None)  # max keeps the first of equals
 
 
 @dataclass(frozen=True)

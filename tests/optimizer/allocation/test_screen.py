@@ -193,3 +193,16 @@ def test_a_resolve_whose_start_does_not_fit_starts_from_a_restricted_plan_that_d
     got = screen.solve(inst, resolve)
     assert exact is not None and got is not None and got.status == "OPTIMAL"
     assert start.objective <= exact.objective == got.objective
+
+
+def test_the_screened_plan_does_not_depend_on_how_many_restricted_mips_run_at_once(case, monkeypatch):
+    inst, knobs = case
+    loose = replace(knobs, relative_gap=0.02)  # a gap wide enough that the incumbent decides the plan
+    got = []
+    for workers in (1, 2):
+        monkeypatch.setattr(screen, "HEURISTIC_WORKERS", workers)
+        sol = screen.solve_screened(inst, loose)
+        assert sol is not None
+        got.append(sol)
+    assert got[0].objective == got[1].objective and got[0].media == got[1].media
+    assert (got[0].option == got[1].option).all() and got[0].bound == got[1].bound
