@@ -38,8 +38,11 @@ Shared by the Monte Carlo (:mod:`.engine`) and the closed form (:mod:`.expectati
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,7 +52,7 @@ from ..athome import attendance_exponent, beta_shapes, evening_weekend_exponent
 from ..geo import to_utm
 from ..households import Households, synthesize_households
 from ..media import NO_MEDIA, MediaResponse, media_response
-from ..model import Campaign, Plan, Priorities, VehicleDay
+from ..model import Campaign, Plan, Priorities, Tours, VehicleDay
 from ..parallel import fork_map
 from ..response import banner_rates, retention
 
@@ -266,12 +269,47 @@ def _day_reach(g: _Geometry, vd: VehicleDay) -> tuple[NDArray[np.int64], NDArray
     return hh[ok], mid[ok]
 
 
+#: Households in reach per vehicle-day, by tours and geometry (:func:`_reach_by_day`).
+_REACH: dict[tuple[int, bytes], tuple[Any, list[tuple[NDArray[np.int64], NDArray[np.float64]]]]] = {}
+
+
+def _geometry_digest(g: _Geometry) -> bytes:
+    """A digest of everything :func:`_day_reach` reads besides the tours: positions, villages, radii, message."""
+    h = hashlib.blake2b(digest_size=20)
+    hh = g.households
+    for a in (hh.x_m, hh.y_m, hh.village, hh.offsets, g.radius_v, g.margin, g.vx, g.vy):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update(repr((hh.village_codes, float(g.message_s))).encode())
+    return h.digest()
+
+
+def _reach_by_day(tours: Tours, g: _Geometry, workers: int) -> list[tuple[NDArray[np.int64], NDArray[np.float64]]]:
+    """:func:`_day_reach` of every vehicle-day, once per tours and geometry.
+
+    Why: the plan is simulated once per posterior draw, and the draws change
+    response parameters, not where households live or how far the message
+    carries, so the geometry (most of a loudspeaker's simulation time) is the
+    same for all of them; the digest makes any change in it a new entry.
+    """
+    key = (id(tours), _geometry_digest(g))
+    hit = _REACH.get(key)
+    if hit is not None and hit[0]() is tours:
+        return hit[1]
+    found = fork_map(_day_reach, tours.days, shared=g, workers=workers)
+
+    def forget(_ref: weakref.ref[Any]) -> None:
+        _REACH.pop(key, None)  # the tours are gone: their id may be reused
+
+    _REACH[key] = (weakref.ref(tours, forget), found)
+    return found
+
+
 def _loudspeaker(
     campaign: Campaign, plan: Plan, households: Households, x_ew: float, workers: int
 ) -> list[list[LoudspeakerExposure]]:
     """Loudspeaker exposures per village, in vehicle-day order (the geometry on ``workers`` processes)."""
     days = plan.tours.days
-    found = fork_map(_day_reach, days, shared=_geometry(campaign, households), workers=workers)
+    found = _reach_by_day(plan.tours, _geometry(campaign, households), workers)
     out: list[list[LoudspeakerExposure]] = [[] for _ in households.village_codes]
     off = households.offsets
     for d_i, (hh, mid) in enumerate(found):

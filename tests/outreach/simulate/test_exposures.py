@@ -43,3 +43,36 @@ def test_loudspeaker_reach_is_the_same_on_two_workers() -> None:
             assert np.array_equal(ea.x, eb.x)
     for key in one.counts:
         assert np.array_equal(one.counts[key], two.counts[key]), key
+
+
+def _loudspeaker_reach(ex) -> list[tuple]:
+    return [(e.vehicle_day, e.local.tolist(), e.slot.tolist()) for v in ex.villages for e in v.loudspeaker]
+
+
+def test_the_loudspeaker_geometry_is_laid_once_per_plan_and_geometry(monkeypatch) -> None:
+    """The posterior's draws change response parameters only: the households in reach of each vehicle-day are
+    computed once; a change that moves the reach (the message length) computes them again, as a fresh run does."""
+    import dataclasses
+
+    from outreach.simulate import exposures
+
+    camp = make_campaign((300, 200, 100), DENSE)
+    plan = channels_plan(camp)
+    hh = synthesize_households(camp.geography, camp.params, seed=camp.seed)
+    calls = []
+    real = exposures._day_reach
+    monkeypatch.setattr(exposures, "_day_reach", lambda g, vd: calls.append(vd) or real(g, vd))
+    first = plan_exposures(camp, plan, hh, workers=1)
+    n = len(calls)
+    assert n == len(plan.tours.days) > 0
+    draw = dataclasses.replace(camp, params={**camp.params, "awareness.p_loudspeaker": 0.5,
+                                             "canvass.p_answer_first_visit": 0.3})
+    again = plan_exposures(draw, plan, synthesize_households(draw.geography, draw.params, seed=draw.seed), workers=1)
+    assert len(calls) == n  # from the cache
+    assert _loudspeaker_reach(again) == _loudspeaker_reach(first)
+    longer = dataclasses.replace(camp, params={**camp.params, "loudspeaker.message_length_s": 120.0})
+    moved = plan_exposures(longer, plan, hh, workers=1)
+    assert len(calls) == 2 * n  # laid again
+    exposures._REACH.clear()
+    fresh = plan_exposures(longer, channels_plan(camp), hh, workers=1)
+    assert _loudspeaker_reach(moved) == _loudspeaker_reach(fresh) != _loudspeaker_reach(first)
