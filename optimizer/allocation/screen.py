@@ -233,7 +233,8 @@ def screen(lp: Relaxation, plan_lp: PlanLp, bounds: dict[int, float | None], inc
     keep = [m for m in range(len(lp.media)) if bound_of[m] >= cut or m == incumbent.media]
     forced = forced_bounds(lp, lp.binaries)
     ruled_out = forced < inc - slack
-    out = [bound_of[m] for m in range(len(lp.media)) if m not in set(keep)]
+    kept = set(keep)
+    out = [bound_of[m] for m in range(len(lp.media)) if m not in kept]
     out += list(forced[ruled_out])
     return Screen(keep, ruled_out, max(out, default=-np.inf))
 
@@ -317,8 +318,10 @@ def solve_screened(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
     incumbent = _incumbent(inst, knobs, plan_lp, bounds)
     if incumbent is None:
         return am.solve_model(inst, knobs)
-    kept = screen(lp, plan_lp, bounds, incumbent, _allowance(inst, knobs, lp, incumbent))
-    sol = _final(inst, knobs, lp, kept, incumbent, _allowance(inst, knobs, lp, incumbent))
-    if sol is None or sol.objective < incumbent.objective:
-        sol = replace(incumbent, status="FEASIBLE")
+    allowance = _allowance(inst, knobs, lp, incumbent)
+    kept = screen(lp, plan_lp, bounds, incumbent, allowance)
+    sol = _final(inst, knobs, lp, kept, incumbent, allowance)
+    if sol is None or sol.objective < incumbent.objective:  # never seen: the final solve starts from it
+        # the restricted MIP's own bound holds for its restriction only; the LP's holds for every plan
+        sol = replace(incumbent, status="FEASIBLE", bound=lp.value())
     return replace(sol, bound=max(sol.bound, kept.bound_out), wall_s=time.perf_counter() - t0)

@@ -206,3 +206,15 @@ def test_the_screened_plan_does_not_depend_on_how_many_restricted_mips_run_at_on
         got.append(sol)
     assert got[0].objective == got[1].objective and got[0].media == got[1].media
     assert (got[0].option == got[1].option).all() and got[0].bound == got[1].bound
+
+
+def test_when_the_final_solve_finds_nothing_the_incumbent_comes_back_with_a_bound_for_every_plan(
+        case, per_plan, monkeypatch):
+    inst, knobs = case
+    monkeypatch.setattr(screen, "_final", lambda *args, **kwargs: None)
+    monkeypatch.setattr(screen, "TOP_PLANS", 1)  # an incumbent below the optimum
+    monkeypatch.setattr(screen, "HEURISTIC_PLANS", 1)
+    sol = screen.solve_screened(inst, knobs)
+    assert sol is not None and sol.status == "FEASIBLE"
+    assert sol.objective < per_plan.max(), "the case needs an incumbent short of the optimum"
+    assert sol.objective <= per_plan.max() <= sol.bound * (1 + TOL)  # the LP's bound, not the restriction's
