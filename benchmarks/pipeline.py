@@ -12,7 +12,9 @@ CLI's default :class:`~scenarios.pipeline.PlanOptions`, then
 :func:`scenarios.outputs.write_outputs` into a temporary folder. The stage
 functions the pipeline calls by name (``survey``, ``allocate``, ``margins``,
 ``roster``, ``simulate``, ``uncertainty``, ``summarise``) are wrapped with a
-timer, so what is timed is the product's code unchanged. ``import`` is the
+timer, so what is timed is the product's code unchanged. The margins' re-solves
+run on their own processes while the plan is rostered and simulated:
+``margins`` is the wait for them after those stages (its CPU, theirs). ``import`` is the
 time to import the packages, ``total`` the wall time of the whole repeat.
 
 Reported: per stage the median, least and largest seconds over the repeats
@@ -56,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 STAGES: dict[str, tuple[str, str]] = {
     "survey": ("scenarios.pipeline", "read_survey"),
     "allocate": ("scenarios.pipeline", "allocate"),
-    "margins": ("scenarios.pipeline", "price_margins"),
+    "margins": ("scenarios.pipeline", "finish_margins"),
     "roster": ("optimizer.roster", "plan_roster"),
     "simulate": ("outreach.simulate", "simulate"),
     "uncertainty": ("scenarios.pipeline", "with_posterior"),

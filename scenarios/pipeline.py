@@ -30,6 +30,7 @@ from .uncertainty import allocation_uncertainty
 
 if TYPE_CHECKING:
     from optimizer.allocation import RoutedAllocation
+    from optimizer.allocation.marginal import PendingMargins
     from outreach.simulate import PosteriorBands
     from outreach.survey import SurveyResult
 
@@ -172,22 +173,36 @@ def allocation_draws(options: PlanOptions) -> tuple[Mapping[str, float], ...]:
     return () if options.point_estimate else tuple(POSTERIOR_DRAWS)
 
 
-def price_margins(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
-                  options: PlanOptions) -> dict[str, Any] | None:
-    """Stage ``margins``: aware households per extra US$ 100 and per extra volunteer (exact strategies only)."""
+def start_margins(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
+                  options: PlanOptions) -> PendingMargins | None:
+    """Start the margins' re-solves (exact strategies only) and return at once; :func:`finish_margins` collects
+    them. They run on their own processes while the plan is rostered and simulated (one process: in place)."""
     if routed.base is None or not options.margins:
         return None
-    from optimizer.allocation import marginal_value
+    from optimizer.allocation.marginal import margins_ahead
 
-    marginal = marginal_value(campaign, priorities, time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
-                              backend=options.strategy, base=routed.base, pass_days_km=routed.pass_days_km,
-                              workers=options.workers)
+    return margins_ahead(campaign, priorities, time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
+                         backend=options.strategy, base=routed.base, pass_days_km=routed.pass_days_km,
+                         workers=options.workers)
+
+
+def finish_margins(pending: PendingMargins | None) -> dict[str, Any] | None:
+    """Stage ``margins``: aware households per extra US$ 100 and per extra volunteer, when the re-solves end."""
+    if pending is None:
+        return None
+    marginal = pending.result()
     for key in ("marginal_reach_per_100_usd", "marginal_reach_per_volunteer"):
         # A re-solve that stops short of optimality can come out below the base plan;
         # more money or volunteers never lower the optimum, so the value is at least 0.
         if marginal.get(key) is not None and marginal[key] < 0:
             marginal[key] = 0.0
     return marginal
+
+
+def price_margins(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
+                  options: PlanOptions) -> dict[str, Any] | None:
+    """The margins at once: :func:`start_margins` then :func:`finish_margins`."""
+    return finish_margins(start_margins(campaign, priorities, routed, options))
 
 
 #: Reach bands of summary.json that carry the posterior's parameter uncertainty (keys of ``per_replication``).
@@ -263,6 +278,30 @@ def plan_only(campaign: Campaign, priorities: Priorities | None, options: PlanOp
     return Plan(campaign.name, routed.allocation, routed.tours, roster)
 
 
+def _roster_and_simulate(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
+                         options: PlanOptions, progress: Progress
+                         ) -> tuple[Plan, Reach, PosteriorBands | None, dict[str, Any] | None]:
+    """The stages after the allocation that do not need the margins: robustness, roster, reach, posterior bands."""
+    from optimizer.roster import plan_roster
+    from outreach.simulate import simulate
+
+    if options.robustness and routed.base is not None:
+        progress("Re-solving the allocation under each posterior draw (robustness)")
+    uncertainty = allocation_uncertainty(campaign, priorities, routed, sample_average=not options.point_estimate,
+                                         robustness=options.robustness,
+                                         time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
+                                         backend=options.strategy)
+    progress("Rostering the volunteer pairs")
+    roster = plan_roster(campaign, routed.allocation, time_limit_s=options.time_limit_s)
+    plan = Plan(campaign.name, routed.allocation, routed.tours, roster)
+    progress("Simulating household reach")
+    reach = simulate(campaign, plan, replications=options.replications, priorities=priorities,
+                     workers=options.workers)
+    if options.parameter_uncertainty:
+        progress("Simulating under the posterior's parameter draws")
+    return plan, reach, with_posterior(campaign, plan, priorities, options), uncertainty
+
+
 def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
                   progress: Progress = _quiet) -> PlanResult:
     """Plan a campaign end to end: survey, allocation and routes, margins, roster, reach, summary.
@@ -281,8 +320,6 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
     PlanResult
         The plan, its simulated reach and the summary; nothing is written.
     """
-    from optimizer.roster import plan_roster
-    from outreach.simulate import simulate
 
     if campaign.survey.used:
         progress("Reading the survey")
@@ -295,22 +332,14 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
     routed, notes = allocate(campaign, priorities, options)
     if routed.base is not None and options.margins:
         progress("Pricing one more US$ 1,000 and one more volunteer (re-solves)")
-    marginal = price_margins(campaign, priorities, routed, options)
-    if options.robustness and routed.base is not None:
-        progress("Re-solving the allocation under each posterior draw (robustness)")
-    uncertainty = allocation_uncertainty(campaign, priorities, routed, sample_average=not options.point_estimate,
-                                         robustness=options.robustness,
-                                         time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
-                                         backend=options.strategy)
-    progress("Rostering the volunteer pairs")
-    roster = plan_roster(campaign, routed.allocation, time_limit_s=options.time_limit_s)
-    plan = Plan(campaign.name, routed.allocation, routed.tours, roster)
-    progress("Simulating household reach")
-    reach = simulate(campaign, plan, replications=options.replications, priorities=priorities,
-                     workers=options.workers)
-    if options.parameter_uncertainty:
-        progress("Simulating under the posterior's parameter draws")
-    posterior = with_posterior(campaign, plan, priorities, options)
+    pending = start_margins(campaign, priorities, routed, options)  # they run while the plan is simulated
+    try:
+        plan, reach, posterior, uncertainty = _roster_and_simulate(campaign, priorities, routed, options, progress)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    marginal = finish_margins(pending)
     summary = summarise(campaign, plan, reach, priorities, marginal, notes, posterior, uncertainty)
     return PlanResult(campaign, options, plan, reach, survey, marginal, summary)
 

@@ -6,14 +6,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from outreach.model import Campaign, Priorities
-from outreach.parallel import fork_map
+from outreach.parallel import Ahead, fork_ahead
 from outreach.rules import weeks_lost_share
 
 from .backends import DEFAULT_BACKEND
 from .instance import AllocationInstance
 from .solve import AllocationResult, Resolve, solve_allocation
 
-#: Re-solves run at once (each is single-threaded and deterministic, so the results do not depend on it).
+#: Re-solves run at once, each in its own process (each is single-threaded and deterministic, so the results do
+#: not depend on it).
 WORKERS = 2
 #: Relative gap of every re-solve: the price of one more US$ 1,000 is a difference of two plans,
 #: so both must be near their optimum.
@@ -101,22 +102,89 @@ def marginal_value(
         ``marginal_reach_per_100_usd``, ``marginal_reach_per_volunteer``,
         ``best_district_for_volunteer``, ``households_aware``, ``households_reached``.
     """
+    return margins_ahead(campaign, priorities, budget_step_usd=budget_step_usd, time_limit_s=time_limit_s,
+                         backend=backend, base=base, pass_days_km=pass_days_km, workers=workers).result()
+
+
+@dataclass
+class PendingMargins:
+    """The two re-solves of :func:`margins_ahead`, running (or to run) until :meth:`result` is asked for."""
+
+    shared: _Resolves
+    tasks: list[tuple[Campaign, int]]
+    budget_step_usd: float
+    jobs: list[Ahead] | None  # the forked re-solves; None: they run in place when the result is asked for
+
+    def result(self) -> dict[str, Any]:
+        """The margins (see :func:`marginal_value`), waiting for the re-solves."""
+        if self.jobs is None:
+            got = [_aware_after(self.shared, t) for t in self.tasks]
+        else:
+            jobs, self.jobs = self.jobs, []
+            try:
+                got = [_collected(j) for j in jobs]
+            except BaseException:
+                for j in jobs:
+                    j.cancel()
+                raise
+        (more_money, _), (more_hands, d) = got
+        base, inst = self.shared.base, self.shared.instance
+        per_100 = (more_money - base.aware) * 100.0 / self.budget_step_usd
+        best, best_d = (more_hands - base.aware, inst.districts[d]) if d >= 0 else (0.0, "")
+        return {
+            "marginal_reach_per_100_usd": round(per_100, 2),
+            "marginal_reach_per_volunteer": round(best, 2),
+            "best_district_for_volunteer": best_d,
+            "households_aware": round(base.aware, 1),
+            "households_reached": round(base.reached, 1),
+        }
+
+    def cancel(self) -> None:
+        """Stop the re-solves (the margins are not needed after all)."""
+        for j in self.jobs or []:
+            j.cancel()
+        self.jobs = []
+
+
+def _collected(job: Ahead) -> tuple[float, int]:
+    got = job.result()
+    assert isinstance(got, tuple)
+    return got
+
+
+def margins_ahead(
+    campaign: Campaign,
+    priorities: Priorities | None = None,
+    *,
+    budget_step_usd: float = 1000.0,
+    time_limit_s: float = 10.0,
+    backend: str = DEFAULT_BACKEND,
+    base: AllocationResult | None = None,
+    pass_days_km: tuple[float, float] | None = None,
+    workers: int = WORKERS,
+) -> PendingMargins:
+    """Start the re-solves of :func:`marginal_value` and return at once (same parameters).
+
+    Why: the margins only feed the summary and the budget sheet, so the caller
+    can roster and simulate the plan while they run. With ``workers`` >= 2 each
+    re-solve runs in its own forked process (cancel them, or collect them with
+    :meth:`PendingMargins.result`); otherwise they run in place when the result
+    is asked for. Each re-solve is deterministic, so the margins are the same either way.
+    """
     if base is None:
         base = solve_allocation(campaign, priorities, time_limit_s=time_limit_s, relative_gap=RELATIVE_GAP,
                                 backend=backend, explain=False, resolve=Resolve(pass_days_km=pass_days_km))
-    inst = base.instance
-    shared = _Resolves(priorities, inst, base, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
+    shared = _Resolves(priorities, base.instance, base, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
     kit = campaign.cost("volunteer_training") + campaign.cost("volunteer_kit")
-    one = one_volunteer_outings(campaign)
     tasks = [(replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), 0),
-             (replace(campaign, budget_usd=campaign.budget_usd - kit), one)]
-    (more_money, _), (more_hands, d) = fork_map(_aware_after, tasks, shared=shared, workers=workers)
-    per_100 = (more_money - base.aware) * 100.0 / budget_step_usd
-    best, best_d = (more_hands - base.aware, inst.districts[d]) if d >= 0 else (0.0, "")
-    return {
-        "marginal_reach_per_100_usd": round(per_100, 2),
-        "marginal_reach_per_volunteer": round(best, 2),
-        "best_district_for_volunteer": best_d,
-        "households_aware": round(base.aware, 1),
-        "households_reached": round(base.reached, 1),
-    }
+             (replace(campaign, budget_usd=campaign.budget_usd - kit), one_volunteer_outings(campaign))]
+    jobs: list[Ahead] | None = None
+    if workers >= 2:
+        started = [fork_ahead(_aware_after, t, shared=shared) for t in tasks]
+        if all(j is not None for j in started):
+            jobs = [j for j in started if j is not None]
+        else:
+            for j in started:
+                if j is not None:
+                    j.cancel()
+    return PendingMargins(shared, tasks, budget_step_usd, jobs)
