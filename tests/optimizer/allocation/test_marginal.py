@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from optimizer.allocation import small_campaign
-from optimizer.allocation.marginal import margins_ahead, marginal_value
+from optimizer.allocation.marginal import marginal_value, margins_ahead
 
 
 def test_margins_started_ahead_equal_the_margins_in_place(demo_campaign):
