@@ -55,55 +55,10 @@ def one_volunteer_outings(campaign: Campaign) -> int:
     return int(round(one))
 
 
-def marginal_value(
-    campaign: Campaign,
-    priorities: Priorities | None = None,
-    *,
-    budget_step_usd: float = 1000.0,
-    time_limit_s: float = 10.0,
-    backend: str = DEFAULT_BACKEND,
-    base: AllocationResult | None = None,
-    pass_days_km: tuple[float, float] | None = None,
-    workers: int = WORKERS,
-) -> dict[str, Any]:
-    """Expected aware households gained per extra US$ 100 and per extra volunteer.
-
-    Re-solves at ``budget + budget_step_usd`` (then divides, so that the
-    solver gap and integrality matter less than with a US$ 100 step) and
-    with one more volunteer's pair-outings in the district where they add
-    the most to the plan's objective (one re-solve picks the district; the
-    volunteer's training and kit are charged).
-    Households are the unweighted expected aware households of the shared
-    response model. Every re-solve starts from the base plan (a feasible
-    start for the budget step; the volunteer's re-solve starts from a
-    restricted plan, as the base no longer fits its budget), and the two
-    run on forked processes at once.
-
-    Parameters
-    ----------
-    campaign : Campaign
-    priorities : Priorities, optional
-    budget_step_usd : float
-        Budget increase for the money re-solve.
-    time_limit_s : float
-        Per solve (each stops at the relative gap ``RELATIVE_GAP``).
-    backend : {"scip", "cp-sat"}
-        Solver of the model.
-    base : AllocationResult, optional
-        The plan at the current budget, solved with the same settings (saves a solve).
-    pass_days_km : (float, float), optional
-        Tuk-tuk days and km per loudspeaker pass (routed), as ``base`` was priced.
-    workers : int
-        Re-solves run at once (the results do not depend on it).
-
-    Returns
-    -------
-    dict
-        ``marginal_reach_per_100_usd``, ``marginal_reach_per_volunteer``,
-        ``best_district_for_volunteer``, ``households_aware``, ``households_reached``.
-    """
-    return margins_ahead(campaign, priorities, budget_step_usd=budget_step_usd, time_limit_s=time_limit_s,
-                         backend=backend, base=base, pass_days_km=pass_days_km, workers=workers).result()
+def marginal_value(campaign: Campaign, priorities: Priorities | None = None, **settings: Any) -> dict[str, Any]:
+    """Expected aware households gained per extra US$ 100 and per extra volunteer: :func:`margins_ahead`
+    (same parameters) waited for."""
+    return margins_ahead(campaign, priorities, **settings).result()
 
 
 @dataclass
@@ -163,13 +118,48 @@ def margins_ahead(
     pass_days_km: tuple[float, float] | None = None,
     workers: int = WORKERS,
 ) -> PendingMargins:
-    """Start the re-solves of :func:`marginal_value` and return at once (same parameters).
+    """Start the re-solves for the expected aware households gained per extra US$ 100 and per extra volunteer.
 
-    Why: the margins only feed the summary and the budget sheet, so the caller
-    can roster and simulate the plan while they run. With ``workers`` >= 2 each
-    re-solve runs in its own forked process (cancel them, or collect them with
-    :meth:`PendingMargins.result`); otherwise they run in place when the result
-    is asked for. Each re-solve is deterministic, so the margins are the same either way.
+    Re-solves at ``budget + budget_step_usd`` (then divides, so that the
+    solver gap and integrality matter less than with a US$ 100 step) and
+    with one more volunteer's pair-outings in the district where they add
+    the most to the plan's objective (one re-solve picks the district; the
+    volunteer's training and kit are charged).
+    Households are the unweighted expected aware households of the shared
+    response model. Every re-solve starts from the base plan (a feasible
+    start for the budget step; the volunteer's re-solve starts from a
+    restricted plan, as the base no longer fits its budget), and the two
+    run on forked processes at once.
+
+    Started ahead: the margins only feed the summary and the budget sheet, so
+    the caller can roster and simulate the plan while they run. With
+    ``workers`` >= 2 each re-solve runs in its own forked process (cancel them,
+    or collect them with :meth:`PendingMargins.result`); otherwise they run in
+    place when the result is asked for. Each re-solve is deterministic, so the
+    margins are the same either way.
+
+    Parameters
+    ----------
+    campaign : Campaign
+    priorities : Priorities, optional
+    budget_step_usd : float
+        Budget increase for the money re-solve.
+    time_limit_s : float
+        Per solve (each stops at the relative gap ``RELATIVE_GAP``).
+    backend : {"scip", "cp-sat"}
+        Solver of the model.
+    base : AllocationResult, optional
+        The plan at the current budget, solved with the same settings (saves a solve).
+    pass_days_km : (float, float), optional
+        Tuk-tuk days and km per loudspeaker pass (routed), as ``base`` was priced.
+    workers : int
+        Re-solves run at once (the results do not depend on it).
+
+    Returns
+    -------
+    PendingMargins
+        Its ``result()``: ``marginal_reach_per_100_usd``, ``marginal_reach_per_volunteer``,
+        ``best_district_for_volunteer``, ``households_aware``, ``households_reached``.
     """
     if base is None:
         base = solve_allocation(campaign, priorities, time_limit_s=time_limit_s, relative_gap=RELATIVE_GAP,
