@@ -199,12 +199,6 @@ def finish_margins(pending: PendingMargins | None) -> dict[str, Any] | None:
     return marginal
 
 
-def price_margins(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
-                  options: PlanOptions) -> dict[str, Any] | None:
-    """The margins at once: :func:`start_margins` then :func:`finish_margins`."""
-    return finish_margins(start_margins(campaign, priorities, routed, options))
-
-
 #: Reach bands of summary.json that carry the posterior's parameter uncertainty (keys of ``per_replication``).
 UNCERTAIN_KEYS = ("households_reached", "households_aware", "women_reached", "men_reached", "households_met_at_door")
 
@@ -320,7 +314,6 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
     PlanResult
         The plan, its simulated reach and the summary; nothing is written.
     """
-
     if campaign.survey.used:
         progress("Reading the survey")
     survey = read_survey(campaign)
@@ -345,4 +338,4 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
 
 
 __all__ = ["PlanOptions", "PlanResult", "SurveyFindings", "STRATEGIES", "plan_campaign", "read_survey", "allocate",
-           "price_margins", "summarise", "plan_only"]
+           "start_margins", "finish_margins", "summarise", "plan_only"]

@@ -86,6 +86,17 @@ class Relaxation:
         """Solve; the value, or None when CLP does not end optimal."""
         return self.value() if self.solver.Solve() == pywraplp.Solver.OPTIMAL else None
 
+    def combinations(self) -> dict[tuple[int, int], float]:
+        """Each (sangkat, combination) choice's value in the last solve."""
+        xs = self.translation.xs
+        return {sk: xs[var.index].solution_value() for sk, var in self.built.choices.z.items()}
+
+
+def _choice_vars(ch: am.Choices) -> list[am.Var]:
+    """The option then combination choices: the order of :attr:`Relaxation.binaries` and of a screen's
+    ``ruled_out``."""
+    return list(ch.x.values()) + list(ch.z.values())
+
 
 def relaxation(inst: AllocationInstance, knobs: Knobs) -> Relaxation:
     """The LP of the model :func:`~optimizer.allocation.model.solve_model` would solve for ``knobs``
@@ -93,8 +104,7 @@ def relaxation(inst: AllocationInstance, knobs: Knobs) -> Relaxation:
     built = am.build_model(inst, knobs)
     s = pywraplp.Solver.CreateSolver("CLP")
     tr = mip._translate(s, built.model.proto)
-    ch = built.choices
-    binaries = [tr.xs[v.index] for v in list(ch.x.values()) + list(ch.z.values())]
+    binaries = [tr.xs[v.index] for v in _choice_vars(built.choices)]
     return Relaxation(built, s, tr, [tr.xs[y.index] for y in built.media], binaries,
                       am.objective_divisor(inst, built, knobs))
 
@@ -243,8 +253,7 @@ def _final(inst: AllocationInstance, knobs: Knobs, lp: Relaxation, kept: Screen,
            allowance: float) -> Solution | None:
     """The relaxed model itself with the screen's plans and choices fixed at 0, solved from the incumbent."""
     built = lp.built
-    ch = built.choices
-    for var, out in zip(list(ch.x.values()) + list(ch.z.values()), kept.ruled_out):
+    for var, out in zip(_choice_vars(built.choices), kept.ruled_out):
         if out:
             built.model.add(var == 0)
     alive = set(kept.plans)
@@ -282,8 +291,7 @@ def restricted_start(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
     lp = relaxation(inst, kn)
     if lp.solve() is None:
         return None
-    combos = {sk: lp.translation.xs[var.index].solution_value() for sk, var in lp.built.choices.z.items()}
-    return restricted_plan(inst, kn, knobs.fixed_media, combos)
+    return restricted_plan(inst, kn, knobs.fixed_media, lp.combinations())
 
 
 def solve(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
