@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from outreach.model import Campaign, Plan, Priorities, Reach
+from outreach.model import Campaign, Plan, Priorities, Reach, Roster
 
 from .uncertainty import allocation_uncertainty
 
 if TYPE_CHECKING:
     from optimizer.allocation import RoutedAllocation
     from optimizer.allocation.marginal import PendingMargins
+    from outreach.schedules.common import Lang
+    from outreach.schedules.pdf import PendingPdfs
     from outreach.simulate import PosteriorBands
     from outreach.survey import SurveyResult
 
@@ -81,6 +83,10 @@ class PlanOptions:
     robustness : bool
         Re-solve the allocation once per draw: each draw's own optimum, the chosen plan's regret against it and
         how often each channel's budget share moves (:mod:`optimizer.allocation.robust`).
+    pdf_lang : {"km", "en", "both"}, optional
+        Start rendering the schedules' PDFs in this language as soon as the roster is known, on two processes
+        while the plan is simulated (:func:`start_pdfs`); :func:`scenarios.write_outputs` takes them. For a
+        caller that will write PDFs; None (default): they are rendered when written. The files are the same.
     """
 
     replications: int | None = None
@@ -91,6 +97,7 @@ class PlanOptions:
     parameter_uncertainty: bool = True
     point_estimate: bool = False
     robustness: bool = False
+    pdf_lang: Lang | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,8 @@ class PlanResult:
     survey: SurveyFindings | None
     marginal: dict[str, Any] | None
     summary: dict[str, Any] = field(repr=False)
+    #: The schedules' PDFs being rendered ahead (``PlanOptions.pdf_lang``); taken, then closed, by the writing.
+    pdfs: PendingPdfs | None = field(default=None, repr=False, compare=False)
 
     @property
     def priorities(self) -> Priorities | None:
@@ -141,12 +150,14 @@ def read_survey(campaign: Campaign) -> SurveyFindings | None:
     return SurveyFindings(result, imported, priorities)
 
 
-def allocate(campaign: Campaign, priorities: Priorities | None,
-             options: PlanOptions) -> tuple[RoutedAllocation, tuple[str, ...]]:
+def allocate(campaign: Campaign, priorities: Priorities | None, options: PlanOptions, *,
+             money_margin: bool = False) -> tuple[RoutedAllocation, tuple[str, ...]]:
     """Stage ``allocate``: the budget split and the tours that deliver its loudspeaker passes.
 
     Returns the routed allocation and any note for the summary (the greedy
-    fallback says why it was used).
+    fallback says why it was used). With ``money_margin`` the margins' money
+    re-solve is started on the other core meanwhile (``money_margin`` of the
+    result): pass the result to :func:`start_margins`, which takes or cancels it.
     """
     from optimizer.allocation import allocate_and_route, greedy_and_route
     from optimizer.routing import plan_tours
@@ -156,12 +167,16 @@ def allocate(campaign: Campaign, priorities: Priorities | None,
         return greedy_and_route(campaign, priorities, route_fn=route_fn), ()
     # The allocation model needs a few seconds to find its first solution on a district;
     # a shorter cap would return nothing, so it gets at least ALLOCATION_MIN_S.
+    # the margins' money re-solve starts alongside the re-solve at the routed cost (start_margins takes it)
     routed = allocate_and_route(campaign, priorities, route_fn=route_fn,
                                 time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S), backend=options.strategy,
-                                draws=allocation_draws(options), workers=options.workers)
+                                draws=allocation_draws(options), workers=options.workers,
+                                money_margin=money_margin)
     status = routed.allocation.status
     if status in ("OPTIMAL", "FEASIBLE"):
         return routed, ()
+    if routed.money_margin is not None:
+        routed.money_margin.cancel()
     note = f"The {options.strategy} solver found no allocation ({status}); the greedy baseline was used instead"
     return greedy_and_route(campaign, priorities, route_fn=route_fn), (note,)
 
@@ -178,12 +193,14 @@ def start_margins(campaign: Campaign, priorities: Priorities | None, routed: Rou
     """Start the margins' re-solves (exact strategies only) and return at once; :func:`finish_margins` collects
     them. They run on their own processes while the plan is rostered and simulated (one process: in place)."""
     if routed.base is None or not options.margins:
+        if routed.money_margin is not None:
+            routed.money_margin.cancel()
         return None
     from optimizer.allocation.marginal import margins_ahead
 
     return margins_ahead(campaign, priorities, time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
                          backend=options.strategy, base=routed.base, pass_days_km=routed.pass_days_km,
-                         workers=options.workers)
+                         workers=options.workers, money=routed.money_margin)
 
 
 def finish_margins(pending: PendingMargins | None) -> dict[str, Any] | None:
@@ -272,10 +289,23 @@ def plan_only(campaign: Campaign, priorities: Priorities | None, options: PlanOp
     return Plan(campaign.name, routed.allocation, routed.tours, roster)
 
 
+def start_pdfs(campaign: Campaign, roster: Roster, options: PlanOptions) -> PendingPdfs | None:
+    """Start rendering the schedules' PDFs in ``options.pdf_lang`` on two forked processes and return at once
+    (None when not asked, or with one worker). Why: they are the costliest output (about 1.3 s of a core per
+    pair) and need only the roster, so they run while the plan is simulated and the margins re-solved."""
+    if options.pdf_lang is None or options.workers < 2:
+        return None
+    from outreach.schedules import schedule_pdfs
+    from outreach.schedules.pdf import render_ahead
+
+    return render_ahead(schedule_pdfs(campaign, roster, lang=options.pdf_lang))
+
+
 def _roster_and_simulate(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
                          options: PlanOptions, progress: Progress
-                         ) -> tuple[Plan, Reach, PosteriorBands | None, dict[str, Any] | None]:
-    """The stages after the allocation that do not need the margins: robustness, roster, reach, posterior bands."""
+                         ) -> tuple[Plan, Reach, PosteriorBands | None, dict[str, Any] | None, PendingPdfs | None]:
+    """The stages after the allocation that do not need the margins: robustness, roster, (the PDFs started),
+    reach, posterior bands."""
     from optimizer.roster import plan_roster
     from outreach.simulate import simulate
 
@@ -288,12 +318,18 @@ def _roster_and_simulate(campaign: Campaign, priorities: Priorities | None, rout
     progress("Rostering the volunteer pairs")
     roster = plan_roster(campaign, routed.allocation, time_limit_s=options.time_limit_s)
     plan = Plan(campaign.name, routed.allocation, routed.tours, roster)
-    progress("Simulating household reach")
-    reach = simulate(campaign, plan, replications=options.replications, priorities=priorities,
-                     workers=options.workers)
-    if options.parameter_uncertainty:
-        progress("Simulating under the posterior's parameter draws")
-    return plan, reach, with_posterior(campaign, plan, priorities, options), uncertainty
+    pdfs = start_pdfs(campaign, roster, options)
+    try:
+        progress("Simulating household reach")
+        reach = simulate(campaign, plan, replications=options.replications, priorities=priorities,
+                         workers=options.workers)
+        if options.parameter_uncertainty:
+            progress("Simulating under the posterior's parameter draws")
+        return plan, reach, with_posterior(campaign, plan, priorities, options), uncertainty, pdfs
+    except BaseException:
+        if pdfs is not None:
+            pdfs.close()
+        raise
 
 
 def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
@@ -322,20 +358,26 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
         progress("Allocating the budget (greedy baseline) and routing the loudspeaker tuk-tuks")
     else:
         progress(f"Allocating the budget and routing the tuk-tuks ({options.strategy.upper()} + PyVRP)")
-    routed, notes = allocate(campaign, priorities, options)
+    routed, notes = allocate(campaign, priorities, options, money_margin=options.margins)
     if routed.base is not None and options.margins:
         progress("Pricing one more US$ 1,000 and one more volunteer (re-solves)")
     pending = start_margins(campaign, priorities, routed, options)  # they run while the plan is simulated
     try:
-        plan, reach, posterior, uncertainty = _roster_and_simulate(campaign, priorities, routed, options, progress)
+        plan, reach, posterior, uncertainty, pdfs = _roster_and_simulate(campaign, priorities, routed, options,
+                                                                         progress)
     except BaseException:
         if pending is not None:
             pending.cancel()
         raise
-    marginal = finish_margins(pending)
-    summary = summarise(campaign, plan, reach, priorities, marginal, notes, posterior, uncertainty)
-    return PlanResult(campaign, options, plan, reach, survey, marginal, summary)
+    try:
+        marginal = finish_margins(pending)
+        summary = summarise(campaign, plan, reach, priorities, marginal, notes, posterior, uncertainty)
+    except BaseException:
+        if pdfs is not None:
+            pdfs.close()
+        raise
+    return PlanResult(campaign, options, plan, reach, survey, marginal, summary, pdfs)
 
 
 __all__ = ["PlanOptions", "PlanResult", "SurveyFindings", "STRATEGIES", "plan_campaign", "read_survey", "allocate",
-           "start_margins", "finish_margins", "summarise", "plan_only"]
+           "start_margins", "finish_margins", "start_pdfs", "summarise", "plan_only"]

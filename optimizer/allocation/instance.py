@@ -413,6 +413,12 @@ def _vehicles_by_district(campaign: Campaign) -> dict[str, int]:
     return veh_d
 
 
+def sangkats_with_vehicle(campaign: Campaign) -> np.ndarray:
+    """For each sangkat (the geography's order): True when a tuk-tuk serves its district (``has_vehicle``)."""
+    veh_d = _vehicles_by_district(campaign)
+    return np.array([veh_d[s.district_code] > 0 for s in campaign.geography.sangkats], bool)
+
+
 def _media(campaign: Campaign, opts: VillageOptions, dv: DrawValues | None,
            draws: Sequence[Mapping[str, float]]) -> MediaMenu:
     """The media menu; ``C`` at the campaign's parameters, or the mean over the draws with each draw's shares."""
@@ -478,7 +484,7 @@ def build_instance(
         banner_cap=opts.banner_cap, leaflets=opts.leaflets,
         pass_hours=np.array([pass_hours(campaign, s.code) for s in geo.sangkats]),
         pass_km=np.array([pass_km(r) for r in road_m]),
-        has_vehicle=np.array([veh_d[s.district_code] > 0 for s in geo.sangkats]),
+        has_vehicle=sangkats_with_vehicle(campaign),
         vehicle_days=np.array([veh_d[d] * work_days for d in districts]), work_days=work_days,
         outing_cap=np.array([caps[d] for d in districts]), outing_cap_total=sum(caps.values()),
         forum_cents=cents(campaign.cost("forum_venue") + p["forum.participants"] * campaign.cost("forum_participant"))

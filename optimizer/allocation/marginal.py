@@ -68,21 +68,22 @@ class PendingMargins:
     shared: _Resolves
     tasks: list[tuple[Campaign, int]]
     budget_step_usd: float
-    jobs: list[Ahead] | None  # the forked re-solves; None: they run in place when the result is asked for
+    jobs: list[Ahead | None]  # per task, its forked re-solve; None: it runs in place when the result is asked for
+    got: list[tuple[float, int]] | None = None  # the re-solves' results, once collected
 
     def result(self) -> dict[str, Any]:
-        """The margins (see :func:`marginal_value`), waiting for the re-solves."""
-        if self.jobs is None:
-            got = [_aware_after(self.shared, t) for t in self.tasks]
-        else:
+        """The margins (see :func:`marginal_value`), waiting for the re-solves (collected once)."""
+        if self.got is None:
             jobs, self.jobs = self.jobs, []
             try:
-                got = [_collected(j) for j in jobs]
+                self.got = [_collected(j) if j is not None else _aware_after(self.shared, t)
+                            for j, t in zip(jobs, self.tasks)]
             except BaseException:
                 for j in jobs:
-                    j.cancel()
+                    if j is not None:
+                        j.cancel()
                 raise
-        (more_money, _), (more_hands, d) = got
+        (more_money, _), (more_hands, d) = self.got
         base, inst = self.shared.base, self.shared.instance
         per_100 = (more_money - base.aware) * 100.0 / self.budget_step_usd
         best, best_d = (more_hands - base.aware, inst.districts[d]) if d >= 0 else (0.0, "")
@@ -96,8 +97,9 @@ class PendingMargins:
 
     def cancel(self) -> None:
         """Stop the re-solves (the margins are not needed after all)."""
-        for j in self.jobs or []:
-            j.cancel()
+        for j in self.jobs:
+            if j is not None:
+                j.cancel()
         self.jobs = []
 
 
@@ -107,7 +109,27 @@ def _collected(job: Ahead) -> tuple[float, int]:
     return got
 
 
-def margins_ahead(
+def _money_task(campaign: Campaign, budget_step_usd: float) -> tuple[Campaign, int]:
+    return replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), 0
+
+
+def money_margin_ahead(campaign: Campaign, priorities: Priorities | None, *, start: AllocationResult,
+                       pass_days_km: tuple[float, float] | None, time_limit_s: float = 10.0,
+                       backend: str = DEFAULT_BACKEND, budget_step_usd: float = 1000.0) -> Ahead | None:
+    """Start the money re-solve of :func:`margins_ahead` from ``start`` before the base plan is known; hand
+    the job to :func:`margins_ahead` (``money=``) or cancel it. None where no process can be forked.
+
+    Why: the allocation's re-solve at the routed cost per pass is single-threaded; this re-solve needs only what
+    that one starts from (the media plan, the routed cost per pass, a start), so it uses the idle core meanwhile.
+    ``start`` must be the plan that re-solve starts from: same instance and media plan, so the margin is the
+    same problem, started from the plan the base plan was found from (the base's own aware households are
+    still what the margin is counted from).
+    """
+    shared = _Resolves(priorities, start.instance, start, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
+    return fork_ahead(_aware_after, _money_task(campaign, budget_step_usd), shared=shared)
+
+
+def margins_ahead(  # noqa: PLR0913 - keyword-only solve settings, each with its default
     campaign: Campaign,
     priorities: Priorities | None = None,
     *,
@@ -117,6 +139,7 @@ def margins_ahead(
     base: AllocationResult | None = None,
     pass_days_km: tuple[float, float] | None = None,
     workers: int = WORKERS,
+    money: Ahead | None = None,
 ) -> PendingMargins:
     """Start the re-solves for the expected aware households gained per extra US$ 100 and per extra volunteer.
 
@@ -154,6 +177,9 @@ def margins_ahead(
         Tuk-tuk days and km per loudspeaker pass (routed), as ``base`` was priced.
     workers : int
         Re-solves run at once (the results do not depend on it).
+    money : Ahead, optional
+        The money re-solve already started (:func:`money_margin_ahead`, with the same settings); it is used
+        instead of starting another.
 
     Returns
     -------
@@ -166,15 +192,9 @@ def margins_ahead(
                                 backend=backend, explain=False, resolve=Resolve(pass_days_km=pass_days_km))
     shared = _Resolves(priorities, base.instance, base, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
     kit = campaign.cost("volunteer_training") + campaign.cost("volunteer_kit")
-    tasks = [(replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), 0),
+    tasks = [_money_task(campaign, budget_step_usd),
              (replace(campaign, budget_usd=campaign.budget_usd - kit), one_volunteer_outings(campaign))]
-    jobs: list[Ahead] | None = None
+    jobs: list[Ahead | None] = [money, None]
     if workers >= 2:
-        started = [fork_ahead(_aware_after, t, shared=shared) for t in tasks]
-        if all(j is not None for j in started):
-            jobs = [j for j in started if j is not None]
-        else:
-            for j in started:
-                if j is not None:
-                    j.cancel()
+        jobs = [j if j is not None else fork_ahead(_aware_after, t, shared=shared) for j, t in zip(jobs, tasks)]
     return PendingMargins(shared, tasks, budget_step_usd, jobs)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TypeVar
 
 from outreach.model import Allocation, Campaign, Priorities, Tours
 from outreach.parallel import Ahead, fork_ahead
@@ -13,10 +14,12 @@ from outreach.parallel import Ahead, fork_ahead
 from .backends import DEFAULT_BACKEND
 from .budget import cents, loudspeaker_days_estimate
 from .greedy import greedy_allocation, trim_to_budget, with_routed_loudspeaker
-from .instance import AllocationInstance, build_instance
+from .instance import build_instance, menu_spec, sangkats_with_vehicle
+from .marginal import money_margin_ahead
 from .solve import AllocationResult, FixedLoudspeaker, Resolve, solve_allocation
 
 RouteFn = Callable[..., Tours]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,35 +30,58 @@ class RoutedAllocation:
     tours: Tours
     base: AllocationResult | None  # the solve the allocation comes from (None for the greedy baseline)
     pass_days_km: tuple[float, float] | None  # routed tuk-tuk days and km per pass that ``base`` was priced at
+    #: The margins' money re-solve, started alongside the re-solve at the routed cost (``money_margin=True``):
+    #: for :func:`~optimizer.allocation.marginal.margins_ahead` (``money=``), or to be cancelled.
+    money_margin: Ahead | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class _Router:
-    """Routes an allocation's passes within the tuk-tuk days it bought."""
+    """Routes an allocation's passes within the tuk-tuk days it bought.
+
+    Routing is deterministic, so the tours of passes and days already routed are kept (``routed``) and given
+    again: the re-solve at the routed cost per pass usually buys the first solve's very passes and days
+    (the demo's does), and routing them again took 5-6 s of a core.
+    """
 
     campaign: Campaign
     route_fn: RouteFn
     prizes: dict[str, float]
+    routed: dict[tuple[tuple[tuple[str, int], ...], int], Tours] = field(default_factory=dict, compare=False)
 
     def __call__(self, alloc: Allocation, ahead: _RouteAhead | None = None) -> Tours:
-        """The allocation's tours; taken from ``ahead`` when it routed these very passes and days."""
+        """The allocation's tours: already routed, or taken from ``ahead`` when it routed these very passes and
+        days, or routed now."""
         days = sum(b.quantity for b in alloc.budget_lines if b.key == "tuktuk_day")
         passes, max_days = dict(alloc.loudspeaker_passes_by_sangkat), _max_days(days)
-        if ahead is not None:
-            tours = ahead.take(passes, max_days)
-            if tours is not None:
-                return tours
-        return self.route(passes, max_days)
+        tours = ahead.take(passes, max_days) if ahead is not None else None
+        return self._keep(passes, max_days, tours)
+
+    def _keep(self, passes: dict[str, int], max_days: int, tours: Tours | None) -> Tours:
+        """``tours`` (or the passes routed now, or before) remembered for ``passes`` and ``max_days``."""
+        key = _route_key(passes, max_days)
+        if tours is None:
+            tours = self.routed[key] if key in self.routed else self.route(passes, max_days)
+        self.routed[key] = tours
+        return tours
 
     def route(self, passes: dict[str, int], max_days: int) -> Tours:
         """Tours delivering ``passes`` within ``max_days`` tuk-tuk days."""
         return self.route_fn(self.campaign, passes_by_sangkat=passes, prizes=self.prizes, max_days=max_days)
 
     def ahead(self, passes: dict[str, int], days: float, workers: int) -> _RouteAhead | None:
-        """Start routing ``passes`` within ``days`` on the other core while the solver works (None with one worker)."""
+        """Start routing ``passes`` within ``days`` on the other core while the solver works (None with one
+        worker, or when they were routed already)."""
         max_days = _max_days(days)
-        job = fork_ahead(_route_job, (passes, max_days), shared=self) if workers > 1 and any(passes.values()) else None
+        if workers <= 1 or not any(passes.values()) or _route_key(passes, max_days) in self.routed:
+            return None
+        job = fork_ahead(_route_job, (passes, max_days), shared=self)
         return _RouteAhead(passes, max_days, job) if job is not None else None
+
+
+def _route_key(passes: dict[str, int], max_days: int) -> tuple[tuple[tuple[str, int], ...], int]:
+    """What routing depends on besides the campaign: the passes by sangkat and the days."""
+    return tuple(sorted(passes.items())), max_days
 
 
 def _max_days(days: float) -> int:
@@ -97,20 +123,29 @@ class _RouteAhead:
         self.job.cancel()
 
 
-def _solving(ahead: _RouteAhead | None, run: Callable[[], AllocationResult]) -> AllocationResult:
-    """``run()``, dropping the routing started ahead of it if it raises (no process left behind)."""
+def _solving(ahead: _RouteAhead | None, run: Callable[[], T], *jobs: Ahead | None) -> T:
+    """``run()``, dropping the routing started ahead of it (and cancelling ``jobs``) if it raises: no process
+    left behind."""
     try:
         return run()
     except BaseException:
         if ahead is not None:
             ahead.drop()
+        for job in jobs:
+            if job is not None:
+                job.cancel()
         raise
 
 
-def _guess_first(campaign: Campaign, inst: AllocationInstance) -> tuple[dict[str, int], float]:
+def _guess_first(campaign: Campaign) -> tuple[dict[str, int], float]:
     """The first solve's likeliest passes and tuk-tuk days: the menu's most passes in every sangkat a tuk-tuk
-    serves (what the demo's and the real districts' plans buy), the days estimated as the solve estimates them."""
-    passes = {code: int(inst.spec.max_passes) if inst.has_vehicle[s] else 0 for s, code in enumerate(inst.sangkats)}
+    serves (what the demo's and the real districts' plans buy), the days estimated as the solve estimates them.
+
+    Read from the campaign (as :func:`build_instance` reads them), so the routing starts before the instance is
+    built."""
+    most = int(menu_spec(campaign, None, None).max_passes)
+    served = sangkats_with_vehicle(campaign)
+    passes = {s.code: most if served[i] else 0 for i, s in enumerate(campaign.geography.sangkats)}
     return passes, float(loudspeaker_days_estimate(campaign, passes)[0])
 
 
@@ -129,7 +164,7 @@ def _fixed_to_tours(campaign: Campaign, planned: dict[str, int], tours: Tours) -
     return FixedLoudspeaker({k: routed_passes.get(k, 0) for k in planned}, ls_cents, len(tours.days), tours.km)
 
 
-def allocate_and_route(
+def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each with its default
     campaign: Campaign,
     priorities: Priorities | None,
     *,
@@ -139,6 +174,7 @@ def allocate_and_route(
     backend: str = DEFAULT_BACKEND,
     draws: Sequence[Mapping[str, float]] = (),
     workers: int = 1,
+    money_margin: bool = False,
 ) -> RoutedAllocation:
     """Allocate, route, re-allocate at the routed cost per pass, route again; budget lines = routed.
 
@@ -168,6 +204,10 @@ def allocate_and_route(
         each solve's likeliest passes also starts on the other core while the
         solve runs (the tours are taken only when the solve asks for exactly
         those passes and days, so the plan does not depend on it).
+    money_margin : bool
+        Also start the margins' money re-solve (:func:`~optimizer.allocation.marginal.money_margin_ahead`) on
+        the other core while the allocation is re-solved at the routed cost (two workers or more): returned
+        as ``money_margin``, which the caller hands to ``margins_ahead`` or cancels.
 
     Returns
     -------
@@ -181,10 +221,12 @@ def allocate_and_route(
 
     solve = partial(solve_allocation, campaign, priorities, time_limit_s=time_limit_s, relative_gap=relative_gap,
                     backend=backend)
-    # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
-    inst = build_instance(campaign, priorities, draws=draws, workers=workers)
     route = _Router(campaign, route_fn, prizes)
-    ahead = route.ahead(*_guess_first(campaign, inst), workers) if campaign.vehicles else None
+    ahead = route.ahead(*_guess_first(campaign), workers) if campaign.vehicles else None
+    # with the routing on the other core, the draws are evaluated here: forking for them cost more than it gave
+    inst = _solving(ahead, partial(build_instance, campaign, priorities, draws=draws,
+                                   workers=1 if ahead is not None else workers))
+    # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
     first = _solving(ahead, partial(solve, explain=not campaign.vehicles, instance=inst))
     inst = first.instance
     alloc = first.allocation
@@ -199,13 +241,18 @@ def allocate_and_route(
     tours = route(alloc, ahead)
     delivered = sum(tours.passes_by_sangkat(geo).values())
     base, pass_days_km = first, None
+    money = None
     if delivered:
         pass_days_km = (len(tours.days) / delivered, tours.km / delivered)
         ahead = route.ahead(*_guess_after_pricing(alloc, pass_days_km), workers)
-        base = _solving(ahead, partial(solve, instance=inst, resolve=Resolve(hint=first, pass_days_km=pass_days_km)))
+        if money_margin and workers > 1:
+            money = money_margin_ahead(campaign, priorities, start=first, pass_days_km=pass_days_km,
+                                       time_limit_s=time_limit_s, backend=backend)
+        base = _solving(ahead, partial(solve, instance=inst, resolve=Resolve(hint=first, pass_days_km=pass_days_km)),
+                        money)
         alloc = base.allocation
         if any(alloc.loudspeaker_passes_by_sangkat.values()):
-            tours = route(alloc, ahead)
+            tours = _solving(None, partial(route, alloc, ahead), money)
         elif ahead is not None:
             ahead.drop()
     routed_passes = tours.passes_by_sangkat(geo)
@@ -213,12 +260,13 @@ def allocate_and_route(
     routed_alloc = with_routed_loudspeaker(campaign, alloc, len(tours.days), tours.km)
     consistent = all(routed_passes.get(k, 0) == n for k, n in planned.items())
     if consistent and routed_alloc.planned_usd <= campaign.budget_usd:
-        return RoutedAllocation(routed_alloc, tours, base, pass_days_km)
+        return RoutedAllocation(routed_alloc, tours, base, pass_days_km, money)
     # fix what the routes deliver and cost; re-solve everything else within the budget
-    fixed = solve(instance=inst, resolve=Resolve(hint=base, fixed=_fixed_to_tours(campaign, planned, tours))).allocation
+    fixed = _solving(None, partial(solve, instance=inst, resolve=Resolve(
+        hint=base, fixed=_fixed_to_tours(campaign, planned, tours))), money).allocation
     note = ("loudspeaker passes and cost fixed to the routed tours "
             f"({len(tours.days)} tuk-tuk days, {tours.km:,.1f} km); the rest re-allocated")
-    return RoutedAllocation(replace(fixed, notes=fixed.notes + (note,)), tours, base, pass_days_km)
+    return RoutedAllocation(replace(fixed, notes=fixed.notes + (note,)), tours, base, pass_days_km, money)
 
 
 #: Times the greedy baseline is planned again within a lowered budget when its routed days overrun.

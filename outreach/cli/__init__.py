@@ -113,7 +113,8 @@ def _run(scenario: Path, out: Path, settings: dict[str, Any], lang: Lang, pdf: b
             progress.update(task, description=label, advance=1)
 
         campaign = load_campaign(scenario)
-        options = PlanOptions(**settings)
+        # the PDFs start rendering once the roster is known, while the plan is simulated
+        options = PlanOptions(**settings, pdf_lang=lang if pdf else None)
         result = plan_campaign(campaign, options, progress=step)
         step("Writing outputs")
         write_outputs(result, out, lang=lang, pdf=pdf, basemap=basemap)

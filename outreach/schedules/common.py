@@ -80,13 +80,16 @@ def template_env() -> Environment:
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def css() -> Markup:
+def css(*, embed_font: bool = True) -> Markup:
     """The shared print stylesheet with the Khmer font embedded (:func:`outreach.fonts.khmer_font_face`).
 
     Returned as :class:`~markupsafe.Markup`: HTML-escaping the quotes inside
-    ``<style>`` broke the @font-face rule, and Khmer printed as boxes.
+    ``<style>`` broke the @font-face rule, and Khmer printed as boxes. Without
+    ``embed_font`` the @font-face rule is left out: the PDF renderer adds it
+    once per process (:mod:`outreach.schedules.pdf`).
     """
-    return Markup(template_env().get_template("_base.css").render(font_face=Markup(khmer_font_face())))
+    face = Markup(khmer_font_face()) if embed_font else Markup("")
+    return Markup(template_env().get_template("_base.css").render(font_face=face))
 
 
 def date_label(day: dt.date, lang: Lang = "both") -> str:

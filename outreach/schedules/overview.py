@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Template
+
 from ..model import Campaign, Outing, Roster, Volunteer
 from .common import SLOT_KH, SLOT_START, Lang, css, date_label, template_env
 
@@ -84,22 +86,39 @@ def font_pt(weeks: Sequence[Mapping[str, Any]]) -> float:
     return max(MIN_PT, min(MAX_PT, int(fit * 10) / 10))
 
 
+def _overview(campaign: Campaign, roster: Roster, members: Mapping[str, Sequence[Volunteer]],
+              by_pair_week: Mapping[tuple[str, int], Sequence[Outing]], *, L: Mapping[str, str], lang: Lang,
+              coordinator: str) -> tuple[Template, list[dict[str, Any]], dict[str, Any]]:
+    """The overview's template, its weeks and what every page shares (the base stylesheet left out)."""
+    weeks = [week_overview(campaign, roster, members, by_pair_week, w, lang) for w in range(campaign.calendar.weeks)]
+    common = dict(campaign_name=campaign.name, L=L, lang=lang, coordinator=coordinator, pt=font_pt(weeks),
+                  line_height=LINE_HEIGHT, pairs=len(roster.pairs))
+    return template_env().get_template("week_overview.html.j2"), weeks, common
+
+
+def overview_pdf_html(campaign: Campaign, roster: Roster, members: Mapping[str, Sequence[Volunteer]],
+                      by_pair_week: Mapping[tuple[str, int], Sequence[Outing]], *, L: Mapping[str, str], lang: Lang,
+                      coordinator: str) -> str:
+    """The html of ``overview.pdf``: a page per week, without the base stylesheet (the PDF renderer adds it:
+    :func:`outreach.schedules.pdf.render_pdf`)."""
+    template, weeks, common = _overview(campaign, roster, members, by_pair_week, L=L, lang=lang,
+                                        coordinator=coordinator)
+    return template.render(weeks=weeks, css=css(embed_font=False), **common)
+
+
 def write_overviews(campaign: Campaign, roster: Roster, members: Mapping[str, Sequence[Volunteer]],
                     by_pair_week: Mapping[tuple[str, int], Sequence[Outing]], out_dir: Path, *,
-                    L: Mapping[str, str], lang: Lang, coordinator: str) -> tuple[list[Path], tuple[str, str, str]]:
-    """Write ``overview-week-NN.html`` per campaign week; return them and the PDF job of all weeks.
+                    L: Mapping[str, str], lang: Lang, coordinator: str) -> list[Path]:
+    """Write ``overview-week-NN.html`` per campaign week (the Khmer font embedded); return them.
 
-    The PDF job (``html, base, overview.pdf``) is for :func:`outreach.schedules.weekly.write_pdfs`: one page
-    per week, rendered with the other PDFs.
+    The PDF of all weeks is :func:`overview_pdf_html`, rendered with the other PDFs.
     """
-    weeks = [week_overview(campaign, roster, members, by_pair_week, w, lang) for w in range(campaign.calendar.weeks)]
-    template = template_env().get_template("week_overview.html.j2")
-    common = dict(css=css(), campaign_name=campaign.name, L=L, lang=lang, coordinator=coordinator,
-                  pt=font_pt(weeks), line_height=LINE_HEIGHT, pairs=len(roster.pairs))
+    template, weeks, common = _overview(campaign, roster, members, by_pair_week, L=L, lang=lang,
+                                        coordinator=coordinator)
+    style = css()
     written = []
     for wk in weeks:
         path = out_dir / f"overview-week-{wk['no']:02d}.html"
-        path.write_text(template.render(weeks=[wk], **common), encoding="utf-8")
+        path.write_text(template.render(weeks=[wk], css=style, **common), encoding="utf-8")
         written.append(path)
-    job = (template.render(weeks=weeks, **common), str(out_dir), str(out_dir / "overview.pdf"))
-    return written, job
+    return written

@@ -19,20 +19,20 @@ import csv
 import datetime as dt
 import io
 import math
-import multiprocessing
-import os
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence, TypedDict
 
+from jinja2 import Template
 from markupsafe import Markup
 
 from ..model import SLOTS, Campaign, Outing, Pair, Roster, Volunteer
 from ..turfmap import turf_key, turf_svg
 from ..xlsxfile import save_workbook
 from .common import SLOT_START, UTC_OFFSET_H, Lang, css, date_label, labels, slot_label, template_env
-from .overview import write_overviews
+from .overview import overview_pdf_html, write_overviews
+from .pdf import PdfDoc, PendingPdfs, write_pdfs
 
 
 def _leaflets(campaign: Campaign, households: int) -> int:
@@ -98,8 +98,64 @@ def _add_turf_maps(campaign: Campaign, pair: Pair, weeks: Sequence[dict[str, Any
         wk["turf_key"] = key
 
 
+#: Printed on every sheet when the scenario names no coordinator.
+DEFAULT_COORDINATOR = "District working group volunteer coordinator"
+
+
+@dataclass(frozen=True)
+class _Sheets:
+    """What every pair's weekly sheets share: the template, the values it is rendered with, who is in each pair
+    and each pair's outings by week."""
+
+    template: Template
+    common: dict[str, Any]
+    members: dict[str, list[Volunteer]]
+    by_pair_week: dict[tuple[str, int], list[Outing]]
+
+
+def _sheets(campaign: Campaign, roster: Roster, lang: Lang, coordinator: str) -> _Sheets:
+    common = dict(campaign_name=campaign.name, coordinator=coordinator or DEFAULT_COORDINATOR, lang=lang,
+                  L=labels(lang), show_km=lang in ("km", "both"), show_en=lang in ("en", "both"),
+                  scenario_file=Path(campaign.source_file).name, synthetic=campaign.geography.synthetic_positions)
+    return _Sheets(template_env().get_template("weekly_schedule.html.j2"), common, _members(campaign, roster),
+                   _by_pair_week(campaign, roster))
+
+
+def _pair_weeks(campaign: Campaign, sheets: _Sheets, pair: Pair) -> list[dict[str, Any]]:
+    """Every campaign week of ``pair``, with its turf map."""
+    lang = sheets.common["lang"]
+    weeks = [_week_data(campaign, sheets.by_pair_week.get((pair.id, w), []), w, lang)
+             for w in range(campaign.calendar.weeks)]
+    _add_turf_maps(campaign, pair, weeks, lang)
+    return weeks
+
+
+def _pair_pdf(sheets: _Sheets, pair: Pair, weeks: Sequence[dict[str, Any]]) -> PdfDoc:
+    """The pair's PDF document: every week, a page each; the base stylesheet is added when rendered."""
+    html = sheets.template.render(css=css(embed_font=False), pair=pair, members=sheets.members[pair.id], weeks=weeks,
+                                  title=pair.id, **sheets.common)
+    return f"{pair.id}/{pair.id}.pdf", html
+
+
+def schedule_pdfs(campaign: Campaign, roster: Roster, *, lang: Lang = "both", coordinator: str = "") -> list[PdfDoc]:
+    """The PDFs :func:`write_schedules` writes, as ``(name, html)``: one per pair, then the overview.
+
+    For rendering them before the outputs are written (:func:`outreach.schedules.pdf.render_ahead`); the
+    html is what :func:`write_schedules` renders for the same arguments, so the bytes are taken from there.
+    """
+    sheets = _sheets(campaign, roster, lang, coordinator)  # an unknown lang raises here (labels)
+    docs = [_pair_pdf(sheets, p, _pair_weeks(campaign, sheets, p)) for p in roster.pairs]
+    return docs + [_overview_pdf(campaign, roster, sheets)]
+
+
+def _overview_pdf(campaign: Campaign, roster: Roster, sheets: _Sheets) -> PdfDoc:
+    c = sheets.common
+    return "overview.pdf", overview_pdf_html(campaign, roster, sheets.members, sheets.by_pair_week, L=c["L"],
+                                             lang=c["lang"], coordinator=c["coordinator"])
+
+
 def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: Lang = "both",
-                    coordinator: str = "", pdf: bool = True) -> list[Path]:
+                    coordinator: str = "", pdf: bool = True, ahead: PendingPdfs | None = None) -> list[Path]:
     """Write every schedule output for the volunteer pairs into ``out_dir``.
 
     Parameters
@@ -115,7 +171,10 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
     coordinator : str
         Name and phone printed on every sheet.
     pdf : bool
-        Also write one multi-page PDF per pair (WeasyPrint).
+        Also write one multi-page PDF per pair and the overview's (WeasyPrint).
+    ahead : PendingPdfs, optional
+        PDFs already being rendered (:func:`schedule_pdfs` → :func:`outreach.schedules.pdf.render_ahead`):
+        a document's bytes are taken when its html is the one written here. Closed either way.
 
     Returns
     -------
@@ -127,73 +186,47 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
     InputError
         When ``lang`` is not one of km, en, both.
     """
-    L = labels(lang)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    coordinator = coordinator or "District working group volunteer coordinator"
-    members = _members(campaign, roster)
-    bpw = _by_pair_week(campaign, roster)
-    env = template_env()
-    sheet = env.get_template("weekly_schedule.html.j2")
-    geo = campaign.geography
-    written: list[Path] = []
-    style = css()
-    pdf_jobs: list[tuple[str, str, str]] = []
-    common = dict(campaign_name=campaign.name, coordinator=coordinator, lang=lang, L=L,
-                  show_km=lang in ("km", "both"), show_en=lang in ("en", "both"),
-                  scenario_file=Path(campaign.source_file).name, synthetic=geo.synthetic_positions)
-    for p in roster.pairs:
-        pdir = out_dir / p.id
-        pdir.mkdir(exist_ok=True)
-        weeks = [_week_data(campaign, bpw.get((p.id, w), []), w, lang) for w in range(campaign.calendar.weeks)]
-        _add_turf_maps(campaign, p, weeks, lang)
-        for wk in weeks:
-            html = sheet.render(css=style, pair=p, members=members[p.id],
-                                weeks=[wk], title=f"{L['week']} {wk['no']}", **common)
-            path = pdir / f"week-{wk['no']:02d}.html"
-            path.write_text(html, encoding="utf-8")
-            written.append(path)
+    try:
+        sheets = _sheets(campaign, roster, lang, coordinator)
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written, docs = _write_pair_files(campaign, roster, sheets, out_dir)
+        c = sheets.common
+        written += write_overviews(campaign, roster, sheets.members, sheets.by_pair_week, out_dir, L=c["L"],
+                                   lang=lang, coordinator=c["coordinator"])
         if pdf:
-            all_html = sheet.render(css=style, pair=p, members=members[p.id], weeks=weeks,
-                                    title=p.id, **common)
-            pdf_jobs.append((all_html, str(pdir), str(pdir / f"{p.id}.pdf")))
-        written.append(write_ics(campaign, roster, p.id, pdir / f"{p.id}.ics"))
-        written += _write_telegram(campaign, p.id, members[p.id], bpw, pdir, lang, coordinator)
-    overviews, overview_pdf = write_overviews(campaign, roster, members, bpw, out_dir, L=L, lang=lang,
-                                              coordinator=coordinator)
-    written += overviews
-    written += write_pdfs(pdf_jobs + ([overview_pdf] if pdf else []))
-    written.append(_write_csv(campaign, roster, members, out_dir / "schedule.csv"))
+            written += write_pdfs(docs + [_overview_pdf(campaign, roster, sheets)], out_dir, ahead=ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
+    written.append(_write_csv(campaign, roster, sheets.members, out_dir / "schedule.csv"))
     written.append(write_xlsx(campaign, roster, out_dir / "schedule.xlsx", lang=lang))
-    written.append(_write_index(campaign, roster, members, bpw, out_dir, L, lang))
+    written.append(_write_index(campaign, roster, sheets.members, sheets.by_pair_week, out_dir, c["L"], lang))
     return written
 
 
-def _write_pdf(job: tuple[str, str, str]) -> str:
-    from weasyprint import HTML
-
-    html, base, path = job
-    # The font is embedded in the page; base_url only resolves any other relative link.
-    HTML(string=html, base_url=Path(base).resolve().as_uri() + "/").write_pdf(path)
-    return path
-
-
-def write_pdfs(jobs: Sequence[tuple[str, str, str]], *, workers: int | None = None) -> list[Path]:
-    """Render ``(html, base_dir, pdf_path)`` jobs with WeasyPrint, on up to two processes.
-
-    WeasyPrint layout costs about 0.25 s per A4 page here and is pure Python,
-    so processes (not threads) are what helps. Fork only (Linux): spawn would
-    re-import the caller's ``__main__``, which breaks unguarded scripts;
-    elsewhere the PDFs are written one after the other.
-    """
-    if not jobs:
-        return []
-    n = workers if workers is not None else min(2, os.cpu_count() or 1, len(jobs))
-    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [Path(_write_pdf(j)) for j in jobs]
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-        return [Path(p) for p in pool.map(_write_pdf, jobs)]
+def _write_pair_files(campaign: Campaign, roster: Roster, sheets: _Sheets, out_dir: Path
+                      ) -> tuple[list[Path], list[PdfDoc]]:
+    """Each pair's weekly sheets, calendar and Telegram messages; with its PDF document (not yet rendered)."""
+    style = css()
+    c = sheets.common
+    written: list[Path] = []
+    docs: list[PdfDoc] = []
+    for p in roster.pairs:
+        pdir = out_dir / p.id
+        pdir.mkdir(exist_ok=True)
+        weeks = _pair_weeks(campaign, sheets, p)
+        for wk in weeks:
+            html = sheets.template.render(css=style, pair=p, members=sheets.members[p.id], weeks=[wk],
+                                          title=f"{c['L']['week']} {wk['no']}", **c)
+            path = pdir / f"week-{wk['no']:02d}.html"
+            path.write_text(html, encoding="utf-8")
+            written.append(path)
+        docs.append(_pair_pdf(sheets, p, weeks))
+        written.append(write_ics(campaign, roster, p.id, pdir / f"{p.id}.ics"))
+        written += _write_telegram(campaign, p.id, sheets.members[p.id], sheets.by_pair_week, pdir, c["lang"],
+                                   c["coordinator"])
+    return written, docs
 
 
 # --------------------------------------------------------------------------- ICS

@@ -83,3 +83,25 @@ def test_allocate_and_route_does_not_depend_on_routing_ahead(demo_campaign):
     assert one.tours == two.tours
     assert one.pass_days_km == two.pass_days_km
     assert any(two.allocation.loudspeaker_passes_by_sangkat.values())
+
+
+def test_passes_routed_before_are_not_routed_again(demo_campaign):
+    """Routing is deterministic: the re-solve's passes and days, when the first solve's, reuse its tours."""
+    router, calls = _recording_router(demo_campaign)
+    first = router(_allocation({"a": 3, "b": 2}, 4.2))
+    assert len(calls) == 1
+    assert router.ahead({"b": 2, "a": 3}, 4.9, workers=2) is None  # the same passes within the same 5 days
+    assert router(_allocation({"b": 2, "a": 3}, 4.9)) is first and len(calls) == 1
+    other = router(_allocation({"a": 3, "b": 2}, 5.5))  # one more day: routed
+    assert len(calls) == 2 and other.strategy.endswith("|6")
+    router(_allocation({"a": 3, "b": 2, "c": 0}, 4.2))  # a sangkat named with no pass is another question
+    assert len(calls) == 3
+
+
+def test_tours_taken_from_ahead_are_kept(demo_campaign):
+    router, calls = _recording_router(demo_campaign)
+    ahead = router.ahead({"a": 3, "b": 2}, 4.2, workers=2)
+    assert ahead is not None
+    tours = router(_allocation({"a": 3, "b": 2}, 4.2), ahead)
+    assert router.ahead({"a": 3, "b": 2}, 4.2, workers=2) is None
+    assert router(_allocation({"a": 3, "b": 2}, 4.2)) == tours and calls == []
