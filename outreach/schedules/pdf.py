@@ -21,6 +21,7 @@ same PDFs.
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -69,6 +70,11 @@ def _font_stylesheet() -> tuple[CSS, FontConfiguration]:
     fonts = FontConfiguration()
     with _fixed_font_timestamp():  # WeasyPrint re-saves the loaded font with fontTools here too
         return CSS(string=khmer_font_face(), font_config=fonts), fonts
+
+
+# Dropped while the interpreter still runs: WeasyPrint's FontConfiguration removes its font folder when deleted,
+# and deleted during the interpreter's teardown it raised ("Exception ignored ... NoneType") after every run.
+atexit.register(_font_stylesheet.cache_clear)
 
 
 def render_pdf(html: str) -> bytes:
