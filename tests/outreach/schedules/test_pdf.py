@@ -6,35 +6,25 @@ import os
 import re
 import subprocess
 import sys
-from collections import defaultdict
-from dataclasses import replace
 
 import pytest
 
-from optimizer.roster import plan_roster
-from outreach.model import Allocation, Roster
 from outreach.schedules import pdf as P
 from outreach.schedules import schedule_pdfs, write_schedules
 from outreach.schedules.common import css
 from tests.conftest import ROOT
+from tests.outreach.schedules.conftest import cut_weeks, two_pair_roster
 
 
 @pytest.fixture(scope="module")
 def short(demo_campaign):
     """The demo cut to 2 weeks: PDFs of two pages each."""
-    return replace(demo_campaign, calendar=replace(demo_campaign.calendar, weeks=2))
+    return cut_weeks(demo_campaign, 2)
 
 
 @pytest.fixture(scope="module")
 def two_pairs(short):
-    by_d = defaultdict(list)
-    for v in short.geography.villages:
-        by_d[v.district_code].append(v.code)
-    alloc = Allocation({c: 1 for codes in by_d.values() for c in codes[:3]}, {}, {}, {}, 0, (), "test")
-    roster = plan_roster(short, alloc, time_limit_s=2.0)
-    keep = set(sorted({o.pair_id for o in roster.outings})[:2])
-    return Roster(tuple(p for p in roster.pairs if p.id in keep),
-                  tuple(o for o in roster.outings if o.pair_id in keep), roster.strategy, roster.status)
+    return two_pair_roster(short, 3, 2.0)
 
 
 @pytest.fixture(scope="module")

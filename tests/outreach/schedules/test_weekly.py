@@ -6,29 +6,26 @@ import datetime as dt
 import json
 import re
 import zlib
-from collections import defaultdict
 from dataclasses import replace
 
 import pytest
 
 from optimizer.roster import plan_roster
-from outreach.model import Allocation, Outing, Pair, Plan, Roster, Tours
+from outreach.model import Outing, Pair, Plan, Roster, Tours
 from outreach.schedules import ics_text, telegram_message, write_schedules
 from tests.conftest import ROOT
+from tests.outreach.schedules.conftest import cut_weeks, first_villages, two_pairs_of
 
 
 @pytest.fixture(scope="module")
 def short(demo_campaign):
     """The demo cut to 4 weeks: every output is checked, PDFs render in a third of the time."""
-    return replace(demo_campaign, calendar=replace(demo_campaign.calendar, weeks=4))
+    return cut_weeks(demo_campaign, 4)
 
 
 @pytest.fixture(scope="module")
 def alloc(demo_campaign):
-    by_d = defaultdict(list)
-    for v in demo_campaign.geography.villages:
-        by_d[v.district_code].append(v.code)
-    return Allocation({c: 1 for codes in by_d.values() for c in codes[:4]}, {}, {}, {}, 0, (), "test")
+    return first_villages(demo_campaign, 4)
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +36,7 @@ def roster(short, alloc):
 @pytest.fixture(scope="module")
 def small_roster(roster):
     """Two pairs only: keeps the PDF part of the test quick."""
-    keep = {p.id for p in roster.pairs if any(o.pair_id == p.id for o in roster.outings)}
-    keep = set(sorted(keep)[:2])
-    return Roster(tuple(p for p in roster.pairs if p.id in keep),
-                  tuple(o for o in roster.outings if o.pair_id in keep), roster.strategy, roster.status)
+    return two_pairs_of(roster)
 
 
 @pytest.fixture(scope="module")
