@@ -129,6 +129,13 @@ class Ahead:
             raise WorkerError(payload)
         return payload[0][1]
 
+    def ready(self) -> bool:
+        """True when the job has sent its result (:meth:`result` then returns at once); never blocks."""
+        try:
+            return self._conn.poll()
+        except (OSError, ValueError):  # closed: collected or cancelled already
+            return False
+
     def cancel(self) -> None:
         """Stop the job (its result is not needed) and reap its process."""
         self._conn.close()

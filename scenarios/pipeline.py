@@ -155,9 +155,10 @@ def allocate(campaign: Campaign, priorities: Priorities | None, options: PlanOpt
     """Stage ``allocate``: the budget split and the tours that deliver its loudspeaker passes.
 
     Returns the routed allocation and any note for the summary (the greedy
-    fallback says why it was used). With ``money_margin`` the margins' money
-    re-solve is started on the other core meanwhile (``money_margin`` of the
-    result): pass the result to :func:`start_margins`, which takes or cancels it.
+    fallback says why it was used). With ``money_margin`` the margins' re-solves
+    are started on the other core where it is idle (``money_margin`` and
+    ``volunteer_margin`` of the result): pass the result to :func:`start_margins`,
+    which takes or cancels them.
     """
     from optimizer.allocation import allocate_and_route, greedy_and_route
     from optimizer.routing import plan_tours
@@ -167,7 +168,7 @@ def allocate(campaign: Campaign, priorities: Priorities | None, options: PlanOpt
         return greedy_and_route(campaign, priorities, route_fn=route_fn), ()
     # The allocation model needs a few seconds to find its first solution on a district;
     # a shorter cap would return nothing, so it gets at least ALLOCATION_MIN_S.
-    # the margins' money re-solve starts alongside the re-solve at the routed cost (start_margins takes it)
+    # the margins' re-solves start while the allocation leaves a core idle (start_margins takes them)
     routed = allocate_and_route(campaign, priorities, route_fn=route_fn,
                                 time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S), backend=options.strategy,
                                 draws=allocation_draws(options), workers=options.workers,
@@ -175,8 +176,7 @@ def allocate(campaign: Campaign, priorities: Priorities | None, options: PlanOpt
     status = routed.allocation.status
     if status in ("OPTIMAL", "FEASIBLE"):
         return routed, ()
-    if routed.money_margin is not None:
-        routed.money_margin.cancel()
+    _cancel_margins(routed)
     note = f"The {options.strategy} solver found no allocation ({status}); the greedy baseline was used instead"
     return greedy_and_route(campaign, priorities, route_fn=route_fn), (note,)
 
@@ -188,19 +188,25 @@ def allocation_draws(options: PlanOptions) -> tuple[Mapping[str, float], ...]:
     return () if options.point_estimate else tuple(POSTERIOR_DRAWS)
 
 
+def _cancel_margins(routed: RoutedAllocation) -> None:
+    """Stop the margins' re-solves the allocation started ahead (they are not needed)."""
+    for job in (routed.money_margin, routed.volunteer_margin):
+        if job is not None:
+            job.cancel()
+
+
 def start_margins(campaign: Campaign, priorities: Priorities | None, routed: RoutedAllocation,
                   options: PlanOptions) -> PendingMargins | None:
     """Start the margins' re-solves (exact strategies only) and return at once; :func:`finish_margins` collects
     them. They run on their own processes while the plan is rostered and simulated (one process: in place)."""
     if routed.base is None or not options.margins:
-        if routed.money_margin is not None:
-            routed.money_margin.cancel()
+        _cancel_margins(routed)
         return None
     from optimizer.allocation.marginal import margins_ahead
 
     return margins_ahead(campaign, priorities, time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S),
                          backend=options.strategy, base=routed.base, pass_days_km=routed.pass_days_km,
-                         workers=options.workers, money=routed.money_margin)
+                         workers=options.workers, money=routed.money_margin, volunteer=routed.volunteer_margin)
 
 
 def finish_margins(pending: PendingMargins | None) -> dict[str, Any] | None:

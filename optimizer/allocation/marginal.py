@@ -23,11 +23,13 @@ RELATIVE_GAP = 0.001
 
 @dataclass(frozen=True)
 class _Resolves:
-    """What every re-solve shares: the base plan, its instance and the solver settings."""
+    """What every re-solve shares: the plan the money re-solve starts from, the media plan kept, the instance
+    and the solver settings."""
 
     priorities: Priorities | None
     instance: AllocationInstance
-    base: AllocationResult
+    base: AllocationResult | None
+    media: int | None  # the media plan the volunteer's re-solve keeps (None: the base's start's)
     pass_days_km: tuple[float, float] | None
     time_limit_s: float
     relative_gap: float
@@ -36,12 +38,19 @@ class _Resolves:
 
 def _aware_after(shared: _Resolves, task: tuple[Campaign, int]) -> tuple[float, int]:
     """Expected aware households of the plan re-solved for ``task``'s campaign and one more volunteer's
-    pair-outings (0: none), and the district index the volunteer went to (-1: none asked)."""
+    pair-outings (0: none), and the district index the volunteer went to (-1: none asked).
+
+    The volunteer's re-solve keeps the media plan and starts from its own restricted plan (the base no longer
+    fits its budget: the kit comes out of it), so it needs no base and can start before the base is known.
+    """
     campaign, one_more = task
+    if one_more and shared.media is not None:
+        resolve = Resolve(media=shared.media, pass_days_km=shared.pass_days_km, one_more_volunteer=one_more)
+    else:
+        resolve = Resolve(hint=shared.base, pass_days_km=shared.pass_days_km, one_more_volunteer=one_more)
     got = solve_allocation(
         campaign, shared.priorities, time_limit_s=shared.time_limit_s, relative_gap=shared.relative_gap,
-        backend=shared.backend, explain=False, instance=shared.instance,
-        resolve=Resolve(hint=shared.base, pass_days_km=shared.pass_days_km, one_more_volunteer=one_more),
+        backend=shared.backend, explain=False, instance=shared.instance, resolve=resolve,
     )
     return got.aware, got.solution.volunteer_district if got.solution is not None else -1
 
@@ -66,6 +75,7 @@ class PendingMargins:
     """The two re-solves of :func:`margins_ahead`, running (or to run) until :meth:`result` is asked for."""
 
     shared: _Resolves
+    base: AllocationResult  # the plan the margins are counted from
     tasks: list[tuple[Campaign, int]]
     budget_step_usd: float
     jobs: list[Ahead | None]  # per task, its forked re-solve; None: it runs in place when the result is asked for
@@ -84,7 +94,7 @@ class PendingMargins:
                         j.cancel()
                 raise
         (more_money, _), (more_hands, d) = self.got
-        base, inst = self.shared.base, self.shared.instance
+        base, inst = self.base, self.shared.instance
         per_100 = (more_money - base.aware) * 100.0 / self.budget_step_usd
         best, best_d = (more_hands - base.aware, inst.districts[d]) if d >= 0 else (0.0, "")
         return {
@@ -113,6 +123,25 @@ def _money_task(campaign: Campaign, budget_step_usd: float) -> tuple[Campaign, i
     return replace(campaign, budget_usd=campaign.budget_usd + budget_step_usd), 0
 
 
+def _volunteer_task(campaign: Campaign) -> tuple[Campaign, int]:
+    kit = campaign.cost("volunteer_training") + campaign.cost("volunteer_kit")
+    return replace(campaign, budget_usd=campaign.budget_usd - kit), one_volunteer_outings(campaign)
+
+
+def volunteer_margin_ahead(campaign: Campaign, priorities: Priorities | None, *, instance: AllocationInstance,
+                           media: int, pass_days_km: tuple[float, float] | None, time_limit_s: float = 10.0,
+                           backend: str = DEFAULT_BACKEND) -> Ahead | None:
+    """Start the volunteer's re-solve of :func:`margins_ahead` for media plan ``media`` before the base plan
+    is known; hand the job to :func:`margins_ahead` (``volunteer=``) only when the base keeps that media plan
+    and was priced at ``pass_days_km`` (else cancel it). None where no process can be forked.
+
+    Why: the first solve's last MIP is single-threaded; this re-solve needs only the instance, the media plan and
+    the routed cost per pass, so it can run meanwhile on the incumbent's media plan (usually the one kept).
+    """
+    shared = _Resolves(priorities, instance, None, media, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
+    return fork_ahead(_aware_after, _volunteer_task(campaign), shared=shared)
+
+
 def money_margin_ahead(campaign: Campaign, priorities: Priorities | None, *, start: AllocationResult,
                        pass_days_km: tuple[float, float] | None, time_limit_s: float = 10.0,
                        backend: str = DEFAULT_BACKEND, budget_step_usd: float = 1000.0) -> Ahead | None:
@@ -125,7 +154,7 @@ def money_margin_ahead(campaign: Campaign, priorities: Priorities | None, *, sta
     same problem, started from the plan the base plan was found from (the base's own aware households are
     still what the margin is counted from).
     """
-    shared = _Resolves(priorities, start.instance, start, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
+    shared = _Resolves(priorities, start.instance, start, None, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
     return fork_ahead(_aware_after, _money_task(campaign, budget_step_usd), shared=shared)
 
 
@@ -140,6 +169,7 @@ def margins_ahead(  # noqa: PLR0913 - keyword-only solve settings, each with its
     pass_days_km: tuple[float, float] | None = None,
     workers: int = WORKERS,
     money: Ahead | None = None,
+    volunteer: Ahead | None = None,
 ) -> PendingMargins:
     """Start the re-solves for the expected aware households gained per extra US$ 100 and per extra volunteer.
 
@@ -180,6 +210,9 @@ def margins_ahead(  # noqa: PLR0913 - keyword-only solve settings, each with its
     money : Ahead, optional
         The money re-solve already started (:func:`money_margin_ahead`, with the same settings); it is used
         instead of starting another.
+    volunteer : Ahead, optional
+        The volunteer's re-solve already started (:func:`volunteer_margin_ahead`, for the base's media plan and
+        ``pass_days_km``, with the same settings); used likewise.
 
     Returns
     -------
@@ -190,11 +223,10 @@ def margins_ahead(  # noqa: PLR0913 - keyword-only solve settings, each with its
     if base is None:
         base = solve_allocation(campaign, priorities, time_limit_s=time_limit_s, relative_gap=RELATIVE_GAP,
                                 backend=backend, explain=False, resolve=Resolve(pass_days_km=pass_days_km))
-    shared = _Resolves(priorities, base.instance, base, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
-    kit = campaign.cost("volunteer_training") + campaign.cost("volunteer_kit")
-    tasks = [_money_task(campaign, budget_step_usd),
-             (replace(campaign, budget_usd=campaign.budget_usd - kit), one_volunteer_outings(campaign))]
-    jobs: list[Ahead | None] = [money, None]
+    media = base.solution.media if base.solution is not None else None
+    shared = _Resolves(priorities, base.instance, base, media, pass_days_km, time_limit_s, RELATIVE_GAP, backend)
+    tasks = [_money_task(campaign, budget_step_usd), _volunteer_task(campaign)]
+    jobs: list[Ahead | None] = [money, volunteer]
     if workers >= 2:
         jobs = [j if j is not None else fork_ahead(_aware_after, t, shared=shared) for j, t in zip(jobs, tasks)]
-    return PendingMargins(shared, tasks, budget_step_usd, jobs)
+    return PendingMargins(shared, base, tasks, budget_step_usd, jobs)

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from outreach.model import Allocation, Campaign, Priorities, Tours
 from outreach.parallel import Ahead, fork_ahead
@@ -14,8 +14,9 @@ from outreach.parallel import Ahead, fork_ahead
 from .backends import DEFAULT_BACKEND
 from .budget import cents, loudspeaker_days_estimate
 from .greedy import greedy_allocation, trim_to_budget, with_routed_loudspeaker
-from .instance import build_instance, menu_spec, sangkats_with_vehicle
-from .marginal import money_margin_ahead
+from .instance import AllocationInstance, build_instance, menu_spec, sangkats_with_vehicle
+from .marginal import money_margin_ahead, volunteer_margin_ahead
+from .model import Solution
 from .solve import AllocationResult, FixedLoudspeaker, Resolve, solve_allocation
 
 RouteFn = Callable[..., Tours]
@@ -33,6 +34,8 @@ class RoutedAllocation:
     #: The margins' money re-solve, started alongside the re-solve at the routed cost (``money_margin=True``):
     #: for :func:`~optimizer.allocation.marginal.margins_ahead` (``money=``), or to be cancelled.
     money_margin: Ahead | None = field(default=None, compare=False)
+    #: The margins' volunteer re-solve, started during the first solve (``money_margin=True``); likewise.
+    volunteer_margin: Ahead | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def _route_job(router: _Router, job: tuple[dict[str, int], int]) -> Tours:
     return router.route(*job)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _RouteAhead:
     """Tours routed in a forked process for guessed passes and days, while the solver decides the real ones.
 
@@ -108,13 +111,25 @@ class _RouteAhead:
     passes: dict[str, int]
     max_days: int
     job: Ahead
+    tours: Tours | None = None  # once collected
+
+    def ready(self) -> Tours | None:
+        """The guess's tours when they are routed already (collected then); None while routing. Never blocks."""
+        if self.tours is None and self.job.ready():
+            self._collect()
+        return self.tours
+
+    def _collect(self) -> Tours:
+        if self.tours is None:
+            tours = self.job.result()
+            assert isinstance(tours, Tours)
+            self.tours = tours
+        return self.tours
 
     def take(self, passes: dict[str, int], max_days: int) -> Tours | None:
         """The tours when ``passes`` and ``max_days`` are the guess; None (job dropped) otherwise."""
         if passes == self.passes and max_days == self.max_days:
-            tours = self.job.result()
-            assert isinstance(tours, Tours)
-            return tours
+            return self._collect()
         self.job.cancel()
         return None
 
@@ -123,7 +138,13 @@ class _RouteAhead:
         self.job.cancel()
 
 
-def _solving(ahead: _RouteAhead | None, run: Callable[[], T], *jobs: Ahead | None) -> T:
+class _Cancellable(Protocol):
+    """A job started ahead that can be stopped (:class:`outreach.parallel.Ahead`, :class:`_VolunteerAhead`)."""
+
+    def cancel(self) -> None: ...
+
+
+def _solving(ahead: _RouteAhead | None, run: Callable[[], T], *jobs: _Cancellable | None) -> T:
     """``run()``, dropping the routing started ahead of it (and cancelling ``jobs``) if it raises: no process
     left behind."""
     try:
@@ -135,6 +156,58 @@ def _solving(ahead: _RouteAhead | None, run: Callable[[], T], *jobs: Ahead | Non
             if job is not None:
                 job.cancel()
         raise
+
+
+def _per_pass(tours: Tours, delivered: int) -> tuple[float, float]:
+    """Tuk-tuk days and km per loudspeaker pass the tours deliver."""
+    return len(tours.days) / delivered, tours.km / delivered
+
+
+@dataclass
+class _VolunteerAhead:
+    """The margins' volunteer re-solve, started on the first solve's incumbent while its last MIP runs.
+
+    Why: that MIP is single-threaded and the second core idle. The volunteer's
+    re-solve depends only on the media plan and the routed cost per pass
+    (:func:`~optimizer.allocation.marginal.volunteer_margin_ahead`): it is
+    started for the incumbent's media plan and the cost per pass of the guessed
+    passes' tours (when they are routed already), and kept only when the plan's
+    media plan and cost per pass are exactly those (:meth:`keep_if`), so the
+    margins do not depend on it.
+    """
+
+    campaign: Campaign
+    priorities: Priorities | None
+    instance: AllocationInstance
+    route: _RouteAhead
+    time_limit_s: float
+    backend: str
+    started_for: tuple[int, tuple[float, float]] | None = None
+    job: Ahead | None = None
+
+    def start(self, incumbent: Solution) -> None:
+        """:func:`~optimizer.allocation.screen.solve_screened`'s ``on_incumbent``."""
+        tours = self.route.ready()
+        delivered = sum(tours.passes_by_sangkat(self.campaign.geography).values()) if tours is not None else 0
+        if tours is None or not delivered or self.job is not None:
+            return
+        self.started_for = (incumbent.media, _per_pass(tours, delivered))
+        self.job = volunteer_margin_ahead(self.campaign, self.priorities, instance=self.instance,
+                                          media=incumbent.media, pass_days_km=self.started_for[1],
+                                          time_limit_s=self.time_limit_s, backend=self.backend)
+
+    def keep_if(self, media: int | None, pass_days_km: tuple[float, float] | None) -> Ahead | None:
+        """The job when it was started for exactly ``media`` and ``pass_days_km``; otherwise it is cancelled."""
+        if self.job is not None and self.started_for == (media, pass_days_km):
+            return self.job
+        self.cancel()
+        return None
+
+    def cancel(self) -> None:
+        """Stop the re-solve (it is not needed) and reap its process."""
+        if self.job is not None:
+            self.job.cancel()
+        self.job = None
 
 
 def _guess_first(campaign: Campaign) -> tuple[dict[str, int], float]:
@@ -205,9 +278,11 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
         solve runs (the tours are taken only when the solve asks for exactly
         those passes and days, so the plan does not depend on it).
     money_margin : bool
-        Also start the margins' money re-solve (:func:`~optimizer.allocation.marginal.money_margin_ahead`) on
-        the other core while the allocation is re-solved at the routed cost (two workers or more): returned
-        as ``money_margin``, which the caller hands to ``margins_ahead`` or cancels.
+        Also start the margins' re-solves on the other core while it is idle (two workers or more): the
+        money re-solve (:func:`~optimizer.allocation.marginal.money_margin_ahead`) while the allocation is
+        re-solved at the routed cost, and the volunteer's (:class:`_VolunteerAhead`) during the first solve's
+        last MIP; returned as ``money_margin`` and ``volunteer_margin``, which the caller hands to
+        ``margins_ahead`` or cancels.
 
     Returns
     -------
@@ -226,8 +301,11 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
     # with the routing on the other core, the draws are evaluated here: forking for them cost more than it gave
     inst = _solving(ahead, partial(build_instance, campaign, priorities, draws=draws,
                                    workers=1 if ahead is not None else workers))
+    spec = (_VolunteerAhead(campaign, priorities, inst, ahead, time_limit_s, backend)
+            if money_margin and ahead is not None else None)
     # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
-    first = _solving(ahead, partial(solve, explain=not campaign.vehicles, instance=inst))
+    first = _solving(ahead, partial(solve, explain=not campaign.vehicles, instance=inst,
+                                    on_incumbent=spec.start if spec is not None else None), spec)
     inst = first.instance
     alloc = first.allocation
     no_tours = Tours((), (), "none", "FEASIBLE", None)
@@ -236,23 +314,27 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
     if not any(alloc.loudspeaker_passes_by_sangkat.values()):
         if ahead is not None:
             ahead.drop()
+        if spec is not None:
+            spec.cancel()
         final = solve(instance=inst, resolve=Resolve(hint=first))
         return RoutedAllocation(final.allocation, no_tours, final, None)
-    tours = route(alloc, ahead)
+    tours = _solving(None, partial(route, alloc, ahead), spec)
     delivered = sum(tours.passes_by_sangkat(geo).values())
     base, pass_days_km = first, None
     money = None
+    media = first.solution.media if first.solution is not None else None
+    volunteer = spec.keep_if(media, _per_pass(tours, delivered) if delivered else None) if spec else None
     if delivered:
-        pass_days_km = (len(tours.days) / delivered, tours.km / delivered)
+        pass_days_km = _per_pass(tours, delivered)
         ahead = route.ahead(*_guess_after_pricing(alloc, pass_days_km), workers)
         if money_margin and workers > 1:
             money = money_margin_ahead(campaign, priorities, start=first, pass_days_km=pass_days_km,
                                        time_limit_s=time_limit_s, backend=backend)
         base = _solving(ahead, partial(solve, instance=inst, resolve=Resolve(hint=first, pass_days_km=pass_days_km)),
-                        money)
+                        money, volunteer)
         alloc = base.allocation
         if any(alloc.loudspeaker_passes_by_sangkat.values()):
-            tours = _solving(None, partial(route, alloc, ahead), money)
+            tours = _solving(None, partial(route, alloc, ahead), money, volunteer)
         elif ahead is not None:
             ahead.drop()
     routed_passes = tours.passes_by_sangkat(geo)
@@ -260,13 +342,14 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
     routed_alloc = with_routed_loudspeaker(campaign, alloc, len(tours.days), tours.km)
     consistent = all(routed_passes.get(k, 0) == n for k, n in planned.items())
     if consistent and routed_alloc.planned_usd <= campaign.budget_usd:
-        return RoutedAllocation(routed_alloc, tours, base, pass_days_km, money)
+        return RoutedAllocation(routed_alloc, tours, base, pass_days_km, money, volunteer)
     # fix what the routes deliver and cost; re-solve everything else within the budget
     fixed = _solving(None, partial(solve, instance=inst, resolve=Resolve(
-        hint=base, fixed=_fixed_to_tours(campaign, planned, tours))), money).allocation
+        hint=base, fixed=_fixed_to_tours(campaign, planned, tours))), money, volunteer).allocation
     note = ("loudspeaker passes and cost fixed to the routed tours "
             f"({len(tours.days)} tuk-tuk days, {tours.km:,.1f} km); the rest re-allocated")
-    return RoutedAllocation(replace(fixed, notes=fixed.notes + (note,)), tours, base, pass_days_km, money)
+    return RoutedAllocation(replace(fixed, notes=fixed.notes + (note,)), tours, base, pass_days_km, money,
+                            volunteer)
 
 
 #: Times the greedy baseline is planned again within a lowered budget when its routed days overrun.

@@ -40,6 +40,7 @@ budget): :func:`solve` is the one entry for every solve of the allocation.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -273,14 +274,15 @@ def _allowance(inst: AllocationInstance, knobs: Knobs, lp: Relaxation, incumbent
 
 
 def start_over_budget(inst: AllocationInstance, knobs: Knobs) -> bool:
-    """True for a value re-solve on SCIP with the media plan fixed whose start spends more than its budget.
+    """True for a value re-solve on SCIP with the media plan fixed whose start spends more than its budget, or
+    that has no start.
 
     The volunteer's margin re-solves are such (the volunteer's kit comes out of the budget): SCIP drops a start
     that does not fit and searches from nothing, which took 42 s on the demo where a start that fits takes 5-8.
     """
     h = knobs.hint
     return (knobs.mode == "value" and knobs.backend == "scip" and knobs.fixed_media is not None
-            and h is not None and h.money_cents > knobs.budget_cents - inst.fixed_cents)
+            and (h is None or h.money_cents > knobs.budget_cents - inst.fixed_cents))
 
 
 def restricted_start(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
@@ -294,11 +296,13 @@ def restricted_start(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
     return restricted_plan(inst, kn, knobs.fixed_media, lp.combinations())
 
 
-def solve(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
-    """Solve the allocation model for ``knobs``: the first solve screened (:func:`solve_screened`), a re-solve
-    whose start does not fit from a restricted start instead (:func:`restricted_start`), the others as built."""
+def solve(inst: AllocationInstance, knobs: Knobs, on_incumbent: Callable[[Solution], None] | None = None
+          ) -> Solution | None:
+    """Solve the allocation model for ``knobs``: the first solve screened (:func:`solve_screened`, which calls
+    ``on_incumbent`` with its incumbent before its last MIP), a re-solve whose start does not fit from a
+    restricted start instead (:func:`restricted_start`), the others as built."""
     if can_screen(inst, knobs):
-        return solve_screened(inst, knobs)
+        return solve_screened(inst, knobs, on_incumbent)
     if start_over_budget(inst, knobs):
         start = restricted_start(inst, knobs)
         if start is not None:
@@ -306,12 +310,15 @@ def solve(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
     return am.solve_model(inst, knobs)
 
 
-def solve_screened(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
+def solve_screened(inst: AllocationInstance, knobs: Knobs, on_incumbent: Callable[[Solution], None] | None = None
+                   ) -> Solution | None:
     """The first solve, screened (module docstring); unscreened when :func:`can_screen` says no or the LP fails.
 
     Returns what :func:`~optimizer.allocation.model.solve_model` would: a plan
     within the solve's gap of the best over every media plan, its bound covering
     the plans and choices ruled out; ``wall_s`` the whole screened solve.
+    ``on_incumbent(incumbent)`` is called before the last MIP, which is single-threaded: a caller can start
+    work there that the plan will likely need (it must not change the solve).
     """
     if not can_screen(inst, knobs):
         return am.solve_model(inst, knobs)
@@ -328,6 +335,8 @@ def solve_screened(inst: AllocationInstance, knobs: Knobs) -> Solution | None:
         return am.solve_model(inst, knobs)
     allowance = _allowance(inst, knobs, lp, incumbent)
     kept = screen(lp, plan_lp, bounds, incumbent, allowance)
+    if on_incumbent is not None:
+        on_incumbent(incumbent)
     sol = _final(inst, knobs, lp, kept, incumbent, allowance)
     if sol is None or sol.objective < incumbent.objective:  # never seen: the final solve starts from it
         # the restricted MIP's own bound holds for its restriction only; the LP's holds for every plan

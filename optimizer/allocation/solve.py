@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -69,6 +69,9 @@ class Resolve:
         Passes and loudspeaker cost fixed to the routed tours.
     one_more_volunteer : int
         Pair-outings of one more volunteer, in whichever district the solve finds best (0: none).
+    media : int, optional
+        The media plan kept, without a start (``hint`` keeps its own): the solve starts from its restricted
+        plan (:func:`optimizer.allocation.screen.restricted_start`), so it depends on no neighbouring plan.
     """
 
     hint: AllocationResult | None = None
@@ -76,6 +79,7 @@ class Resolve:
     pass_days_km: tuple[float, float] | None = None
     fixed: FixedLoudspeaker | None = None
     one_more_volunteer: int = 0
+    media: int | None = None
 
 
 def _loudspeaker_lines(campaign: Campaign, passes: Mapping[str, int], pass_cost: tuple[float, float] | None,
@@ -142,6 +146,8 @@ def _knobs(campaign: Campaign, inst: AllocationInstance, resolve: Resolve, *, ti
                   one_more_volunteer=resolve.one_more_volunteer)
     if resolve.hint is not None and resolve.hint.solution is not None:  # re-solves keep the media plan
         knobs = replace(knobs, fixed_media=resolve.hint.solution.media)
+    elif resolve.media is not None:
+        knobs = replace(knobs, fixed_media=resolve.media)
     fx = resolve.fixed
     if fx is None:
         return knobs
@@ -186,7 +192,7 @@ def _instance_for(campaign: Campaign, priorities: Priorities | None,
     return instance
 
 
-def solve_allocation(
+def solve_allocation(  # noqa: PLR0913 - keyword-only settings, each with its default
     campaign: Campaign,
     priorities: Priorities | None = None,
     *,
@@ -196,6 +202,7 @@ def solve_allocation(
     explain: bool = True,
     instance: AllocationInstance | None = None,
     resolve: Resolve | None = None,
+    on_incumbent: Callable[[Solution], None] | None = None,
 ) -> AllocationResult:
     """Budget allocation maximising priority-weighted new aware households, with its bookkeeping.
 
@@ -220,6 +227,9 @@ def solve_allocation(
         draws, the solve maximises the mean value over them (:mod:`optimizer.allocation.sample`).
     resolve : Resolve, optional
         What a re-solve changes: a start, extra outings, routed loudspeaker costs.
+    on_incumbent : callable, optional
+        Called with the screened first solve's incumbent before its last MIP
+        (:func:`optimizer.allocation.screen.solve_screened`); not called by other solves.
 
     Returns
     -------
@@ -236,7 +246,7 @@ def solve_allocation(
     if inst.fixed_cents > knobs.budget_cents:
         notes.append(f"the fixed costs (training, kit, coordinator) need {fmt_usd(inst.fixed_cents)}, more than "
                      f"the budget of {fmt_usd(knobs.budget_cents)}")
-    sol = screen.solve(inst, knobs)  # the first solve screens its media plans
+    sol = screen.solve(inst, knobs, on_incumbent)  # the first solve screens its media plans
     if sol is None:  # nothing fits: not even the empty plan (fixed costs above budget)
         return _infeasible(inst, notes, backend, knobs.pass_cost)
     routed = (resolve.fixed.days, resolve.fixed.km) if resolve.fixed is not None else None

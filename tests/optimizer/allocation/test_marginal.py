@@ -10,13 +10,13 @@ def test_margins_started_ahead_equal_the_margins_in_place(demo_campaign):
     c = small_campaign(demo_campaign, 5, n_villages=6)
     in_place = margins_ahead(c, None, workers=1)
     assert in_place.jobs == [None, None]
-    ahead = margins_ahead(c, None, base=in_place.shared.base, workers=2)
+    ahead = margins_ahead(c, None, base=in_place.base, workers=2)
     assert len(ahead.jobs) == 2 and all(j is not None for j in ahead.jobs)
     got = ahead.result()
-    assert got == in_place.result() == marginal_value(c, None, base=in_place.shared.base, workers=2)
+    assert got == in_place.result() == marginal_value(c, None, base=in_place.base, workers=2)
     assert got["marginal_reach_per_100_usd"] >= 0
     assert got["best_district_for_volunteer"] == c.geography.districts[0].code
-    dropped = margins_ahead(c, None, base=in_place.shared.base, workers=2)
+    dropped = margins_ahead(c, None, base=in_place.base, workers=2)
     procs = [j._proc for j in dropped.jobs if j is not None]
     dropped.cancel()
     assert procs and not any(p.is_alive() for p in procs)
@@ -31,7 +31,7 @@ def test_money_margin_started_before_the_base_is_known(demo_campaign):
 
     c = small_campaign(demo_campaign, 5, n_villages=6)
     in_place = margins_ahead(c, None, workers=1)
-    base = in_place.shared.base
+    base = in_place.base
     money = money_margin_ahead(c, None, start=base, pass_days_km=None)
     assert money is not None
     early = margins_ahead(c, None, base=base, workers=2, money=money)
@@ -49,9 +49,24 @@ def test_an_unused_money_margin_is_cancelled_by_the_pipeline(demo_campaign):
     from scenarios.pipeline import PlanOptions, start_margins
 
     c = small_campaign(demo_campaign, 5, n_villages=6)
-    base = margins_ahead(c, None, workers=1).shared.base
+    base = margins_ahead(c, None, workers=1).base
     money = money_margin_ahead(c, None, start=base, pass_days_km=None)
     assert money is not None
     routed = RoutedAllocation(base.allocation, None, base, None, money)  # type: ignore[arg-type]
     assert start_margins(c, None, routed, PlanOptions(margins=False)) is None
     assert not money._proc.is_alive()
+
+
+def test_volunteer_margin_needs_no_base(demo_campaign):
+    """The volunteer's re-solve keeps the media plan and starts from its restricted plan: started from the media
+    plan alone (before the base is known) it gives the margin it gives started with the base."""
+    from optimizer.allocation.marginal import volunteer_margin_ahead
+
+    c = small_campaign(demo_campaign, 5, n_villages=6)
+    in_place = margins_ahead(c, None, workers=1)
+    base = in_place.base
+    job = volunteer_margin_ahead(c, None, instance=base.instance, media=base.solution.media, pass_days_km=None)
+    assert job is not None
+    early = margins_ahead(c, None, base=base, workers=2, volunteer=job)
+    assert early.jobs[1] is job
+    assert early.result() == in_place.result()

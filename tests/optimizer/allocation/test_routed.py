@@ -105,3 +105,54 @@ def test_tours_taken_from_ahead_are_kept(demo_campaign):
     tours = router(_allocation({"a": 3, "b": 2}, 4.2), ahead)
     assert router.ahead({"a": 3, "b": 2}, 4.2, workers=2) is None
     assert router(_allocation({"a": 3, "b": 2}, 4.2)) == tours and calls == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("budget", "kept"), [(3000.0, True), (2000.0, False)])
+def test_margins_started_during_the_allocation_equal_those_started_after(demo_campaign, monkeypatch, budget, kept):
+    """The volunteer's re-solve started on the first solve's incumbent is kept only for the plan's own media
+    plan and cost per pass (at US$ 2,000 the last MIP moves to another media plan); kept or not, the margins
+    are those of re-solves started after the allocation."""
+    from optimizer.allocation import routed as R
+    from optimizer.allocation.marginal import margins_ahead
+    from outreach.parameters import POSTERIOR_DRAWS
+
+    start = R._VolunteerAhead.start
+
+    def start_once_routed(self, incumbent):  # the product starts only when the routing is done already
+        self.route.take(self.route.passes, self.route.max_days)
+        start(self, incumbent)
+
+    monkeypatch.setattr(R._VolunteerAhead, "start", start_once_routed)
+    small = small_campaign(demo_campaign, 3, n_villages=6, budget=budget)
+    route_fn = lambda c, **kw: plan_tours(c, time_limit_s=2.0, **kw)  # noqa: E731
+    routed = allocate_and_route(small, None, route_fn=route_fn, workers=2, draws=POSTERIOR_DRAWS[:3],
+                                money_margin=True)
+    assert routed.money_margin is not None
+    assert (routed.volunteer_margin is not None) == kept
+    settings = dict(base=routed.base, pass_days_km=routed.pass_days_km)
+    early = margins_ahead(small, None, workers=2, money=routed.money_margin, volunteer=routed.volunteer_margin,
+                          **settings).result()
+    late = margins_ahead(small, None, workers=1, **settings).result()
+    assert early["marginal_reach_per_volunteer"] == late["marginal_reach_per_volunteer"]
+    assert early["best_district_for_volunteer"] == late["best_district_for_volunteer"]
+
+
+def test_a_volunteer_margin_for_another_plan_is_cancelled(demo_campaign):
+    from optimizer.allocation.routed import _VolunteerAhead
+    from outreach.parallel import fork_ahead
+
+    job = fork_ahead(lambda _s, _t: (0.0, -1), None, shared=None)
+    assert job is not None
+    spec = _VolunteerAhead(demo_campaign, None, None, None, 10.0, "scip",  # type: ignore[arg-type]
+                           started_for=(3, (0.5, 20.0)), job=job)
+    assert spec.keep_if(4, (0.5, 20.0)) is None and not job._proc.is_alive()
+    job2 = fork_ahead(lambda _s, _t: (0.0, -1), None, shared=None)
+    spec = _VolunteerAhead(demo_campaign, None, None, None, 10.0, "scip",  # type: ignore[arg-type]
+                           started_for=(3, (0.5, 20.0)), job=job2)
+    assert spec.keep_if(3, (0.5, 20.1)) is None
+    job3 = fork_ahead(lambda _s, _t: (0.0, -1), None, shared=None)
+    spec = _VolunteerAhead(demo_campaign, None, None, None, 10.0, "scip",  # type: ignore[arg-type]
+                           started_for=(3, (0.5, 20.0)), job=job3)
+    assert spec.keep_if(3, (0.5, 20.0)) is job3
+    job3.cancel()
