@@ -43,9 +43,10 @@ STRATEGIES: tuple[str, ...] = ("scip", "cp-sat", "greedy")
 #: Seconds the exact allocation gets at the least (first solutions take a few seconds on a district).
 ALLOCATION_MIN_S = 10.0
 
-MARGINAL_NOTE = ("Marginal values come from re-solving with US$ 1,000 more and with one more volunteer (in each "
-                 "district in turn; the best counts). Each re-solve is proven within the allocation's gap, so a "
-                 "change smaller than that gap is solver tolerance, not a real effect.")
+MARGINAL_NOTE = ("Marginal values come from re-solving with US$ 1,000 more and with one more volunteer (the "
+                 "re-solve places the volunteer in the district where they add the most). Each re-solve is proven "
+                 "within the allocation's gap, so a change smaller than that gap is solver tolerance, not a real "
+                 "effect.")
 
 
 def _quiet(_label: str) -> None:
