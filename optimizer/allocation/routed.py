@@ -337,19 +337,26 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
             tours = _solving(None, partial(route, alloc, ahead), money, volunteer)
         elif ahead is not None:
             ahead.drop()
-    routed_passes = tours.passes_by_sangkat(geo)
+    return _within_routes(campaign, partial(solve, instance=inst), alloc, tours, base, pass_days_km, (money, volunteer))
+
+
+def _within_routes(campaign: Campaign, solve: Callable[..., AllocationResult], alloc: Allocation, tours: Tours,
+                   base: AllocationResult, pass_days_km: tuple[float, float] | None,
+                   margins: tuple[Ahead | None, Ahead | None]) -> RoutedAllocation:
+    """The plan with its tuk-tuk lines the routed days and km; when the routes deliver other pass counts or cost
+    more than the budget allows, the rest of the plan re-solved around what they deliver and cost."""
+    routed_passes = tours.passes_by_sangkat(campaign.geography)
     planned = dict(alloc.loudspeaker_passes_by_sangkat)
     routed_alloc = with_routed_loudspeaker(campaign, alloc, len(tours.days), tours.km)
     consistent = all(routed_passes.get(k, 0) == n for k, n in planned.items())
     if consistent and routed_alloc.planned_usd <= campaign.budget_usd:
-        return RoutedAllocation(routed_alloc, tours, base, pass_days_km, money, volunteer)
+        return RoutedAllocation(routed_alloc, tours, base, pass_days_km, *margins)
     # fix what the routes deliver and cost; re-solve everything else within the budget
-    fixed = _solving(None, partial(solve, instance=inst, resolve=Resolve(
-        hint=base, fixed=_fixed_to_tours(campaign, planned, tours))), money, volunteer).allocation
+    fixed = _solving(None, partial(solve, resolve=Resolve(hint=base, fixed=_fixed_to_tours(campaign, planned, tours))),
+                     *margins).allocation
     note = ("loudspeaker passes and cost fixed to the routed tours "
             f"({len(tours.days)} tuk-tuk days, {tours.km:,.1f} km); the rest re-allocated")
-    return RoutedAllocation(replace(fixed, notes=fixed.notes + (note,)), tours, base, pass_days_km, money,
-                            volunteer)
+    return RoutedAllocation(replace(fixed, notes=fixed.notes + (note,)), tours, base, pass_days_km, *margins)
 
 
 #: Times the greedy baseline is planned again within a lowered budget when its routed days overrun.
