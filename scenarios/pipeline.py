@@ -152,11 +152,11 @@ def read_survey(campaign: Campaign) -> SurveyFindings | None:
 
 
 def allocate(campaign: Campaign, priorities: Priorities | None, options: PlanOptions, *,
-             money_margin: bool = False) -> tuple[RoutedAllocation, tuple[str, ...]]:
+             margins_early: bool = False) -> tuple[RoutedAllocation, tuple[str, ...]]:
     """Stage ``allocate``: the budget split and the tours that deliver its loudspeaker passes.
 
     Returns the routed allocation and any note for the summary (the greedy
-    fallback says why it was used). With ``money_margin`` the margins' re-solves
+    fallback says why it was used). With ``margins_early`` the margins' re-solves
     are started on the other core where it is idle (``money_margin`` and
     ``volunteer_margin`` of the result): pass the result to :func:`start_margins`,
     which takes or cancels them.
@@ -173,7 +173,7 @@ def allocate(campaign: Campaign, priorities: Priorities | None, options: PlanOpt
     routed = allocate_and_route(campaign, priorities, route_fn=route_fn,
                                 time_limit_s=max(options.time_limit_s, ALLOCATION_MIN_S), backend=options.strategy,
                                 draws=allocation_draws(options), workers=options.workers,
-                                money_margin=money_margin)
+                                margins_early=margins_early)
     status = routed.allocation.status
     if status in ("OPTIMAL", "FEASIBLE"):
         return routed, ()
@@ -365,7 +365,7 @@ def plan_campaign(campaign: Campaign, options: PlanOptions = PlanOptions(), *,
         progress("Allocating the budget (greedy baseline) and routing the loudspeaker tuk-tuks")
     else:
         progress(f"Allocating the budget and routing the tuk-tuks ({options.strategy.upper()} + PyVRP)")
-    routed, notes = allocate(campaign, priorities, options, money_margin=options.margins)
+    routed, notes = allocate(campaign, priorities, options, margins_early=options.margins)
     if routed.base is not None and options.margins:
         progress("Pricing one more US$ 1,000 and one more volunteer (re-solves)")
     pending = start_margins(campaign, priorities, routed, options)  # they run while the plan is simulated

@@ -31,10 +31,10 @@ class RoutedAllocation:
     tours: Tours
     base: AllocationResult | None  # the solve the allocation comes from (None for the greedy baseline)
     pass_days_km: tuple[float, float] | None  # routed tuk-tuk days and km per pass that ``base`` was priced at
-    #: The margins' money re-solve, started alongside the re-solve at the routed cost (``money_margin=True``):
+    #: The margins' money re-solve, started alongside the re-solve at the routed cost (``margins_early=True``):
     #: for :func:`~optimizer.allocation.marginal.margins_ahead` (``money=``), or to be cancelled.
     money_margin: Ahead | None = field(default=None, compare=False)
-    #: The margins' volunteer re-solve, started during the first solve (``money_margin=True``); likewise.
+    #: The margins' volunteer re-solve, started during the first solve (``margins_early=True``); likewise.
     volunteer_margin: Ahead | None = field(default=None, compare=False)
 
 
@@ -247,7 +247,7 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
     backend: str = DEFAULT_BACKEND,
     draws: Sequence[Mapping[str, float]] = (),
     workers: int = 1,
-    money_margin: bool = False,
+    margins_early: bool = False,
 ) -> RoutedAllocation:
     """Allocate, route, re-allocate at the routed cost per pass, route again; budget lines = routed.
 
@@ -277,7 +277,7 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
         each solve's likeliest passes also starts on the other core while the
         solve runs (the tours are taken only when the solve asks for exactly
         those passes and days, so the plan does not depend on it).
-    money_margin : bool
+    margins_early : bool
         Also start the margins' re-solves on the other core while it is idle (two workers or more): the
         money re-solve (:func:`~optimizer.allocation.marginal.money_margin_ahead`) while the allocation is
         re-solved at the routed cost, and the volunteer's (:class:`_VolunteerAhead`) during the first solve's
@@ -302,7 +302,7 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
     inst = _solving(ahead, partial(build_instance, campaign, priorities, draws=draws,
                                    workers=1 if ahead is not None else workers))
     spec = (_VolunteerAhead(campaign, priorities, inst, ahead, time_limit_s, backend)
-            if money_margin and ahead is not None else None)
+            if margins_early and ahead is not None else None)
     # without a tuk-tuk there is nothing to route: the first solve is the last, so it explains itself
     first = _solving(ahead, partial(solve, explain=not campaign.vehicles, instance=inst,
                                     on_incumbent=spec.start if spec is not None else None), spec)
@@ -327,7 +327,7 @@ def allocate_and_route(  # noqa: PLR0913 - keyword-only solve settings, each wit
     if delivered:
         pass_days_km = _per_pass(tours, delivered)
         ahead = route.ahead(*_guess_after_pricing(alloc, pass_days_km), workers)
-        if money_margin and workers > 1:
+        if margins_early and workers > 1:
             money = money_margin_ahead(campaign, priorities, start=first, pass_days_km=pass_days_km,
                                        time_limit_s=time_limit_s, backend=backend)
         base = _solving(ahead, partial(solve, instance=inst, resolve=Resolve(hint=first, pass_days_km=pass_days_km)),

@@ -273,7 +273,7 @@ def _allowance(inst: AllocationInstance, knobs: Knobs, lp: Relaxation, incumbent
     return min(own, knobs.relative_gap * incumbent.objective) if incumbent.objective > 0 else own
 
 
-def start_over_budget(inst: AllocationInstance, knobs: Knobs) -> bool:
+def needs_restricted_start(inst: AllocationInstance, knobs: Knobs) -> bool:
     """True for a value re-solve on SCIP with the media plan fixed whose start spends more than its budget, or
     that has no start.
 
@@ -303,7 +303,7 @@ def solve(inst: AllocationInstance, knobs: Knobs, on_incumbent: Callable[[Soluti
     restricted start instead (:func:`restricted_start`), the others as built."""
     if can_screen(inst, knobs):
         return solve_screened(inst, knobs, on_incumbent)
-    if start_over_budget(inst, knobs):
+    if needs_restricted_start(inst, knobs):
         start = restricted_start(inst, knobs)
         if start is not None:
             return am.solve_model(inst, replace(knobs, hint=start))

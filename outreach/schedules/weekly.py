@@ -190,7 +190,7 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
         sheets = _sheets(campaign, roster, lang, coordinator)
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        written, docs = _write_pair_files(campaign, roster, sheets, out_dir)
+        written, docs = _write_pair_files(campaign, roster, sheets, out_dir, pdf=pdf)
         c = sheets.common
         written += write_overviews(campaign, roster, sheets.members, sheets.by_pair_week, out_dir, L=c["L"],
                                    lang=lang, coordinator=c["coordinator"])
@@ -205,9 +205,10 @@ def write_schedules(campaign: Campaign, roster: Roster, out_dir: Path, *, lang: 
     return written
 
 
-def _write_pair_files(campaign: Campaign, roster: Roster, sheets: _Sheets, out_dir: Path
+def _write_pair_files(campaign: Campaign, roster: Roster, sheets: _Sheets, out_dir: Path, *, pdf: bool
                       ) -> tuple[list[Path], list[PdfDoc]]:
-    """Each pair's weekly sheets, calendar and Telegram messages; with its PDF document (not yet rendered)."""
+    """Each pair's weekly sheets, calendar and Telegram messages; with ``pdf``, its PDF document (not yet
+    rendered)."""
     style = css()
     c = sheets.common
     written: list[Path] = []
@@ -222,7 +223,8 @@ def _write_pair_files(campaign: Campaign, roster: Roster, sheets: _Sheets, out_d
             path = pdir / f"week-{wk['no']:02d}.html"
             path.write_text(html, encoding="utf-8")
             written.append(path)
-        docs.append(_pair_pdf(sheets, p, weeks))
+        if pdf:
+            docs.append(_pair_pdf(sheets, p, weeks))
         written.append(write_ics(campaign, roster, p.id, pdir / f"{p.id}.ics"))
         written += _write_telegram(campaign, p.id, sheets.members[p.id], sheets.by_pair_week, pdir, c["lang"],
                                    c["coordinator"])

@@ -127,7 +127,7 @@ def test_margins_started_during_the_allocation_equal_those_started_after(demo_ca
     small = small_campaign(demo_campaign, 3, n_villages=6, budget=budget)
     route_fn = lambda c, **kw: plan_tours(c, time_limit_s=2.0, **kw)  # noqa: E731
     routed = allocate_and_route(small, None, route_fn=route_fn, workers=2, draws=POSTERIOR_DRAWS[:3],
-                                money_margin=True)
+                                margins_early=True)
     assert routed.money_margin is not None
     assert (routed.volunteer_margin is not None) == kept
     settings = dict(base=routed.base, pass_days_km=routed.pass_days_km)

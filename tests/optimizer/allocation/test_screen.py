@@ -184,8 +184,8 @@ def test_a_resolve_whose_start_does_not_fit_starts_from_a_restricted_plan_that_d
     assert base is not None
     resolve = replace(knobs, budget_cents=inst.fixed_cents + base.money_cents - 1, hint=base, fixed_media=base.media,
                       extra_outings={0: 3})
-    assert screen.start_over_budget(inst, resolve)
-    assert not screen.start_over_budget(inst, replace(resolve, budget_cents=knobs.budget_cents))
+    assert screen.needs_restricted_start(inst, resolve)
+    assert not screen.needs_restricted_start(inst, replace(resolve, budget_cents=knobs.budget_cents))
     start = screen.restricted_start(inst, resolve)
     assert start is not None and start.media == base.media
     assert start.money_cents <= resolve.budget_cents - inst.fixed_cents  # it fits
